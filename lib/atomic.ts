@@ -1,0 +1,34 @@
+/**
+ * Atomic file writes: the data goes to a temporary file in the same folder,
+ * which is then renamed over the target. A crash or a full disk leaves
+ * either the old file or the new one, never half of one.
+ *
+ * @module
+ */
+
+import { basename, dirname, join } from "node:path";
+
+/**
+ * @param path Where the file should end up.
+ * @param data Bytes, or text to write as UTF-8.
+ * @throws Whatever the file system throws; the temporary file is removed.
+ */
+export async function writeFileAtomic(
+  path: string,
+  data: Uint8Array | string,
+): Promise<void> {
+  const bytes = typeof data === "string"
+    ? new TextEncoder().encode(data)
+    : data;
+  const temporary = join(
+    dirname(path),
+    `.${basename(path)}.${Deno.pid}.${Date.now()}.tmp`,
+  );
+  try {
+    await Deno.writeFile(temporary, bytes);
+    await Deno.rename(temporary, path);
+  } catch (error) {
+    await Deno.remove(temporary).catch(() => {});
+    throw error;
+  }
+}

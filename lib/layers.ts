@@ -1,0 +1,325 @@
+/**
+ * Layers: each one a `forward` that keeps exactly what its `backward` needs,
+ * and a `backward` that turns the gradient of the loss with respect to the
+ * layer's output into the gradient with respect to its input (and, for
+ * layers with parameters, fills their gradients).
+ *
+ * Shapes: inputs and outputs are `[batch, features]`. Output and gradient
+ * buffers belong to the layer and are reused from step to step, so a
+ * training step allocates nothing; a caller that wants to keep an output
+ * past the next `forward` copies it.
+ *
+ * @module
+ */
+
+import { fastKernels, type Kernels } from "./gemm.ts";
+import type { Rng } from "./rng.ts";
+import { assertShape, type DType, type Tensor, zeros } from "./tensor.ts";
+
+/** A learnable tensor and the gradient of the loss with respect to it. */
+export interface Parameter {
+  /** Where it lives, e.g. `"layer0.weights"`. */
+  readonly name: string;
+  /** The current values. */
+  readonly value: Tensor;
+  /** Filled by the owning layer's `backward`, same shape as `value`. */
+  readonly grad: Tensor;
+}
+
+/** A step of the network: `[batch, inFeatures] → [batch, outFeatures]`. */
+export interface Layer {
+  /** For messages: `"Linear(784→128)"`, `"ReLU"`. */
+  readonly name: string;
+  /**
+   * @param input `[batch, inFeatures]`.
+   * @returns `[batch, outFeatures]`, a buffer reused by the next call.
+   */
+  forward(input: Tensor): Tensor;
+  /**
+   * @param dOutput dLoss/dOutput, `[batch, outFeatures]`, for the last `forward`.
+   * @returns dLoss/dInput, `[batch, inFeatures]`, or `null` when the layer
+   * was told its input needs no gradient (the first layer's input is data).
+   */
+  backward(dOutput: Tensor): Tensor | null;
+  /** The layer's parameters (none for activations). */
+  parameters(): Parameter[];
+}
+
+/**
+ * Hands out a `[rows, cols]` buffer, reallocated only when `rows` changes
+ * (the last, shorter batch of an epoch), never on an ordinary step.
+ */
+class Buffer {
+  #tensor: Tensor | null = null;
+  constructor(readonly cols: number, readonly dtype: DType) {}
+  get(rows: number): Tensor {
+    if (this.#tensor === null || this.#tensor.rows !== rows) {
+      this.#tensor = zeros([rows, this.cols], this.dtype);
+    }
+    return this.#tensor;
+  }
+}
+
+/** Options for {@link Linear}. */
+export interface LinearOptions {
+  /** `"f32"` (the default) or `"f64"`. */
+  dtype?: DType;
+  /** Draws the initial weights; without it they start at zero. */
+  rng?: Rng;
+  /** The matrix-product implementation; {@link fastKernels} by default. */
+  kernels?: Kernels;
+  /**
+   * Whether `backward` computes dLoss/dInput. The first layer's input is the
+   * data, whose gradient nobody needs; skipping it saves a third of that
+   * layer's work. Default `true`.
+   */
+  inputGradient?: boolean;
+}
+
+/**
+ * A fully connected layer: `output = input · weights + bias`.
+ *
+ * - `weights`: `[inFeatures, outFeatures]`, He-initialized:
+ *   normal with std `sqrt(2 / inFeatures)`, which keeps the scale of the
+ *   signal steady through ReLU layers.
+ * - `bias`: `[outFeatures]`, zeros.
+ *
+ * Backward, with `dY` = dLoss/dOutput `[batch, out]`:
+ * `dWeights = inputᵀ · dY`, `dBias = Σ_rows dY`, `dInput = dY · weightsᵀ`.
+ */
+export class Linear implements Layer {
+  readonly name: string;
+  /** `[inFeatures, outFeatures]` */
+  readonly weights: Tensor;
+  /** `[outFeatures]` */
+  readonly bias: Tensor;
+  /** dLoss/dWeights, `[inFeatures, outFeatures]` */
+  readonly dWeights: Tensor;
+  /** dLoss/dBias, `[outFeatures]` */
+  readonly dBias: Tensor;
+  readonly #kernels: Kernels;
+  readonly #inputGradient: boolean;
+  readonly #output: Buffer;
+  readonly #dInput: Buffer;
+  /** The last forward's input: backward needs it for dWeights. */
+  #input: Tensor | null = null;
+
+  /**
+   * @param inFeatures Input width, e.g. 784.
+   * @param outFeatures Output width, e.g. 128.
+   * @param options dtype, initialization RNG, kernels, input gradient.
+   */
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    options: LinearOptions = {},
+  ) {
+    const dtype = options.dtype ?? "f32";
+    this.name = `Linear(${inFeatures}→${outFeatures})`;
+    this.weights = zeros([inFeatures, outFeatures], dtype);
+    this.bias = zeros([outFeatures], dtype);
+    this.dWeights = zeros([inFeatures, outFeatures], dtype);
+    this.dBias = zeros([outFeatures], dtype);
+    this.#kernels = options.kernels ?? fastKernels;
+    this.#inputGradient = options.inputGradient ?? true;
+    this.#output = new Buffer(outFeatures, dtype);
+    this.#dInput = new Buffer(inFeatures, dtype);
+    if (options.rng) {
+      const std = Math.sqrt(2 / inFeatures);
+      const w = this.weights.data;
+      for (let i = 0; i < w.length; i++) w[i] = options.rng.normal(0, std);
+    }
+  }
+
+  /**
+   * @param input `[batch, inFeatures]`.
+   * @returns `[batch, outFeatures]`.
+   */
+  forward(input: Tensor): Tensor {
+    assertShape(input, [-1, this.inFeatures], `${this.name} input`);
+    const batch = input.rows;
+    const output = this.#output.get(batch);
+    const n = this.outFeatures;
+    this.#kernels.ab(
+      input.data,
+      this.weights.data,
+      output.data,
+      batch,
+      this.inFeatures,
+      n,
+    );
+    const out = output.data;
+    const bias = this.bias.data;
+    for (let r = 0; r < batch; r++) {
+      const row = r * n;
+      for (let j = 0; j < n; j++) out[row + j] += bias[j];
+    }
+    this.#input = input;
+    return output;
+  }
+
+  /**
+   * @param dOutput `[batch, outFeatures]`.
+   * @returns dLoss/dInput `[batch, inFeatures]`, or `null` when the layer
+   * was built with `inputGradient: false`.
+   */
+  backward(dOutput: Tensor): Tensor | null {
+    const input = this.#input;
+    if (input === null) {
+      throw new Error(`${this.name}: backward() called before forward()`);
+    }
+    const batch = input.rows;
+    const n = this.outFeatures;
+    assertShape(dOutput, [batch, n], `${this.name} dOutput`);
+    this.#kernels.atb(
+      input.data,
+      dOutput.data,
+      this.dWeights.data,
+      this.inFeatures,
+      batch,
+      n,
+    );
+    const dBias = this.dBias.data;
+    const dY = dOutput.data;
+    dBias.fill(0);
+    for (let r = 0; r < batch; r++) {
+      const row = r * n;
+      for (let j = 0; j < n; j++) dBias[j] += dY[row + j];
+    }
+    if (!this.#inputGradient) return null;
+    const dInput = this.#dInput.get(batch);
+    this.#kernels.abt(
+      dY,
+      this.weights.data,
+      dInput.data,
+      batch,
+      n,
+      this.inFeatures,
+    );
+    return dInput;
+  }
+
+  /** @returns `weights` and `bias` with their gradients. */
+  parameters(): Parameter[] {
+    return [
+      { name: "weights", value: this.weights, grad: this.dWeights },
+      { name: "bias", value: this.bias, grad: this.dBias },
+    ];
+  }
+}
+
+/**
+ * The shared shape of the elementwise activations: `forward` applies `f` and
+ * keeps its output; `backward` multiplies `dOutput` by `f'`, which for all
+ * three can be written from the output alone.
+ */
+abstract class Activation implements Layer {
+  abstract readonly name: string;
+  readonly #output: Buffer;
+  readonly #dInput: Buffer;
+  #lastOutput: Tensor | null = null;
+
+  constructor(readonly features: number, dtype: DType) {
+    this.#output = new Buffer(features, dtype);
+    this.#dInput = new Buffer(features, dtype);
+  }
+
+  /** f(x), elementwise. */
+  protected abstract apply(x: number): number;
+  /** f'(x), written in terms of y = f(x). */
+  protected abstract slopeFromOutput(y: number): number;
+
+  forward(input: Tensor): Tensor {
+    assertShape(input, [-1, this.features], `${this.name} input`);
+    const output = this.#output.get(input.rows);
+    const x = input.data;
+    const y = output.data;
+    for (let i = 0; i < x.length; i++) y[i] = this.apply(x[i]);
+    this.#lastOutput = output;
+    return output;
+  }
+
+  backward(dOutput: Tensor): Tensor {
+    const output = this.#lastOutput;
+    if (output === null) {
+      throw new Error(`${this.name}: backward() called before forward()`);
+    }
+    assertShape(dOutput, output.shape, `${this.name} dOutput`);
+    const dInput = this.#dInput.get(output.rows);
+    const y = output.data;
+    const dY = dOutput.data;
+    const dX = dInput.data;
+    for (let i = 0; i < y.length; i++) {
+      dX[i] = dY[i] * this.slopeFromOutput(y[i]);
+    }
+    return dInput;
+  }
+
+  parameters(): Parameter[] {
+    return [];
+  }
+}
+
+/** `max(0, x)`; its slope is 1 where the output is positive, else 0. */
+export class ReLU extends Activation {
+  readonly name = "ReLU";
+  /**
+   * @param features The width of its input and output.
+   * @param dtype `"f32"` (the default) or `"f64"`.
+   */
+  constructor(features: number, dtype: DType = "f32") {
+    super(features, dtype);
+  }
+  protected apply(x: number): number {
+    return x > 0 ? x : 0;
+  }
+  protected slopeFromOutput(y: number): number {
+    return y > 0 ? 1 : 0;
+  }
+}
+
+/** `1 / (1 + e^-x)`; its slope is `y (1 - y)`. */
+export class Sigmoid extends Activation {
+  readonly name = "Sigmoid";
+  /**
+   * @param features The width of its input and output.
+   * @param dtype `"f32"` (the default) or `"f64"`.
+   */
+  constructor(features: number, dtype: DType = "f32") {
+    super(features, dtype);
+  }
+  protected apply(x: number): number {
+    return 1 / (1 + Math.exp(-x));
+  }
+  protected slopeFromOutput(y: number): number {
+    return y * (1 - y);
+  }
+}
+
+/** `tanh(x)`; its slope is `1 - y²`. */
+export class Tanh extends Activation {
+  readonly name = "Tanh";
+  /**
+   * @param features The width of its input and output.
+   * @param dtype `"f32"` (the default) or `"f64"`.
+   */
+  constructor(features: number, dtype: DType = "f32") {
+    super(features, dtype);
+  }
+  protected apply(x: number): number {
+    return Math.tanh(x);
+  }
+  protected slopeFromOutput(y: number): number {
+    return 1 - y * y;
+  }
+}
+
+/** The activation functions by name, as `--activation` accepts them. */
+export const ACTIVATIONS = {
+  relu: ReLU,
+  sigmoid: Sigmoid,
+  tanh: Tanh,
+} as const;
+
+/** `"relu"`, `"sigmoid"` or `"tanh"`. */
+export type ActivationName = keyof typeof ACTIVATIONS;

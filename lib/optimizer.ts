@@ -1,0 +1,69 @@
+/**
+ * Stochastic gradient descent with momentum, Nesterov momentum and weight
+ * decay, in the form PyTorch's `torch.optim.SGD` uses, per parameter `w`
+ * with gradient `g` and velocity `v` (starting at 0):
+ *
+ * ```
+ * g = g + weightDecay · w          (L2 regularization)
+ * v = momentum · v + g
+ * step = nesterov ? g + momentum · v : v
+ * w = w - lr · step
+ * ```
+ *
+ * @module
+ */
+
+import type { Parameter } from "./layers.ts";
+import { allocate, type FloatArray } from "./tensor.ts";
+
+/** Options for {@link Sgd}. */
+export interface SgdOptions {
+  /** How much velocity carries over, in [0, 1); 0 is plain SGD. Default 0.9. */
+  momentum?: number;
+  /** Use Nesterov's look-ahead form. Default false. */
+  nesterov?: boolean;
+  /** L2 penalty coefficient; default 0. */
+  weightDecay?: number;
+}
+
+/** SGD over a fixed list of parameters, with one velocity each. */
+export class Sgd {
+  readonly momentum: number;
+  readonly nesterov: boolean;
+  readonly weightDecay: number;
+  readonly #parameters: Parameter[];
+  readonly #velocities: FloatArray[];
+
+  /**
+   * @param parameters What to update; their `grad`s are read on each step.
+   * @param options Momentum, Nesterov and weight decay.
+   */
+  constructor(parameters: Parameter[], options: SgdOptions = {}) {
+    this.momentum = options.momentum ?? 0.9;
+    this.nesterov = options.nesterov ?? false;
+    this.weightDecay = options.weightDecay ?? 0;
+    this.#parameters = parameters;
+    this.#velocities = parameters.map((p) =>
+      allocate(p.value.dtype, p.value.data.length)
+    );
+  }
+
+  /**
+   * Updates every parameter in place from its current gradient.
+   *
+   * @param lr The learning rate for this step.
+   */
+  step(lr: number): void {
+    const { momentum, nesterov, weightDecay } = this;
+    for (let k = 0; k < this.#parameters.length; k++) {
+      const w = this.#parameters[k].value.data;
+      const grad = this.#parameters[k].grad.data;
+      const v = this.#velocities[k];
+      for (let i = 0; i < w.length; i++) {
+        const g = grad[i] + weightDecay * w[i];
+        v[i] = momentum * v[i] + g;
+        w[i] -= lr * (nesterov ? g + momentum * v[i] : v[i]);
+      }
+    }
+  }
+}

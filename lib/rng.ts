@@ -1,0 +1,97 @@
+/**
+ * A small seeded random number generator (sfc32, seeded through splitmix32).
+ *
+ * Every random choice the kit makes (weight init, shuffling, dropout) draws
+ * from one of these, so the same seed gives the same run, bit for bit.
+ * `Math.random` is never used: it cannot be seeded.
+ *
+ * @module
+ */
+
+/** A seeded generator of uniform, normal and integer draws. */
+export class Rng {
+  #a: number;
+  #b: number;
+  #c: number;
+  #d: number;
+  /** Box-Muller makes normals in pairs; the second one waits here. */
+  #spareNormal: number | null = null;
+
+  /**
+   * @param seed Any integer; equal seeds give equal sequences.
+   */
+  constructor(seed: number) {
+    // splitmix32 spreads a small seed (0, 1, 2...) over all 128 state bits.
+    let s = seed >>> 0;
+    const next = () => {
+      s = (s + 0x9e3779b9) >>> 0;
+      let z = s;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      return (z ^ (z >>> 16)) >>> 0;
+    };
+    this.#a = next();
+    this.#b = next();
+    this.#c = next();
+    this.#d = next();
+    for (let i = 0; i < 12; i++) this.nextUint32();
+  }
+
+  /** @returns A uniform integer in [0, 2^32). */
+  nextUint32(): number {
+    const t = (((this.#a + this.#b) >>> 0) + this.#d) >>> 0;
+    this.#d = (this.#d + 1) >>> 0;
+    this.#a = this.#b ^ (this.#b >>> 9);
+    this.#b = (this.#c + (this.#c << 3)) >>> 0;
+    this.#c = ((this.#c << 21) | (this.#c >>> 11)) >>> 0;
+    this.#c = (this.#c + t) >>> 0;
+    return t;
+  }
+
+  /** @returns A uniform float in [0, 1). */
+  uniform(): number {
+    return this.nextUint32() / 4294967296;
+  }
+
+  /**
+   * @param n The exclusive upper bound, a positive integer below 2^32.
+   * @returns A uniform integer in [0, n).
+   */
+  int(n: number): number {
+    return Math.floor(this.uniform() * n);
+  }
+
+  /**
+   * @param mean The distribution's mean.
+   * @param std The distribution's standard deviation.
+   * @returns A normal draw (Box-Muller transform).
+   */
+  normal(mean = 0, std = 1): number {
+    if (this.#spareNormal !== null) {
+      const z = this.#spareNormal;
+      this.#spareNormal = null;
+      return mean + std * z;
+    }
+    // 1 - uniform() lies in (0, 1], so the log never sees 0.
+    const radius = Math.sqrt(-2 * Math.log(1 - this.uniform()));
+    const angle = 2 * Math.PI * this.uniform();
+    this.#spareNormal = radius * Math.sin(angle);
+    return mean + std * radius * Math.cos(angle);
+  }
+
+  /**
+   * Shuffles an array in place (Fisher-Yates), every order equally likely.
+   *
+   * @param items The array to shuffle.
+   * @returns The same array, shuffled.
+   */
+  shuffle<T extends { length: number; [i: number]: unknown }>(items: T): T {
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      const held = items[i];
+      items[i] = items[j];
+      items[j] = held;
+    }
+    return items;
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * mnist-from-scratch: a fully connected network trained on MNIST with no ML
+ * or linear-algebra library: tensors, matrix kernels, layers, softmax
+ * cross-entropy, gradient checks, SGD, data loading and the training loop,
+ * each a small module.
+ *
+ * @example
+ * ```ts
+ * import { fromValues, Mlp, softmaxCrossEntropy, zeros } from "./mod.ts";
+ *
+ * const model = new Mlp({ sizes: [4, 8, 3], dtype: "f64", seed: 1 });
+ * const images = fromValues([1, 0, 0.5, 2, 0, 1, 1, 0], [2, 4], "f64");
+ * const logits = model.forward(images);
+ * const dLogits = zeros([2, 3], "f64");
+ * const loss = softmaxCrossEntropy(logits, [2, 0], dLogits);
+ * model.backward(dLogits);
+ * console.assert(loss > 0);
+ * ```
+ *
+ * @module
+ */
+
+export { KitError } from "./lib/errors.ts";
+export { Rng } from "./lib/rng.ts";
+export {
+  allocate,
+  argmaxRows,
+  assertShape,
+  type DType,
+  type FloatArray,
+  fromValues,
+  Tensor,
+  zeros,
+} from "./lib/tensor.ts";
+export {
+  abFast,
+  abReference,
+  abtFast,
+  abtReference,
+  atbFast,
+  atbReference,
+  fastKernels,
+  type GemmKernel,
+  KERNELS,
+  type Kernels,
+  referenceKernels,
+} from "./lib/gemm.ts";
+export {
+  type ActivationName,
+  ACTIVATIONS,
+  type Layer,
+  Linear,
+  type LinearOptions,
+  type Parameter,
+  ReLU,
+  Sigmoid,
+  Tanh,
+} from "./lib/layers.ts";
+export { softmax, softmaxCrossEntropy } from "./lib/loss.ts";
+export {
+  assertGradientsClose,
+  compareGradients,
+  type GradientComparison,
+  numericGradient,
+  relativeError,
+} from "./lib/gradcheck.ts";
+export { Sgd, type SgdOptions } from "./lib/optimizer.ts";
+export {
+  learningRateAt,
+  type Schedule,
+  type ScheduleName,
+  SCHEDULES,
+} from "./lib/schedule.ts";
+export {
+  DEFAULT_SIZES,
+  Mlp,
+  type MlpArchitecture,
+  type MlpOptions,
+  type Predictions,
+} from "./lib/mlp.ts";
+export {
+  assertArchitecture,
+  decodeModel,
+  encodeModel,
+  loadModel,
+  MODEL_MAGIC,
+  MODEL_VERSION,
+  type ModelHeader,
+  saveModel,
+} from "./lib/model_file.ts";
+export {
+  encodeIdx,
+  gunzipIfNeeded,
+  type IdxArray,
+  idxMagic,
+  parseIdx,
+  readIdxFile,
+} from "./lib/idx.ts";
+export {
+  DEFAULT_CACHE_DIR,
+  ensureMnist,
+  type LabeledImages,
+  loadMnist,
+  type LoadMnistOptions,
+  type Mnist,
+  MNIST_FILES,
+  type MnistFile,
+  sha256Hex,
+  verifyMnistFile,
+} from "./lib/mnist.ts";
+export {
+  type Batch,
+  Batcher,
+  fillBatch,
+  fitNormalizer,
+  type Normalizer,
+  sliceImages,
+  splitTrainValidation,
+  toTensor,
+} from "./lib/dataset.ts";
+export {
+  DEFAULT_CONFIG,
+  DivergedError,
+  type EpochMetrics,
+  evaluate,
+  type Evaluation,
+  type Miss,
+  train,
+  type TrainConfig,
+  type TrainData,
+  type TrainHooks,
+  type TrainResult,
+} from "./lib/train.ts";
+export { writeFileAtomic } from "./lib/atomic.ts";
+export {
+  KIT_VERSION,
+  METRICS_FILE,
+  metricsJson,
+  MODEL_FILE,
+  writeMetrics,
+} from "./lib/run_files.ts";
