@@ -46,6 +46,7 @@ export {
   referenceKernels,
 } from "./lib/gemm.ts";
 export {
+  Activation,
   type ActivationName,
   ACTIVATIONS,
   type Layer,
@@ -139,3 +140,4 @@ export {
   MODEL_FILE,
   writeMetrics,
 } from "./lib/run_files.ts";
+export type { TrainOptions } from "./lib/train_args.ts";

@@ -9,6 +9,8 @@
 import { basename, dirname, join } from "node:path";
 
 /**
+ * Writes a file atomically (temporary file, then rename).
+ *
  * @param path Where the file should end up.
  * @param data Bytes, or text to write as UTF-8.
  * @throws Whatever the file system throws; the temporary file is removed.

@@ -148,6 +148,8 @@ export class Batcher {
   #last: Batch | null = null;
 
   /**
+   * Prepares batches over `set`; buffers are allocated once here.
+   *
    * @param set The images to batch.
    * @param batchSize Images per batch.
    * @param normalizer The byte → float scale.

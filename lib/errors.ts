@@ -12,6 +12,8 @@ export class KitError extends Error {
   readonly help?: string;
 
   /**
+   * Creates an error with a message and an optional help line.
+   *
    * @param message What went wrong, naming the file or flag and what was expected.
    * @param help What to try next.
    */

@@ -66,6 +66,8 @@ export interface GradientComparison {
 }
 
 /**
+ * Finds the entry where two gradients disagree most.
+ *
  * @param analytic The gradient from backward.
  * @param numeric The gradient from {@link numericGradient}.
  * @returns The worst entry and its relative error.

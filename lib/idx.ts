@@ -32,6 +32,8 @@ export function idxMagic(dimensions: number): number {
 }
 
 /**
+ * Parses an IDX file of unsigned bytes, checking magic number and length.
+ *
  * @param bytes The file's (uncompressed) contents.
  * @param source The file's name, for error messages.
  * @param dimensions How many dimensions the file must have (3 for images,
@@ -108,6 +110,8 @@ export function encodeIdx(
 }
 
 /**
+ * Inflates gzip data; passes anything else through.
+ *
  * @param bytes Possibly gzip-compressed bytes.
  * @returns The bytes, inflated if they started with the gzip signature.
  */

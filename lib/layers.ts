@@ -31,11 +31,15 @@ export interface Layer {
   /** For messages: `"Linear(784→128)"`, `"ReLU"`. */
   readonly name: string;
   /**
+   * Computes the layer's output and keeps what `backward` needs.
+   *
    * @param input `[batch, inFeatures]`.
    * @returns `[batch, outFeatures]`, a buffer reused by the next call.
    */
   forward(input: Tensor): Tensor;
   /**
+   * Backpropagates: fills parameter gradients and returns dLoss/dInput.
+   *
    * @param dOutput dLoss/dOutput, `[batch, outFeatures]`, for the last `forward`.
    * @returns dLoss/dInput, `[batch, inFeatures]`, or `null` when the layer
    * was told its input needs no gradient (the first layer's input is data).
@@ -105,6 +109,8 @@ export class Linear implements Layer {
   #input: Tensor | null = null;
 
   /**
+   * Creates the layer with He-initialized weights (when given an RNG) and zero bias.
+   *
    * @param inFeatures Input width, e.g. 784.
    * @param outFeatures Output width, e.g. 128.
    * @param options dtype, initialization RNG, kernels, input gradient.
@@ -132,6 +138,8 @@ export class Linear implements Layer {
   }
 
   /**
+   * Computes `input · weights + bias` and keeps `input` for backward.
+   *
    * @param input `[batch, inFeatures]`.
    * @returns `[batch, outFeatures]`.
    */
@@ -159,6 +167,8 @@ export class Linear implements Layer {
   }
 
   /**
+   * Fills `dWeights` and `dBias` and returns dLoss/dInput.
+   *
    * @param dOutput `[batch, outFeatures]`.
    * @returns dLoss/dInput `[batch, inFeatures]`, or `null` when the layer
    * was built with `inputGradient: false`.
@@ -199,7 +209,7 @@ export class Linear implements Layer {
     return dInput;
   }
 
-  /** @returns `weights` and `bias` with their gradients. */
+  /** The learnable tensors. @returns `weights` and `bias` with their gradients. */
   parameters(): Parameter[] {
     return [
       { name: "weights", value: this.weights, grad: this.dWeights },
@@ -211,24 +221,48 @@ export class Linear implements Layer {
 /**
  * The shared shape of the elementwise activations: `forward` applies `f` and
  * keeps its output; `backward` multiplies `dOutput` by `f'`, which for all
- * three can be written from the output alone.
+ * three can be written from the output alone, so nothing else is kept.
  */
-abstract class Activation implements Layer {
+export abstract class Activation implements Layer {
+  /** The activation's name, e.g. `"ReLU"`. */
   abstract readonly name: string;
   readonly #output: Buffer;
   readonly #dInput: Buffer;
   #lastOutput: Tensor | null = null;
 
-  constructor(readonly features: number, dtype: DType) {
+  /**
+   * Creates the activation for inputs of a given width.
+   *
+   * @param features The width of its input and output.
+   * @param dtype `"f32"` (the default) or `"f64"`.
+   */
+  constructor(readonly features: number, dtype: DType = "f32") {
     this.#output = new Buffer(features, dtype);
     this.#dInput = new Buffer(features, dtype);
   }
 
-  /** f(x), elementwise. */
-  protected abstract apply(x: number): number;
-  /** f'(x), written in terms of y = f(x). */
-  protected abstract slopeFromOutput(y: number): number;
+  /**
+   * The function, for one number.
+   *
+   * @param x An input value.
+   * @returns f(x).
+   */
+  abstract apply(x: number): number;
 
+  /**
+   * The derivative, written in terms of the output.
+   *
+   * @param y An output value, f(x).
+   * @returns f'(x).
+   */
+  abstract slopeFromOutput(y: number): number;
+
+  /**
+   * Applies `f` elementwise and keeps the output for backward.
+   *
+   * @param input `[batch, features]`.
+   * @returns `[batch, features]`.
+   */
   forward(input: Tensor): Tensor {
     assertShape(input, [-1, this.features], `${this.name} input`);
     const output = this.#output.get(input.rows);
@@ -239,6 +273,12 @@ abstract class Activation implements Layer {
     return output;
   }
 
+  /**
+   * Multiplies the incoming gradient by the slope: `dInput = dOutput ⊙ f'`.
+   *
+   * @param dOutput `[batch, features]`.
+   * @returns dLoss/dInput `[batch, features]`.
+   */
   backward(dOutput: Tensor): Tensor {
     const output = this.#lastOutput;
     if (output === null) {
@@ -255,6 +295,7 @@ abstract class Activation implements Layer {
     return dInput;
   }
 
+  /** Activations learn nothing. @returns `[]`. */
   parameters(): Parameter[] {
     return [];
   }
@@ -262,54 +303,42 @@ abstract class Activation implements Layer {
 
 /** `max(0, x)`; its slope is 1 where the output is positive, else 0. */
 export class ReLU extends Activation {
+  /** `"ReLU"` */
   readonly name = "ReLU";
-  /**
-   * @param features The width of its input and output.
-   * @param dtype `"f32"` (the default) or `"f64"`.
-   */
-  constructor(features: number, dtype: DType = "f32") {
-    super(features, dtype);
-  }
-  protected apply(x: number): number {
+  /** `max(0, x)` @param x An input. @returns The output. */
+  apply(x: number): number {
     return x > 0 ? x : 0;
   }
-  protected slopeFromOutput(y: number): number {
+  /** 1 where `y > 0`, else 0. @param y An output. @returns The slope. */
+  slopeFromOutput(y: number): number {
     return y > 0 ? 1 : 0;
   }
 }
 
 /** `1 / (1 + e^-x)`; its slope is `y (1 - y)`. */
 export class Sigmoid extends Activation {
+  /** `"Sigmoid"` */
   readonly name = "Sigmoid";
-  /**
-   * @param features The width of its input and output.
-   * @param dtype `"f32"` (the default) or `"f64"`.
-   */
-  constructor(features: number, dtype: DType = "f32") {
-    super(features, dtype);
-  }
-  protected apply(x: number): number {
+  /** `1 / (1 + e^-x)` @param x An input. @returns The output. */
+  apply(x: number): number {
     return 1 / (1 + Math.exp(-x));
   }
-  protected slopeFromOutput(y: number): number {
+  /** `y (1 - y)` @param y An output. @returns The slope. */
+  slopeFromOutput(y: number): number {
     return y * (1 - y);
   }
 }
 
 /** `tanh(x)`; its slope is `1 - y²`. */
 export class Tanh extends Activation {
+  /** `"Tanh"` */
   readonly name = "Tanh";
-  /**
-   * @param features The width of its input and output.
-   * @param dtype `"f32"` (the default) or `"f64"`.
-   */
-  constructor(features: number, dtype: DType = "f32") {
-    super(features, dtype);
-  }
-  protected apply(x: number): number {
+  /** `tanh(x)` @param x An input. @returns The output. */
+  apply(x: number): number {
     return Math.tanh(x);
   }
-  protected slopeFromOutput(y: number): number {
+  /** `1 - y²` @param y An output. @returns The slope. */
+  slopeFromOutput(y: number): number {
     return 1 - y * y;
   }
 }

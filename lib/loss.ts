@@ -13,6 +13,8 @@
 import { assertShape, type Tensor } from "./tensor.ts";
 
 /**
+ * Mean softmax cross-entropy of a batch, and optionally its gradient.
+ *
  * @param logits `[batch, classes]`, the network's raw scores.
  * @param labels `[batch]`, each in `[0, classes)`.
  * @param dLogits Optional `[batch, classes]` tensor to receive dLoss/dLogits.

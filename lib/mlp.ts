@@ -62,6 +62,8 @@ export class Mlp {
   readonly layers: readonly Layer[];
 
   /**
+   * Builds the layers and initializes their weights.
+   *
    * @param options Sizes, activation, dtype, seed or RNG, kernels.
    * @throws {RangeError} When `sizes` has fewer than two entries or a width
    * that is not a positive integer.
@@ -97,6 +99,8 @@ export class Mlp {
   }
 
   /**
+   * Runs a batch through every layer.
+   *
    * @param input `[batch, sizes[0]]`.
    * @returns logits `[batch, classes]`; a buffer the next call overwrites.
    */
@@ -119,6 +123,8 @@ export class Mlp {
   }
 
   /**
+   * Every learnable tensor of every layer.
+   *
    * @returns Every parameter, named `layer<i>.weights` / `layer<i>.bias`
    * where `i` counts Linear layers from 0.
    */
@@ -131,7 +137,7 @@ export class Mlp {
     );
   }
 
-  /** @returns How many numbers the model learns. */
+  /** Counts the learnable numbers. @returns How many numbers the model learns. */
   parameterCount(): number {
     return this.parameters().reduce((n, p) => n + p.value.data.length, 0);
   }

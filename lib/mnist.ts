@@ -86,6 +86,8 @@ export interface Mnist {
 }
 
 /**
+ * Computes a SHA-256 digest.
+ *
  * @param bytes Data to hash.
  * @returns The SHA-256 digest, hex.
  */

@@ -44,6 +44,8 @@ export interface ModelHeader {
 }
 
 /**
+ * Serializes a model to the model-file format.
+ *
  * @param model The model to serialize.
  * @returns The bytes of a model file.
  */
@@ -80,6 +82,8 @@ export function encodeModel(model: Mlp): Uint8Array {
 }
 
 /**
+ * Parses a model file, checking everything it can.
+ *
  * @param bytes The contents of a model file.
  * @param source The file's name, for error messages.
  * @param expected When given, the architecture the model must have.
@@ -173,6 +177,8 @@ export function decodeModel(
 }
 
 /**
+ * Throws unless a model has the expected architecture.
+ *
  * @param model A model.
  * @param expected The architecture it must have (sizes, activation, dtype
  * where given).
@@ -209,6 +215,8 @@ export async function saveModel(path: string, model: Mlp): Promise<void> {
 }
 
 /**
+ * Reads a model file.
+ *
  * @param path A file written by {@link saveModel}.
  * @param expected When given, the architecture the model must have.
  * @returns The model.

@@ -28,13 +28,18 @@ export interface SgdOptions {
 
 /** SGD over a fixed list of parameters, with one velocity each. */
 export class Sgd {
+  /** How much velocity carries over. */
   readonly momentum: number;
+  /** Whether steps use Nesterov's look-ahead. */
   readonly nesterov: boolean;
+  /** The L2 penalty coefficient. */
   readonly weightDecay: number;
   readonly #parameters: Parameter[];
   readonly #velocities: FloatArray[];
 
   /**
+   * Creates an optimizer with one zero velocity per parameter.
+   *
    * @param parameters What to update; their `grad`s are read on each step.
    * @param options Momentum, Nesterov and weight decay.
    */

@@ -18,6 +18,8 @@ export class Rng {
   #spareNormal: number | null = null;
 
   /**
+   * Creates a generator from a seed.
+   *
    * @param seed Any integer; equal seeds give equal sequences.
    */
   constructor(seed: number) {
@@ -37,7 +39,7 @@ export class Rng {
     for (let i = 0; i < 12; i++) this.nextUint32();
   }
 
-  /** @returns A uniform integer in [0, 2^32). */
+  /** Draws 32 random bits. @returns A uniform integer in [0, 2^32). */
   nextUint32(): number {
     const t = (((this.#a + this.#b) >>> 0) + this.#d) >>> 0;
     this.#d = (this.#d + 1) >>> 0;
@@ -48,12 +50,14 @@ export class Rng {
     return t;
   }
 
-  /** @returns A uniform float in [0, 1). */
+  /** Draws a uniform float. @returns A uniform float in [0, 1). */
   uniform(): number {
     return this.nextUint32() / 4294967296;
   }
 
   /**
+   * Draws a uniform integer below `n`.
+   *
    * @param n The exclusive upper bound, a positive integer below 2^32.
    * @returns A uniform integer in [0, n).
    */
@@ -62,6 +66,8 @@ export class Rng {
   }
 
   /**
+   * Draws from a normal distribution.
+   *
    * @param mean The distribution's mean.
    * @param std The distribution's standard deviation.
    * @returns A normal draw (Box-Muller transform).

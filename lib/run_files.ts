@@ -36,6 +36,8 @@ export const MODEL_FILE = "model.bin";
 export const METRICS_FILE = "metrics.json";
 
 /**
+ * Builds the `metrics.json` object of a run.
+ *
  * @param options The parsed command line.
  * @param data What was trained and tested on, and from where.
  * @param result What training measured.
@@ -110,6 +112,8 @@ export function metricsJson(
 }
 
 /**
+ * Writes `metrics.json` atomically.
+ *
  * @param path Where to write `metrics.json`.
  * @param metrics The object from {@link metricsJson}.
  */

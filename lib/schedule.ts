@@ -27,6 +27,8 @@ export interface Schedule {
 }
 
 /**
+ * The learning rate a schedule gives at one step.
+ *
  * @param schedule The kind and its rates.
  * @param step The step about to be taken, from 0.
  * @param totalSteps How many steps the run takes.

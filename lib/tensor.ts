@@ -22,6 +22,8 @@ export class Tensor {
   readonly shape: readonly number[];
 
   /**
+   * Views `data` with `shape` (no copy).
+   *
    * @param data The values, row-major.
    * @param shape The dimensions; their product must equal `data.length`.
    * @throws {RangeError} When the shape does not match the data's length.
@@ -59,6 +61,8 @@ export class Tensor {
 }
 
 /**
+ * Allocates a zero-filled typed array of a dtype.
+ *
  * @param dtype `"f32"` or `"f64"`.
  * @param length How many values.
  * @returns A zero-filled array of that dtype.
@@ -68,6 +72,8 @@ export function allocate(dtype: DType, length: number): FloatArray {
 }
 
 /**
+ * Creates a tensor of zeros.
+ *
  * @param shape The dimensions, e.g. `[128, 64]`.
  * @param dtype `"f32"` (the default) or `"f64"`.
  * @returns A tensor of zeros.
@@ -77,6 +83,8 @@ export function zeros(shape: readonly number[], dtype: DType = "f32"): Tensor {
 }
 
 /**
+ * Creates a tensor from a list of numbers.
+ *
  * @param values The values, row-major.
  * @param shape The dimensions.
  * @param dtype `"f32"` (the default) or `"f64"`.

@@ -145,6 +145,8 @@ export interface TrainHooks {
  */
 export class DivergedError extends KitError {
   /**
+   * Describes where the loss stopped being finite.
+   *
    * @param step The step (from 1) whose loss was not finite.
    * @param epoch The epoch it was in.
    * @param lr That step's learning rate.
