@@ -159,7 +159,9 @@ export function parseTrainArgs(args: string[]): TrainOptions | "help" {
       options: Object.fromEntries(
         Object.entries(TRAIN_FLAGS).map(([name, spec]) => [
           name,
-          { type: spec.type, short: spec.short },
+          spec.short
+            ? { type: spec.type, short: spec.short }
+            : { type: spec.type },
         ]),
       ),
       allowNegative: true,
@@ -167,6 +169,8 @@ export function parseTrainArgs(args: string[]): TrainOptions | "help" {
       allowPositionals: false,
     }).values;
   } catch (error) {
+    const code = (error as { code?: string }).code ?? "";
+    if (!code.startsWith("ERR_PARSE_ARGS")) throw error;
     throw new UsageError((error as Error).message.split("\n")[0]);
   }
   if (values.help) return "help";

@@ -1,0 +1,34 @@
+/** Runs a kit entry point in a subprocess, as a user would. */
+
+const repo = new URL("../../", import.meta.url).pathname;
+
+/** What a finished command printed and returned. */
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * @param script The entry point under the repo, e.g. `bin/train.ts`.
+ * @param args Its arguments.
+ * @returns Exit code and output (colour off).
+ */
+export async function runScript(
+  script: string,
+  args: string[],
+): Promise<CommandResult> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", script, ...args],
+    cwd: repo,
+    env: { NO_COLOR: "1", RUST_BACKTRACE: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  return {
+    code: output.code,
+    stdout: decode(output.stdout),
+    stderr: decode(output.stderr),
+  };
+}
