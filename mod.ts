@@ -138,6 +138,7 @@ export {
   METRICS_FILE,
   metricsJson,
   MODEL_FILE,
+  peakRssBytes,
   writeMetrics,
 } from "./lib/run_files.ts";
 export type { TrainOptions } from "./lib/train_args.ts";

@@ -17,7 +17,9 @@
  * - `data`: `{dir, train, validation, test, scale}` (counts and the
  *   normalizer's byte scale);
  * - `versions`: `{kit, deno, v8, typescript}`;
- * - `started_at`: ISO time.
+ * - `started_at`: ISO time; `wall_seconds`: from start to metrics,
+ *   loading and evaluation included;
+ * - `peak_rss_bytes`: the process's peak resident memory (Linux), or null.
  *
  * @module
  */
@@ -108,6 +110,8 @@ export function metricsJson(
       typescript: Deno.version.typescript,
     },
     started_at: startedAt.toISOString(),
+    wall_seconds: (Date.now() - startedAt.getTime()) / 1000,
+    peak_rss_bytes: peakRssBytes(),
   };
 }
 
@@ -122,4 +126,19 @@ export async function writeMetrics(
   metrics: Record<string, unknown>,
 ): Promise<void> {
   await writeFileAtomic(path, JSON.stringify(metrics, null, 1) + "\n");
+}
+
+/**
+ * Reads the process's peak resident set size from `/proc/self/status`.
+ *
+ * @returns Bytes, or `null` where the kernel does not report it.
+ */
+export function peakRssBytes(): number | null {
+  try {
+    const status = Deno.readTextFileSync("/proc/self/status");
+    const match = status.match(/^VmHWM:\s+(\d+) kB$/m);
+    return match ? Number(match[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
 }

@@ -11,7 +11,7 @@ import {
   Sigmoid,
   softmaxCrossEntropy,
   Tanh,
-  Tensor,
+  type Tensor,
   zeros,
 } from "../mod.ts";
 
