@@ -98,7 +98,41 @@ export function abtReference(
 // training step allocates nothing.
 let nonzeroOffsets = new Int32Array(1024);
 let nonzeroValues = new Float64Array(1024);
-let transposed: Float64Array = new Float64Array(1024);
+const transposed = { f32: new Float32Array(1024), f64: new Float64Array(1024) };
+
+/**
+ * Copies the transpose of `src` (`[rows, cols]`) into reusable scratch space
+ * of the same float type (mixing types would make the kernels that read it
+ * polymorphic, and slower), walking 16x16 tiles so both sides stay in cache.
+ *
+ * @returns `[cols, rows]`, valid until the next call for that float type.
+ */
+function transposeToScratch(
+  src: FloatArray,
+  rows: number,
+  cols: number,
+): FloatArray {
+  const size = rows * cols;
+  let dst: FloatArray;
+  if (src instanceof Float32Array) {
+    if (transposed.f32.length < size) transposed.f32 = new Float32Array(size);
+    dst = transposed.f32;
+  } else {
+    if (transposed.f64.length < size) transposed.f64 = new Float64Array(size);
+    dst = transposed.f64;
+  }
+  const tile = 16;
+  for (let r0 = 0; r0 < rows; r0 += tile) {
+    const r1 = Math.min(r0 + tile, rows);
+    for (let c0 = 0; c0 < cols; c0 += tile) {
+      const c1 = Math.min(c0 + tile, cols);
+      for (let r = r0; r < r1; r++) {
+        for (let c = c0; c < c1; c++) dst[c * rows + r] = src[r * cols + c];
+      }
+    }
+  }
+  return dst;
+}
 
 /**
  * `out[m,n] = a[m,k] · b[k,n]`, fast: for each row of `a` it first gathers
@@ -177,19 +211,14 @@ export function atbFast(
   k: number,
   n: number,
 ): void {
-  if (transposed.length < m * k) transposed = new Float64Array(m * k);
-  const aT = transposed;
-  for (let p = 0; p < k; p++) {
-    const aRow = p * m;
-    for (let i = 0; i < m; i++) aT[i * k + p] = a[aRow + i];
-  }
-  abFast(aT, b, out, m, k, n);
+  abFast(transposeToScratch(a, k, m), b, out, m, k, n);
 }
 
 /**
- * `out[m,n] = a[m,k] · b[n,k]ᵀ`: both operands are read along rows, so the
- * plain dot-product order is already contiguous; four accumulators break
- * the dependency chain of a single running sum.
+ * `out[m,n] = a[m,k] · b[n,k]ᵀ`, fast: transposes `b` (a weight matrix,
+ * small) and runs {@link abFast}, which skips the zeros of `a`: in the
+ * backward pass `a` is a gradient that ReLU has zeroed in about half its
+ * entries.
  */
 export function abtFast(
   a: FloatArray,
@@ -199,23 +228,7 @@ export function abtFast(
   k: number,
   n: number,
 ): void {
-  const k4 = k - (k % 4);
-  for (let i = 0; i < m; i++) {
-    const aRow = i * k;
-    for (let j = 0; j < n; j++) {
-      const bRow = j * k;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      let p = 0;
-      for (; p < k4; p += 4) {
-        s0 += a[aRow + p] * b[bRow + p];
-        s1 += a[aRow + p + 1] * b[bRow + p + 1];
-        s2 += a[aRow + p + 2] * b[bRow + p + 2];
-        s3 += a[aRow + p + 3] * b[bRow + p + 3];
-      }
-      for (; p < k; p++) s0 += a[aRow + p] * b[bRow + p];
-      out[i * n + j] = (s0 + s1) + (s2 + s3);
-    }
-  }
+  abFast(a, transposeToScratch(b, n, k), out, m, k, n);
 }
 
 /** The textbook kernels: slow, obviously right, the tests' ground truth. */
