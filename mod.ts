@@ -41,14 +41,22 @@ export {
   atbReference,
   fastKernels,
   type GemmKernel,
-  KERNELS,
   type Kernels,
   referenceKernels,
 } from "./lib/gemm.ts";
+export { KERNEL_NAMES, type KernelName, kernelsByName } from "./lib/kernels.ts";
+export {
+  createWasmKernels,
+  RELAXED_SIMD_AVAILABLE,
+  type WasmKernelOptions,
+  type WasmKernels,
+  wasmKernels,
+} from "./lib/wasm/kernels.ts";
 export {
   Activation,
   type ActivationName,
   ACTIVATIONS,
+  type Allocator,
   type Layer,
   Linear,
   type LinearOptions,

@@ -75,7 +75,8 @@ export interface Normalizer {
  */
 export function fitNormalizer(train: LabeledImages): Normalizer {
   let sumSquares = 0;
-  for (const byte of train.images) sumSquares += byte * byte;
+  const images = train.images;
+  for (let i = 0; i < images.length; i++) sumSquares += images[i] * images[i];
   const meanSquare = sumSquares / train.images.length;
   return { scale: meanSquare > 0 ? 1 / Math.sqrt(meanSquare) : 1 };
 }

@@ -16,7 +16,7 @@
  * @module
  */
 
-import type { FloatArray } from "./tensor.ts";
+import type { DType, FloatArray } from "./tensor.ts";
 
 /** Overwrites `out` with a product; the dims are described per kernel. */
 export type GemmKernel = (
@@ -38,6 +38,12 @@ export interface Kernels {
   readonly atb: GemmKernel;
   /** `out[m,n] = a[m,k] · b[n,k]ᵀ` */
   readonly abt: GemmKernel;
+  /**
+   * Where tensors that these kernels will multiply should live, when that
+   * matters (WebAssembly kernels read their own memory without copying).
+   * Absent: ordinary typed arrays.
+   */
+  allocate?(dtype: DType, length: number): FloatArray;
 }
 
 /** `out[m,n] = a[m,k] · b[k,n]`, one dot product per output (textbook order). */
@@ -245,10 +251,4 @@ export const fastKernels: Kernels = {
   ab: abFast,
   atb: atbFast,
   abt: abtFast,
-};
-
-/** Every kernel set by name: the one place new implementations plug in. */
-export const KERNELS: Readonly<Record<string, Kernels>> = {
-  reference: referenceKernels,
-  fast: fastKernels,
 };

@@ -14,7 +14,13 @@
 
 import { fastKernels, type Kernels } from "./gemm.ts";
 import type { Rng } from "./rng.ts";
-import { assertShape, type DType, type Tensor, zeros } from "./tensor.ts";
+import {
+  allocate as allocateArray,
+  assertShape,
+  type DType,
+  type FloatArray,
+  Tensor,
+} from "./tensor.ts";
 
 /** A learnable tensor and the gradient of the loss with respect to it. */
 export interface Parameter {
@@ -49,17 +55,32 @@ export interface Layer {
   parameters(): Parameter[];
 }
 
+/** Allocates the storage of a tensor: see `Kernels.allocate`. */
+export type Allocator = (dtype: DType, length: number) => FloatArray;
+
 /**
- * Hands out a `[rows, cols]` buffer, reallocated only when `rows` changes
- * (the last, shorter batch of an epoch), never on an ordinary step.
+ * Hands out a `[rows, cols]` buffer. Storage is allocated for the most rows
+ * seen so far and smaller requests get a view of it, so the last, shorter
+ * batch of an epoch allocates nothing new.
  */
 class Buffer {
+  #storage: FloatArray | null = null;
   #tensor: Tensor | null = null;
-  constructor(readonly cols: number, readonly dtype: DType) {}
+  constructor(
+    readonly cols: number,
+    readonly dtype: DType,
+    readonly allocate: Allocator,
+  ) {}
   get(rows: number): Tensor {
-    if (this.#tensor === null || this.#tensor.rows !== rows) {
-      this.#tensor = zeros([rows, this.cols], this.dtype);
+    if (this.#tensor?.rows === rows) return this.#tensor;
+    const length = rows * this.cols;
+    if (this.#storage === null || this.#storage.length < length) {
+      this.#storage = this.allocate(this.dtype, length);
     }
+    this.#tensor = new Tensor(this.#storage.subarray(0, length), [
+      rows,
+      this.cols,
+    ]);
     return this.#tensor;
   }
 }
@@ -122,14 +143,18 @@ export class Linear implements Layer {
   ) {
     const dtype = options.dtype ?? "f32";
     this.name = `Linear(${inFeatures}→${outFeatures})`;
-    this.weights = zeros([inFeatures, outFeatures], dtype);
-    this.bias = zeros([outFeatures], dtype);
-    this.dWeights = zeros([inFeatures, outFeatures], dtype);
-    this.dBias = zeros([outFeatures], dtype);
     this.#kernels = options.kernels ?? fastKernels;
+    const allocate: Allocator = this.#kernels.allocate?.bind(this.#kernels) ??
+      allocateArray;
+    const tensor = (shape: number[]) =>
+      new Tensor(allocate(dtype, shape.reduce((a, b) => a * b)), shape);
+    this.weights = tensor([inFeatures, outFeatures]);
+    this.bias = tensor([outFeatures]);
+    this.dWeights = tensor([inFeatures, outFeatures]);
+    this.dBias = tensor([outFeatures]);
     this.#inputGradient = options.inputGradient ?? true;
-    this.#output = new Buffer(outFeatures, dtype);
-    this.#dInput = new Buffer(inFeatures, dtype);
+    this.#output = new Buffer(outFeatures, dtype, allocate);
+    this.#dInput = new Buffer(inFeatures, dtype, allocate);
     if (options.rng) {
       const std = Math.sqrt(2 / inFeatures);
       const w = this.weights.data;
@@ -235,10 +260,15 @@ export abstract class Activation implements Layer {
    *
    * @param features The width of its input and output.
    * @param dtype `"f32"` (the default) or `"f64"`.
+   * @param allocate Where its buffers live; ordinary typed arrays by default.
    */
-  constructor(readonly features: number, dtype: DType = "f32") {
-    this.#output = new Buffer(features, dtype);
-    this.#dInput = new Buffer(features, dtype);
+  constructor(
+    readonly features: number,
+    dtype: DType = "f32",
+    allocate: Allocator = allocateArray,
+  ) {
+    this.#output = new Buffer(features, dtype, allocate);
+    this.#dInput = new Buffer(features, dtype, allocate);
   }
 
   /**

@@ -92,7 +92,13 @@ export class Mlp {
         }),
       );
       if (i + 2 < sizes.length) {
-        layers.push(new Activation(sizes[i + 1], this.dtype));
+        layers.push(
+          new Activation(
+            sizes[i + 1],
+            this.dtype,
+            kernels.allocate?.bind(kernels),
+          ),
+        );
       }
     }
     this.layers = layers;

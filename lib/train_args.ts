@@ -5,7 +5,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { KERNELS } from "./gemm.ts";
+import { KERNEL_NAMES, type KernelName } from "./kernels.ts";
 import { type ActivationName, ACTIVATIONS } from "./layers.ts";
 import { type ScheduleName, SCHEDULES } from "./schedule.ts";
 import { DEFAULT_CONFIG, type TrainConfig } from "./train.ts";
@@ -23,7 +23,7 @@ export interface TrainOptions {
   /** Print only the summary line. */
   quiet: boolean;
   /** The matrix-product kernels, by name. */
-  kernels: string;
+  kernels: KernelName;
 }
 
 /** Thrown for a flag the command cannot accept; the CLI exits with 2. */
@@ -116,7 +116,7 @@ export const TRAIN_FLAGS: Readonly<Record<string, FlagSpec>> = {
   kernels: {
     type: "string",
     default: "fast",
-    help: `matrix-product kernels: ${Object.keys(KERNELS).join(", ")}`,
+    help: `matrix-product kernels: ${KERNEL_NAMES.join(", ")}`,
   },
   quiet: {
     type: "boolean",
@@ -225,7 +225,7 @@ export function parseTrainArgs(args: string[]): TrainOptions | "help" {
       "a percentage in (0, 100]",
     ),
     quiet: flag("quiet"),
-    kernels: choice("kernels", get("kernels"), Object.keys(KERNELS)),
+    kernels: choice("kernels", get("kernels"), KERNEL_NAMES) as KernelName,
   };
 }
 

@@ -8,7 +8,7 @@
 import { join } from "node:path";
 import { fitNormalizer, splitTrainValidation } from "./dataset.ts";
 import { KitError } from "./errors.ts";
-import { KERNELS } from "./gemm.ts";
+import { kernelsByName } from "./kernels.ts";
 import { loadMnist } from "./mnist.ts";
 import { saveModel } from "./model_file.ts";
 import {
@@ -25,6 +25,7 @@ import {
   writeMetrics,
 } from "./run_files.ts";
 import { DivergedError, train, type TrainResult } from "./train.ts";
+import { writeReport } from "./report/write_report.ts";
 import {
   parseTrainArgs,
   trainHelp,
@@ -110,7 +111,7 @@ export async function runTraining(
         await saveModel(join(runDir, MODEL_FILE), model);
         savedEpoch = metrics.epoch;
       },
-    }, KERNELS[options.kernels]);
+    }, kernelsByName(options.kernels));
   } catch (error) {
     if (!(error instanceof DivergedError)) throw error;
     const kept = savedEpoch > 0
@@ -126,6 +127,8 @@ export async function runTraining(
     join(runDir, METRICS_FILE),
     metricsJson(options, data, result, startedAt),
   );
+  const report = await writeReport(runDir, { mnist });
+  if (!options.quiet) console.log(`${report.terminal}\nreport: ${report.path}`);
   return { result, runDir };
 }
 

@@ -1,0 +1,189 @@
+;; Matrix kernels for mnist-from-scratch, f32, in WebAssembly SIMD.
+;;
+;; All pointers are byte offsets into the imported memory; matrices are
+;; row-major. `deno task build:wasm` assembles this file twice: once with
+;; `(madd $acc OFFSET)` expanded to f32x4.relaxed_madd (a fused multiply-add
+;; where the CPU has one) and once to f32x4.mul + f32x4.add (plain SIMD), and
+;; embeds both in lib/wasm/gemm_wasm.ts. `(madd $acc OFFSET)` means
+;;   $acc += $scale * v128.load(offset=OFFSET, $src)
+;; i.e. four columns of one row of B, scaled by one entry of A.
+
+(module
+  (import "env" "memory" (memory 1))
+
+  ;; out[m,n] = a[m,k] · b[k,n]
+  ;;
+  ;; For each row of `a`, first gather its nonzero entries (MNIST pixels are
+  ;; 81% zeros; ReLU gradients about half) into `scratch`: k i32 pointers to
+  ;; the matching rows of `b`, then k f32 values. Then sweep the output row 32
+  ;; columns at a time with eight 4-lane accumulators held in registers, then
+  ;; 4 columns at a time, then one at a time.
+  ;; scratch: 8·k bytes.
+  (func (export "ab")
+    (param $a i32) (param $b i32) (param $out i32)
+    (param $m i32) (param $k i32) (param $n i32) (param $scratch i32)
+    (local $i i32) (local $p i32) (local $q i32) (local $count i32)
+    (local $values i32) (local $rowBytes i32) (local $aRow i32) (local $outRow i32)
+    (local $j i32) (local $src i32) (local $dst i32) (local $v f32) (local $sum f32)
+    (local $scale v128)
+    (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
+    (local $acc4 v128) (local $acc5 v128) (local $acc6 v128) (local $acc7 v128)
+    (local.set $values (i32.add (local.get $scratch) (i32.shl (local.get $k) (i32.const 2))))
+    (local.set $rowBytes (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $aRow (local.get $a))
+    (local.set $outRow (local.get $out))
+    (local.set $i (i32.const 0))
+    (block $rowsDone
+      (loop $rows
+        (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $m)))
+
+        ;; gather the nonzeros of row i of a
+        (local.set $count (i32.const 0))
+        (local.set $p (i32.const 0))
+        (block $gatherDone
+          (loop $gather
+            (br_if $gatherDone (i32.ge_u (local.get $p) (local.get $k)))
+            (local.set $v (f32.load (i32.add (local.get $aRow) (i32.shl (local.get $p) (i32.const 2)))))
+            (if (f32.ne (local.get $v) (f32.const 0))
+              (then
+                (i32.store
+                  (i32.add (local.get $scratch) (i32.shl (local.get $count) (i32.const 2)))
+                  (i32.add (local.get $b) (i32.mul (local.get $p) (local.get $rowBytes))))
+                (f32.store
+                  (i32.add (local.get $values) (i32.shl (local.get $count) (i32.const 2)))
+                  (local.get $v))
+                (local.set $count (i32.add (local.get $count) (i32.const 1)))))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $gather)))
+
+        ;; 32 columns at a time ($j counts bytes)
+        (local.set $j (i32.const 0))
+        (block $wideDone
+          (loop $wide
+            (br_if $wideDone (i32.gt_u (i32.add (local.get $j) (i32.const 128)) (local.get $rowBytes)))
+            (local.set $acc0 (v128.const i32x4 0 0 0 0))
+            (local.set $acc1 (v128.const i32x4 0 0 0 0))
+            (local.set $acc2 (v128.const i32x4 0 0 0 0))
+            (local.set $acc3 (v128.const i32x4 0 0 0 0))
+            (local.set $acc4 (v128.const i32x4 0 0 0 0))
+            (local.set $acc5 (v128.const i32x4 0 0 0 0))
+            (local.set $acc6 (v128.const i32x4 0 0 0 0))
+            (local.set $acc7 (v128.const i32x4 0 0 0 0))
+            (local.set $q (i32.const 0))
+            (block $sumDone
+              (loop $sum
+                (br_if $sumDone (i32.ge_u (local.get $q) (local.get $count)))
+                (local.set $src (i32.add
+                  (i32.load (i32.add (local.get $scratch) (i32.shl (local.get $q) (i32.const 2))))
+                  (local.get $j)))
+                (local.set $scale (f32x4.splat
+                  (f32.load (i32.add (local.get $values) (i32.shl (local.get $q) (i32.const 2))))))
+                (madd $acc0 0)
+                (madd $acc1 16)
+                (madd $acc2 32)
+                (madd $acc3 48)
+                (madd $acc4 64)
+                (madd $acc5 80)
+                (madd $acc6 96)
+                (madd $acc7 112)
+                (local.set $q (i32.add (local.get $q) (i32.const 1)))
+                (br $sum)))
+            (local.set $dst (i32.add (local.get $outRow) (local.get $j)))
+            (v128.store offset=0 (local.get $dst) (local.get $acc0))
+            (v128.store offset=16 (local.get $dst) (local.get $acc1))
+            (v128.store offset=32 (local.get $dst) (local.get $acc2))
+            (v128.store offset=48 (local.get $dst) (local.get $acc3))
+            (v128.store offset=64 (local.get $dst) (local.get $acc4))
+            (v128.store offset=80 (local.get $dst) (local.get $acc5))
+            (v128.store offset=96 (local.get $dst) (local.get $acc6))
+            (v128.store offset=112 (local.get $dst) (local.get $acc7))
+            (local.set $j (i32.add (local.get $j) (i32.const 128)))
+            (br $wide)))
+
+        ;; 4 columns at a time
+        (block $narrowDone
+          (loop $narrow
+            (br_if $narrowDone (i32.gt_u (i32.add (local.get $j) (i32.const 16)) (local.get $rowBytes)))
+            (local.set $acc0 (v128.const i32x4 0 0 0 0))
+            (local.set $q (i32.const 0))
+            (block $sumDone
+              (loop $sum
+                (br_if $sumDone (i32.ge_u (local.get $q) (local.get $count)))
+                (local.set $src (i32.add
+                  (i32.load (i32.add (local.get $scratch) (i32.shl (local.get $q) (i32.const 2))))
+                  (local.get $j)))
+                (local.set $scale (f32x4.splat
+                  (f32.load (i32.add (local.get $values) (i32.shl (local.get $q) (i32.const 2))))))
+                (madd $acc0 0)
+                (local.set $q (i32.add (local.get $q) (i32.const 1)))
+                (br $sum)))
+            (v128.store (i32.add (local.get $outRow) (local.get $j)) (local.get $acc0))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $narrow)))
+
+        ;; the last columns one at a time
+        (block $scalarDone
+          (loop $scalar
+            (br_if $scalarDone (i32.ge_u (local.get $j) (local.get $rowBytes)))
+            (local.set $sum (f32.const 0))
+            (local.set $q (i32.const 0))
+            (block $sumDone
+              (loop $sum
+                (br_if $sumDone (i32.ge_u (local.get $q) (local.get $count)))
+                (local.set $sum (f32.add (local.get $sum) (f32.mul
+                  (f32.load (i32.add (local.get $values) (i32.shl (local.get $q) (i32.const 2))))
+                  (f32.load (i32.add
+                    (i32.load (i32.add (local.get $scratch) (i32.shl (local.get $q) (i32.const 2))))
+                    (local.get $j))))))
+                (local.set $q (i32.add (local.get $q) (i32.const 1)))
+                (br $sum)))
+            (f32.store (i32.add (local.get $outRow) (local.get $j)) (local.get $sum))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $scalar)))
+
+        (local.set $aRow (i32.add (local.get $aRow) (i32.shl (local.get $k) (i32.const 2))))
+        (local.set $outRow (i32.add (local.get $outRow) (local.get $rowBytes)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows))))
+
+  ;; dst[cols,rows] = transpose of src[rows,cols], in 16x16 tiles.
+  (func (export "transpose")
+    (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
+    (local $r0 i32) (local $c0 i32) (local $r i32) (local $c i32)
+    (local $r1 i32) (local $c1 i32)
+    (local.set $r0 (i32.const 0))
+    (block $rowTilesDone
+      (loop $rowTiles
+        (br_if $rowTilesDone (i32.ge_u (local.get $r0) (local.get $rows)))
+        (local.set $r1 (select
+          (i32.add (local.get $r0) (i32.const 16)) (local.get $rows)
+          (i32.lt_u (i32.add (local.get $r0) (i32.const 16)) (local.get $rows))))
+        (local.set $c0 (i32.const 0))
+        (block $colTilesDone
+          (loop $colTiles
+            (br_if $colTilesDone (i32.ge_u (local.get $c0) (local.get $cols)))
+            (local.set $c1 (select
+              (i32.add (local.get $c0) (i32.const 16)) (local.get $cols)
+              (i32.lt_u (i32.add (local.get $c0) (i32.const 16)) (local.get $cols))))
+            (local.set $r (local.get $r0))
+            (block $rDone
+              (loop $rLoop
+                (br_if $rDone (i32.ge_u (local.get $r) (local.get $r1)))
+                (local.set $c (local.get $c0))
+                (block $cDone
+                  (loop $cLoop
+                    (br_if $cDone (i32.ge_u (local.get $c) (local.get $c1)))
+                    (f32.store
+                      (i32.add (local.get $dst)
+                        (i32.shl (i32.add (i32.mul (local.get $c) (local.get $rows)) (local.get $r)) (i32.const 2)))
+                      (f32.load (i32.add (local.get $src)
+                        (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 2)))))
+                    (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                    (br $cLoop)))
+                (local.set $r (i32.add (local.get $r) (i32.const 1)))
+                (br $rLoop)))
+            (local.set $c0 (i32.add (local.get $c0) (i32.const 16)))
+            (br $colTiles)))
+        (local.set $r0 (i32.add (local.get $r0) (i32.const 16)))
+        (br $rowTiles))))
+)

@@ -1,0 +1,222 @@
+/**
+ * The WebAssembly SIMD kernels (`gemm.wat`) behind the {@link Kernels}
+ * interface.
+ *
+ * WebAssembly code can only read its own memory, so copying operands in
+ * and out on every call would cost as much as the arithmetic for a batch of
+ * 64. Instead the kernels own an arena inside that memory: layers allocate
+ * their weights, gradients and activations there (`kernels.allocate`), and a
+ * product whose operands already live there runs with no copies. Anything
+ * else (a batch of images, an evaluation chunk) is copied into scratch
+ * regions, in row chunks when large. The memory never grows, because growing
+ * would detach every typed array viewing it.
+ *
+ * f32 only: f64 operands fall back to the TypeScript {@link fastKernels}.
+ *
+ * @module
+ */
+
+import { fastKernels, type Kernels } from "../gemm.ts";
+import type { DType, FloatArray } from "../tensor.ts";
+import { GEMM_WASM_PLAIN, GEMM_WASM_RELAXED } from "./gemm_wasm.ts";
+
+const MiB = 1 << 20;
+const PAGE = 65536;
+
+interface Exports {
+  ab(
+    a: number,
+    b: number,
+    out: number,
+    m: number,
+    k: number,
+    n: number,
+    scratch: number,
+  ): void;
+  transpose(src: number, dst: number, rows: number, cols: number): void;
+}
+
+/** A byte range of the WebAssembly memory. */
+interface Region {
+  ptr: number;
+  bytes: number;
+}
+
+/** Options for {@link createWasmKernels}. */
+export interface WasmKernelOptions {
+  /** Use relaxed SIMD (fused multiply-add) where the runtime has it; default true. */
+  relaxed?: boolean;
+  /** Bytes for tensors allocated through `allocate`; default 64 MiB. */
+  arenaBytes?: number;
+  /** Bytes of each scratch region for copied operands; default 16 MiB. */
+  scratchBytes?: number;
+}
+
+/** The kernels plus what a benchmark wants to know about them. */
+export interface WasmKernels extends Kernels {
+  /** Whether the relaxed-SIMD build is in use. */
+  readonly relaxed: boolean;
+}
+
+/** @returns The bytes of one of the embedded modules. */
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+}
+
+/** Whether this runtime validates the relaxed-SIMD module. */
+export const RELAXED_SIMD_AVAILABLE: boolean = WebAssembly.validate(
+  decode(GEMM_WASM_RELAXED),
+);
+
+/**
+ * Instantiates the kernels in a fresh memory (about 140 MiB reserved;
+ * pages count toward memory use only once touched).
+ *
+ * @param options Relaxed SIMD, arena and scratch sizes.
+ * @returns Kernels named `"wasm"` (or `"wasm-plain"` without relaxed SIMD).
+ */
+export function createWasmKernels(
+  options: WasmKernelOptions = {},
+): WasmKernels {
+  const relaxed = (options.relaxed ?? true) && RELAXED_SIMD_AVAILABLE;
+  const scratchBytes = options.scratchBytes ?? 16 * MiB;
+  const arenaBytes = options.arenaBytes ?? 64 * MiB;
+  let next = 0;
+  const region = (bytes: number): Region => {
+    const r = { ptr: next, bytes };
+    next += Math.ceil(bytes / 64) * 64;
+    return r;
+  };
+  const gather = region(8 * MiB); // 8 bytes per column of A: k up to 1M
+  const scratchA = region(scratchBytes);
+  const scratchB = region(scratchBytes);
+  const scratchT = region(scratchBytes);
+  const scratchOut = region(scratchBytes);
+  const arena = region(arenaBytes);
+  const memory = new WebAssembly.Memory({
+    initial: Math.ceil(next / PAGE),
+    maximum: Math.ceil(next / PAGE),
+  });
+  const module = new WebAssembly.Module(
+    decode(relaxed ? GEMM_WASM_RELAXED : GEMM_WASM_PLAIN),
+  );
+  const wasm = new WebAssembly.Instance(module, { env: { memory } })
+    .exports as unknown as Exports;
+  const heap = new Float32Array(memory.buffer);
+  let arenaUsed = 0;
+
+  const pointerOf = (x: FloatArray): number | null =>
+    x.buffer === memory.buffer ? x.byteOffset : null;
+
+  /** A pointer to `x` (its first `length` values): in place, or a copy in `scratch`. */
+  const place = (
+    x: Float32Array,
+    length: number,
+    scratch: Region,
+  ): number | null => {
+    const ptr = pointerOf(x);
+    if (ptr !== null) return ptr;
+    if (4 * length > scratch.bytes) return null;
+    heap.set(x.subarray(0, length), scratch.ptr / 4);
+    return scratch.ptr;
+  };
+
+  /** out[m,n] = a[m,k] · B, with B already in memory at `bPtr`. */
+  const rowsTimes = (
+    a: Float32Array,
+    bPtr: number,
+    out: Float32Array,
+    m: number,
+    k: number,
+    n: number,
+  ) => {
+    const aPtr = pointerOf(a);
+    const outPtr = pointerOf(out);
+    let chunk = m;
+    if (aPtr === null) {
+      chunk = Math.min(chunk, Math.floor(scratchA.bytes / (4 * k)));
+    }
+    if (outPtr === null) {
+      chunk = Math.min(chunk, Math.floor(scratchOut.bytes / (4 * n)));
+    }
+    for (let r0 = 0; r0 < m; r0 += chunk) {
+      const rows = Math.min(chunk, m - r0);
+      const from = aPtr === null ? scratchA.ptr : aPtr + 4 * r0 * k;
+      if (aPtr === null) {
+        heap.set(a.subarray(r0 * k, (r0 + rows) * k), scratchA.ptr / 4);
+      }
+      const to = outPtr === null ? scratchOut.ptr : outPtr + 4 * r0 * n;
+      wasm.ab(from, bPtr, to, rows, k, n, gather.ptr);
+      if (outPtr === null) {
+        out.set(heap.subarray(to / 4, to / 4 + rows * n), r0 * n);
+      }
+    }
+  };
+
+  const fits = (k: number) => 8 * k <= gather.bytes && 4 * k <= scratchA.bytes;
+  const allF32 = (a: FloatArray, b: FloatArray, out: FloatArray): boolean =>
+    a instanceof Float32Array && b instanceof Float32Array &&
+    out instanceof Float32Array;
+
+  return {
+    name: relaxed ? "wasm" : "wasm-plain",
+    relaxed,
+    ab(a, b, out, m, k, n) {
+      const bPtr = allF32(a, b, out) && fits(k)
+        ? place(b as Float32Array, k * n, scratchB)
+        : null;
+      if (bPtr === null) return fastKernels.ab(a, b, out, m, k, n);
+      rowsTimes(a as Float32Array, bPtr, out as Float32Array, m, k, n);
+    },
+    atb(a, b, out, m, k, n) {
+      // aᵀ is [m,k]: transpose a ([k,m]) into scratchT, then multiply.
+      const ok = allF32(a, b, out) && fits(k) && 4 * k * m <= scratchT.bytes;
+      const aPtr = ok ? place(a as Float32Array, k * m, scratchA) : null;
+      const bPtr = aPtr === null
+        ? null
+        : place(b as Float32Array, k * n, scratchB);
+      if (aPtr === null || bPtr === null) {
+        return fastKernels.atb(a, b, out, m, k, n);
+      }
+      wasm.transpose(aPtr, scratchT.ptr, k, m);
+      rowsTimes(
+        heap.subarray(scratchT.ptr / 4, scratchT.ptr / 4 + m * k),
+        bPtr,
+        out as Float32Array,
+        m,
+        k,
+        n,
+      );
+    },
+    abt(a, b, out, m, k, n) {
+      // bᵀ is [k,n]: transpose b ([n,k]) into scratchT, then multiply.
+      const ok = allF32(a, b, out) && fits(k) && 4 * k * n <= scratchT.bytes;
+      const bPtr = ok ? place(b as Float32Array, n * k, scratchB) : null;
+      if (bPtr === null) return fastKernels.abt(a, b, out, m, k, n);
+      wasm.transpose(bPtr, scratchT.ptr, n, k);
+      rowsTimes(a as Float32Array, scratchT.ptr, out as Float32Array, m, k, n);
+    },
+    allocate(dtype: DType, length: number): FloatArray {
+      if (dtype === "f64" || 4 * (arenaUsed + length) > arena.bytes) {
+        return dtype === "f32"
+          ? new Float32Array(length)
+          : new Float64Array(length);
+      }
+      const view = new Float32Array(
+        memory.buffer,
+        arena.ptr + 4 * arenaUsed,
+        length,
+      );
+      arenaUsed += Math.ceil(length / 4) * 4; // keep every tensor 16-byte aligned
+      return view;
+    },
+  };
+}
+
+let shared: WasmKernels | null = null;
+
+/** @returns One shared instance of the WebAssembly kernels, created on first use. */
+export function wasmKernels(): WasmKernels {
+  shared ??= createWasmKernels();
+  return shared;
+}

@@ -1,0 +1,121 @@
+import assert from "node:assert/strict";
+import {
+  createWasmKernels,
+  fastKernels,
+  fromValues,
+  type Kernels,
+  Mlp,
+  referenceKernels,
+  RELAXED_SIMD_AVAILABLE,
+  Rng,
+} from "../mod.ts";
+import { buildEmbed, EMBED_URL } from "../lib/wasm/build.ts";
+
+Deno.test("lib/wasm/gemm_wasm.ts is exactly what deno task build:wasm makes from gemm.wat", async () => {
+  assert.equal(await Deno.readTextFile(EMBED_URL), await buildEmbed());
+});
+
+Deno.test("this runtime has relaxed SIMD (else the plain build is used)", () => {
+  assert.equal(RELAXED_SIMD_AVAILABLE, true);
+});
+
+function random(
+  length: number,
+  rng: Rng,
+  zeroFraction: number,
+  into?: Float32Array,
+) {
+  const data = into ?? new Float32Array(length);
+  for (let i = 0; i < length; i++) {
+    data[i] = rng.uniform() < zeroFraction ? 0 : rng.normal();
+  }
+  return data;
+}
+
+const shapes: [number, number, number][] = [
+  [1, 1, 1],
+  [3, 5, 7],
+  [17, 33, 9],
+  [64, 784, 128],
+  [31, 13, 65],
+  [5, 130, 10],
+  [64, 64, 32],
+];
+
+for (const relaxed of [true, false]) {
+  for (const inArena of [false, true]) {
+    Deno.test(`wasm kernels (${relaxed ? "relaxed" : "plain"} SIMD, operands ${inArena ? "in the arena" : "copied"}) match the reference`, () => {
+      // Small scratch regions force the row-chunked path on the larger shapes.
+      const kernels = createWasmKernels({
+        relaxed,
+        scratchBytes: 256 * 1024,
+        arenaBytes: 8 << 20,
+      });
+      const rng = new Rng(12);
+      const make = (length: number, zeros = 0) =>
+        random(
+          length,
+          rng,
+          zeros,
+          inArena
+            ? kernels.allocate!("f32", length) as Float32Array
+            : undefined,
+        );
+      for (const product of ["ab", "atb", "abt"] as const) {
+        for (const [m, k, n] of shapes) {
+          const a = make(m * k, 0.7);
+          const b = make(k * n);
+          const expected = new Float64Array(m * n);
+          (referenceKernels as Kernels)[product](
+            Float64Array.from(a),
+            Float64Array.from(b),
+            expected,
+            m,
+            k,
+            n,
+          );
+          const actual = make(m * n);
+          kernels[product](a, b, actual, m, k, n);
+          for (let i = 0; i < m * n; i++) {
+            assert.ok(
+              Math.abs(actual[i] - expected[i]) <=
+                1e-5 * Math.sqrt(k) * Math.max(1, Math.abs(expected[i])),
+              `${product} [${m},${k},${n}]: out[${i}] = ${
+                actual[i]
+              }, reference ${expected[i]}`,
+            );
+          }
+        }
+      }
+    });
+  }
+}
+
+Deno.test("wasm kernels fall back to the TypeScript ones for f64", () => {
+  const kernels = createWasmKernels({ arenaBytes: 1 << 20 });
+  const a = Float64Array.of(1, 2, 3, 4);
+  const out = new Float64Array(4);
+  kernels.ab(a, a, out, 2, 2, 2);
+  assert.deepEqual([...out], [7, 10, 15, 22]);
+  assert.ok(kernels.allocate!("f64", 3) instanceof Float64Array);
+});
+
+Deno.test("an MLP on wasm kernels computes what it computes on the TypeScript kernels", () => {
+  const wasm = createWasmKernels({ arenaBytes: 8 << 20 });
+  const rng = new Rng(4);
+  const input = fromValues(random(32 * 784, rng, 0.8), [32, 784]);
+  const logits = (
+    kernels: Kernels,
+  ) => [
+    ...new Mlp({ sizes: [784, 128, 64, 10], seed: 3, kernels }).forward(input)
+      .data,
+  ];
+  const fast = logits(fastKernels);
+  const viaWasm = logits(wasm);
+  for (let i = 0; i < fast.length; i++) {
+    assert.ok(
+      Math.abs(fast[i] - viaWasm[i]) < 1e-4,
+      `logit ${i}: ${viaWasm[i]} vs ${fast[i]}`,
+    );
+  }
+});
