@@ -25,6 +25,7 @@ import {
   writeMetrics,
 } from "./run_files.ts";
 import { DivergedError, train, type TrainResult } from "./train.ts";
+import { implTrainCommand } from "./impl.ts";
 import { writeReport } from "./report/write_report.ts";
 import {
   parseTrainArgs,
@@ -53,6 +54,9 @@ export async function trainCommand(args: string[]): Promise<number> {
   if (options === "help") {
     console.log(trainHelp());
     return 0;
+  }
+  if (options.impl && options.impl !== "lib") {
+    return await implTrainCommand(options, args);
   }
   try {
     const { result, runDir } = await runTraining(options);

@@ -1,0 +1,161 @@
+import assert from "node:assert/strict";
+import { assertThrows, syntheticDigits, testValues } from "../testing.ts";
+import { makeRng, tensor } from "../01_tensors/tensors.ts";
+import { crossEntropy } from "../05_softmax/softmax.ts";
+import { createMlp, mlpForward, mlpParameters } from "../07_mlp/mlp.ts";
+import { createSgd } from "../08_sgd/sgd.ts";
+import {
+  evaluate,
+  type TrainConfig,
+  trainModel,
+  trainStep,
+} from "./training.ts";
+
+const config: TrainConfig = {
+  epochs: 30,
+  batchSize: 20,
+  lr: 0.05,
+  lrMin: 0,
+  schedule: "cosine",
+  momentum: 0.9,
+  nesterov: true,
+  weightDecay: 0,
+  hidden: [32],
+  activation: "relu",
+  seed: 1,
+};
+
+Deno.test("10.1 trainStep() returns the loss and lowers it on the same batch", () => {
+  const model = createMlp([8, 16, 10], "relu", makeRng(1));
+  const sgd = createSgd(mlpParameters(model), {
+    momentum: 0.9,
+    nesterov: false,
+    weightDecay: 0,
+  });
+  const x = tensor(testValues(40, 2), [5, 8]);
+  const labels = [0, 3, 5, 7, 9];
+  const before = crossEntropy(mlpForward(model, x).logits, labels).loss;
+  const first = trainStep(model, sgd, x, labels, 0.1);
+  assert.ok(
+    Math.abs(first.loss - before) < 1e-12,
+    `trainStep returned loss ${first.loss}; the loss before the update was ${before}`,
+  );
+  assert.ok(
+    first.correct >= 0 && first.correct <= 5,
+    `correct = ${first.correct} for a batch of 5`,
+  );
+  let last = first.loss;
+  for (let i = 0; i < 20; i++) {
+    last = trainStep(model, sgd, x, labels, 0.1).loss;
+  }
+  assert.ok(
+    last < 0.5 * before,
+    `loss went from ${before} to ${last} in 21 steps on one batch: expected it at least halved`,
+  );
+});
+
+Deno.test("10.2 evaluate() counts the fraction classified right", () => {
+  const set = syntheticDigits(50, 16, 3);
+  const model = createMlp([16, 10], "relu", makeRng(1));
+  // A model whose logits ignore the input: bias 1 on class k predicts k.
+  model.layers[0].weights.data.fill(0);
+  for (let k = 0; k < 10; k++) {
+    model.layers[0].bias.data.fill(0);
+    model.layers[0].bias.data[k] = 1;
+    const expected = set.labels.filter((l) => l === k).length / 50;
+    const accuracy = evaluate(model, set, 1);
+    assert.ok(
+      Math.abs(accuracy - expected) < 1e-12,
+      `always predicting ${k}: accuracy ${accuracy}, expected ${expected}`,
+    );
+  }
+});
+
+Deno.test("10.3 sanity check: the untrained loss is about ln 10 ≈ 2.30", () => {
+  const set = syntheticDigits(100, 64, 5);
+  const { model, scale } = trainModel({ train: set, validation: set }, {
+    ...config,
+    epochs: 0,
+  });
+  const x = tensor([...set.images].map((b) => b * scale), [100, 64]);
+  const loss = crossEntropy(mlpForward(model, x).logits, set.labels).loss;
+  assert.ok(
+    Math.abs(loss - Math.log(10)) < 0.1,
+    `initial loss ${
+      loss.toFixed(3)
+    } on 100 images: expected ln 10 = 2.303 ± 0.1. ` +
+      "Higher means initial weights that are too large (is the last layer scaled by 0.1?) or inputs that are not normalized.",
+  );
+});
+
+Deno.test("10.3 sanity check: overfits 100 examples to 100% training accuracy", () => {
+  // Random labels: nothing to generalize, the network has to memorize.
+  const set = syntheticDigits(100, 64, 6);
+  set.labels.set(testValues(100, 7).map((v) => Math.floor((v + 1) * 5) % 10));
+  const reports: number[] = [];
+  const { model, scale, epochs } = trainModel(
+    { train: set, validation: set },
+    { ...config, hidden: [64] },
+    (report) => reports.push(report.epoch),
+  );
+  assert.deepEqual(
+    reports,
+    Array.from({ length: 30 }, (_, i) => i + 1),
+    "onEpoch must be called after every epoch, with epochs counted from 1",
+  );
+  assert.equal(epochs.length, 30);
+  const accuracy = evaluate(model, set, scale);
+  assert.equal(
+    accuracy,
+    1,
+    `training accuracy ${accuracy} after 30 epochs on 100 examples: a correct network memorizes them (final train loss ${
+      epochs[29].trainLoss.toFixed(4)
+    })`,
+  );
+  assert.equal(
+    epochs[29].validationAccuracy,
+    1,
+    "the last epoch report's validationAccuracy",
+  );
+});
+
+Deno.test("10.3 trainModel() learns patterns it has not seen and is reproducible", () => {
+  // One draw of 800 noisy images of the same 10 patterns: train on 600,
+  // validate on the other 200.
+  const all = syntheticDigits(800, 64, 8);
+  const slice = (start: number, end: number) => ({
+    images: all.images.subarray(start * 64, end * 64),
+    labels: all.labels.subarray(start, end),
+    count: end - start,
+    pixels: 64,
+  });
+  const data = { train: slice(0, 600), validation: slice(600, 800) };
+  const first = trainModel(data, { ...config, epochs: 5 });
+  assert.ok(
+    first.epochs[4].validationAccuracy > 0.9,
+    `validation accuracy ${
+      first.epochs[4].validationAccuracy
+    } after 5 epochs, expected > 0.9`,
+  );
+  const second = trainModel(data, { ...config, epochs: 5 });
+  assert.equal(
+    second.epochs[4].trainLoss,
+    first.epochs[4].trainLoss,
+    "the same seed must give the same run",
+  );
+});
+
+Deno.test("10.3 trainModel() stops with a clear error when the loss diverges", () => {
+  const set = syntheticDigits(40, 16, 9);
+  assertThrows(
+    () =>
+      trainModel({ train: set, validation: set }, {
+        ...config,
+        lr: 1e300,
+        momentum: 0,
+        epochs: 3,
+      }),
+    /step[^]*learning rate|learning rate[^]*step/,
+    "with lr = 1e300 the weights overflow and the loss becomes NaN: throw naming the step and the learning rate",
+  );
+});

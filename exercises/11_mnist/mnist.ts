@@ -1,0 +1,108 @@
+// deno-lint-ignore-file no-unused-vars require-await verbatim-module-syntax
+// (Stub: the line above quiets lint about what you have not used yet;
+// delete it once every task below is done.)
+/**
+ * Exercise 11: the full MNIST run, with your own code from start to end.
+ * `deno task train --impl exercises` calls {@link trainMnist} here.
+ *
+ * @module
+ */
+
+import { type LabeledImages, parseIdx } from "../09_data/data.ts";
+import {
+  type EpochReport,
+  evaluate,
+  type TrainConfig,
+  trainModel,
+} from "../10_training/training.ts";
+import type { Mlp } from "../07_mlp/mlp.ts";
+
+/** The four standard MNIST file names. (Given.) */
+export const MNIST_FILES = {
+  trainImages: "train-images-idx3-ubyte",
+  trainLabels: "train-labels-idx1-ubyte",
+  testImages: "t10k-images-idx3-ubyte",
+  testLabels: "t10k-labels-idx1-ubyte",
+} as const;
+
+/**
+ * A configuration that reaches 97% in a few minutes with plain loops.
+ * (Given; `deno task train --impl ...` flags override single fields.)
+ */
+export const MNIST_CONFIG: TrainConfig = {
+  epochs: 4,
+  batchSize: 64,
+  lr: 0.05,
+  lrMin: 0,
+  schedule: "cosine",
+  momentum: 0.9,
+  nesterov: true,
+  weightDecay: 5e-4,
+  hidden: [128, 64],
+  activation: "relu",
+  seed: 1,
+};
+
+/** The three sets. */
+export interface MnistData {
+  /** The first 50,000 training images. */
+  train: LabeledImages;
+  /** The last 10,000 training images, held out to watch training. */
+  validation: LabeledImages;
+  /** The 10,000 test images, looked at once, at the end. */
+  test: LabeledImages;
+}
+
+/**
+ * **Task 11.1**: read the four files from `dir` with your `parseIdx`, check
+ * they fit together, and split the training set.
+ *
+ * @param dir A folder holding the four files in {@link MNIST_FILES}.
+ * @param validationCount How many of the last training images validate;
+ * default 10,000.
+ * @returns Train, validation and test sets (views, no copies needed).
+ * @throws {Error} When a file is missing or not IDX, the image files are
+ * not 3-D, or an image file's count differs from its label file's (naming
+ * both files and both counts).
+ */
+export async function loadMnist(
+  dir: string,
+  validationCount = 10000,
+): Promise<MnistData> {
+  throw new Error(
+    "TODO(11.1): implement loadMnist in exercises/11_mnist/mnist.ts",
+  );
+}
+
+/** What a full run measured. */
+export interface MnistResult {
+  /** The trained network. */
+  model: Mlp;
+  /** One report per epoch. */
+  epochs: EpochReport[];
+  /** The final model on the validation set. */
+  validationAccuracy: number;
+  /** The final model on the test set. */
+  testAccuracy: number;
+  /** Training time, summed over epochs, in seconds. */
+  trainSeconds: number;
+}
+
+/**
+ * **Task 11.2**: train on `data.train` with your `trainModel`, then measure
+ * the final model on the validation and test sets with your `evaluate`.
+ *
+ * @param data From {@link loadMnist}.
+ * @param config The hyperparameters; {@link MNIST_CONFIG} is a good start.
+ * @param onEpoch Called after every epoch.
+ * @returns The model and its accuracies.
+ */
+export function trainMnist(
+  data: MnistData,
+  config: TrainConfig,
+  onEpoch?: (report: EpochReport) => void,
+): MnistResult {
+  throw new Error(
+    "TODO(11.2): implement trainMnist in exercises/11_mnist/mnist.ts",
+  );
+}

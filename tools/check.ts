@@ -1,0 +1,4 @@
+/** `deno task check`: see lib/check.ts. */
+import { checkCommand } from "../lib/check.ts";
+
+if (import.meta.main) Deno.exit(await checkCommand());
