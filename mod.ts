@@ -43,6 +43,7 @@ export {
   type GemmKernel,
   type Kernels,
   referenceKernels,
+  type SgdStep,
 } from "./lib/gemm.ts";
 export { KERNEL_NAMES, type KernelName, kernelsByName } from "./lib/kernels.ts";
 export {

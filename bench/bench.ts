@@ -1,25 +1,91 @@
 /**
- * `deno task bench`: matrix-product GFLOPS (fast vs reference kernels on
- * 60000x784 @ 784x128), seconds per epoch of the default network in f32 and
- * f64, and one whole default `deno task train` run (wall time, peak memory,
- * test accuracy). Figures are measured in one run; ratios compare them.
+ * `deno task bench [--max-epochs N] [--no-peers] [--full-batch] [--out DIR]`
+ *
+ * Trains the default network with every implementation (the kit's
+ * TypeScript and WebAssembly kernels, NumPy, C++/Eigen) and prints seconds
+ * per epoch, throughput, GFLOPS, time to 97% test accuracy and ratios; then
+ * matrix-product GFLOPS on 60000x784 @ 784x128 and one whole default
+ * `deno task train` run (wall time, peak memory). Writes bench.json and
+ * bench.svg into the output folder.
  */
 
+import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { fastKernels, loadMnist, referenceKernels } from "../mod.ts";
-import { measureEpochs, measureGemm } from "../lib/bench.ts";
+import {
+  fastKernels,
+  loadMnist,
+  referenceKernels,
+  wasmKernels,
+  writeFileAtomic,
+} from "../mod.ts";
+import {
+  benchEigen,
+  benchKit,
+  benchNumpy,
+  type BenchRow,
+  formatBenchTable,
+  measureGemm,
+  skippedRow,
+} from "../lib/bench.ts";
+import {
+  benchChartSvg,
+  benchFullBatch,
+  benchSolutions,
+  benchWholeRun,
+} from "../lib/bench_runs.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    "max-epochs": { type: "string", default: "8" },
+    "no-peers": { type: "boolean", default: false },
+    "full-batch": { type: "boolean", default: false },
+    out: { type: "string" },
+  },
+  strict: true,
+});
+const protocol = { maxEpochs: Number(values["max-epochs"]), target: 0.97 };
+const out = values.out ??
+  join(
+    "runs",
+    `bench-${new Date().toISOString().replace(/:/g, "-").replace(/\..*$/, "")}`,
+  );
+await Deno.mkdir(out, { recursive: true });
 
 const mnist = await loadMnist();
 const cpu = (await Deno.readTextFile("/proc/cpuinfo").catch(() => "")).match(
   /model name\s*:\s*(.*)/,
-)?.[1] ?? "unknown CPU";
+)?.[1] ??
+  "unknown CPU";
+const machine =
+  `${navigator.hardwareConcurrency} cores, ${cpu}, Deno ${Deno.version.deno}`;
+console.log(`mnist-from-scratch bench on ${machine}`);
 console.log(
-  `mnist-from-scratch bench: Deno ${Deno.version.deno}, ${navigator.hardwareConcurrency} cores, ${cpu}\n`,
+  `Default network 784-128-64-10, batch 64, its 15-epoch schedule; each row stops at 97% test accuracy ` +
+    `(after at least 3 epochs) or ${protocol.maxEpochs} epochs.\n`,
 );
+
+const peersDir = new URL("./peers/", import.meta.url).pathname;
+const rows: BenchRow[] = [
+  await benchKit(mnist, "wasm", "f32", protocol),
+  await benchKit(mnist, "fast", "f32", protocol),
+  await benchKit(mnist, "fast", "f64", protocol),
+  skippedRow(
+    "lib workers (2 cores)",
+    "f32",
+    "not built: see the README's speed section",
+  ),
+  await benchSolutions(2),
+  ...(values["no-peers"] ? [] : [
+    ...await benchNumpy(peersDir, mnist.dir, protocol),
+    ...await benchEigen(peersDir, mnist.dir, protocol),
+  ]),
+];
+console.log(formatBenchTable(rows));
 
 const shape = { m: 60000, k: 784, n: 128 };
 console.log(
-  `Matrix product [${shape.m}x${shape.k}] · [${shape.k}x${shape.n}], f32, one core (best of repeats):`,
+  `\nMatrix product [${shape.m}x${shape.k}] · [${shape.k}x${shape.n}], f32, one core, best of 3:`,
 );
 const gemms = [
   measureGemm(referenceKernels, {
@@ -28,69 +94,58 @@ const gemms = [
     repeats: 1,
     mnist,
   }),
-  measureGemm(fastKernels, { ...shape, input: "dense", repeats: 3, mnist }),
-  measureGemm(fastKernels, { ...shape, input: "mnist", repeats: 3, mnist }),
+  ...[fastKernels, wasmKernels()].flatMap((kernels) =>
+    (["dense", "mnist"] as const).map((input) =>
+      measureGemm(kernels, { ...shape, input, repeats: 3, mnist })
+    )
+  ),
 ];
-const reference = gemms[0].seconds;
 for (const g of gemms) {
   console.log(
     `  ${g.kernels.padEnd(10)} ${g.input.padEnd(6)} ${
       g.seconds.toFixed(3).padStart(7)
     } s ` +
-      `${g.gflops.toFixed(2).padStart(6)} GFLOPS  ${
-        (reference / g.seconds).toFixed(1).padStart(5)
+      `${g.gflops.toFixed(1).padStart(6)} GFLOPS  ${
+        (gemms[0].seconds / g.seconds).toFixed(1).padStart(5)
       }x reference`,
   );
 }
 
-const epochs = 3;
 console.log(
-  `\nDefault network 784-128-64-10, batch 64, ${epochs} epochs each (median epoch):`,
+  "\nWhole default run (deno task train --quiet) in a fresh process:",
 );
-const f32 = await measureEpochs(mnist, "f32", epochs);
-const f64 = await measureEpochs(mnist, "f64", epochs);
-for (const e of [f32, f64]) {
-  console.log(
-    `  ${e.dtype}  ${e.median.toFixed(2)} s/epoch  ${
-      Math.round(e.samplesPerSecond)
-    } img/s  ` +
-      `(epochs: ${e.epochSeconds.map((s) => s.toFixed(2)).join(", ")})`,
-  );
-}
-console.log(`  f64 / f32 time ratio: ${(f64.median / f32.median).toFixed(2)}`);
+const whole = await benchWholeRun();
+console.log(
+  `  ${whole.wallSeconds.toFixed(1)} s wall (${
+    whole.trainSeconds.toFixed(1)
+  } s training), ` +
+    `peak RSS ${whole.peakRssMiB?.toFixed(0) ?? "?"} MiB, test accuracy ${
+      (whole.testAccuracy * 100).toFixed(2)
+    }%`,
+);
 
-console.log(
-  "\nWhole default run (deno task train --quiet), in a fresh process:",
-);
-const out = join(await Deno.makeTempDir(), "run");
-const started = performance.now();
-const child = await new Deno.Command(Deno.execPath(), {
-  args: [
-    "run",
-    "-A",
-    new URL("../bin/train.ts", import.meta.url).pathname,
-    "--quiet",
-    "--out",
-    out,
-  ],
-  stdout: "piped",
-  stderr: "piped",
-}).output();
-const wall = (performance.now() - started) / 1000;
-if (child.code > 1) {
-  console.log(new TextDecoder().decode(child.stderr));
-  Deno.exit(1);
+const fullBatch = values["full-batch"]
+  ? await benchFullBatch(peersDir, mnist.dir)
+  : [];
+if (fullBatch.length) {
+  console.log(
+    "\nThe original's full-batch recipe, 300 steps over all 50,000 images:",
+  );
+  for (const r of fullBatch) {
+    console.log(`  ${r.implementation.padEnd(24)} ${r.dtype}  ${r.note}`);
+  }
 }
-const metrics = JSON.parse(await Deno.readTextFile(join(out, "metrics.json")));
-console.log(
-  `  ${wall.toFixed(1)} s wall (${
-    metrics.train_seconds.toFixed(1)
-  } s training, ${metrics.epochs.length} epochs), ` +
-    `peak RSS ${
-      metrics.peak_rss_bytes
-        ? (metrics.peak_rss_bytes / 2 ** 20).toFixed(0) + " MiB"
-        : "unknown"
-    }, ` +
-    `test accuracy ${(metrics.test_accuracy * 100).toFixed(2)}%`,
+
+await writeFileAtomic(
+  join(out, "bench.json"),
+  JSON.stringify(
+    { machine, protocol, rows, gemms, whole, fullBatch },
+    null,
+    1,
+  ) + "\n",
 );
-await Deno.remove(out, { recursive: true });
+await writeFileAtomic(
+  join(out, "bench.svg"),
+  await benchChartSvg(rows, machine),
+);
+console.log(`\nwrote ${join(out, "bench.json")} and ${join(out, "bench.svg")}`);

@@ -44,6 +44,30 @@ export interface Kernels {
    * Absent: ordinary typed arrays.
    */
   allocate?(dtype: DType, length: number): FloatArray;
+  /**
+   * One SGD step over a parameter (see lib/optimizer.ts for the update),
+   * when this implementation can run it on these arrays.
+   *
+   * @returns `false` when it cannot (the caller then runs its own loop).
+   */
+  sgdStep?(
+    weights: FloatArray,
+    grad: FloatArray,
+    velocity: FloatArray,
+    step: SgdStep,
+  ): boolean;
+}
+
+/** The scalars of one SGD step. */
+export interface SgdStep {
+  /** The learning rate. */
+  lr: number;
+  /** The momentum coefficient. */
+  momentum: number;
+  /** The L2 coefficient. */
+  weightDecay: number;
+  /** Nesterov's form of momentum. */
+  nesterov: boolean;
 }
 
 /** `out[m,n] = a[m,k] · b[k,n]`, one dot product per output (textbook order). */

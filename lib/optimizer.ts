@@ -13,6 +13,7 @@
  * @module
  */
 
+import type { Kernels } from "./gemm.ts";
 import type { Parameter } from "./layers.ts";
 import { allocate, type FloatArray } from "./tensor.ts";
 
@@ -24,6 +25,11 @@ export interface SgdOptions {
   nesterov?: boolean;
   /** L2 penalty coefficient; default 0. */
   weightDecay?: number;
+  /**
+   * Kernels whose `allocate` places the velocities and whose `sgdStep`
+   * runs the update (the WebAssembly ones do both); plain loops otherwise.
+   */
+  kernels?: Kernels;
 }
 
 /** SGD over a fixed list of parameters, with one velocity each. */
@@ -36,6 +42,7 @@ export class Sgd {
   readonly weightDecay: number;
   readonly #parameters: Parameter[];
   readonly #velocities: FloatArray[];
+  readonly #kernels?: Kernels;
 
   /**
    * Creates an optimizer with one zero velocity per parameter.
@@ -48,8 +55,10 @@ export class Sgd {
     this.nesterov = options.nesterov ?? false;
     this.weightDecay = options.weightDecay ?? 0;
     this.#parameters = parameters;
+    this.#kernels = options.kernels;
+    const place = options.kernels?.allocate?.bind(options.kernels) ?? allocate;
     this.#velocities = parameters.map((p) =>
-      allocate(p.value.dtype, p.value.data.length)
+      place(p.value.dtype, p.value.data.length)
     );
   }
 
@@ -59,15 +68,23 @@ export class Sgd {
    * @param lr The learning rate for this step.
    */
   step(lr: number): void {
-    const { momentum, weightDecay } = this;
+    const { momentum, weightDecay, nesterov } = this;
     for (let k = 0; k < this.#parameters.length; k++) {
       const w = this.#parameters[k].value.data;
       const grad = this.#parameters[k].grad.data;
       const v = this.#velocities[k];
+      if (
+        this.#kernels?.sgdStep?.(w, grad, v, {
+          lr,
+          momentum,
+          weightDecay,
+          nesterov,
+        })
+      ) continue;
       const length = w.length;
       // Two loops rather than a branch inside one: this runs over every
       // parameter on every step, and the branch-free loops are 20% faster.
-      if (this.nesterov) {
+      if (nesterov) {
         for (let i = 0; i < length; i++) {
           const g = grad[i] + weightDecay * w[i];
           const velocity = momentum * v[i] + g;

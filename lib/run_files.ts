@@ -71,6 +71,7 @@ export function metricsJson(
       out: options.out ?? null,
       target: options.targetPercent,
       kernels: options.kernels,
+      full_batch: options.fullBatch ?? false,
       quiet: options.quiet,
     },
     seed: c.seed,

@@ -135,8 +135,14 @@ export interface TrainResult {
 export interface TrainHooks {
   /** After every step. */
   onStep?(step: number, totalSteps: number, loss: number, lr: number): void;
-  /** After every epoch's validation; awaited before the next epoch. */
-  onEpoch?(metrics: EpochMetrics, model: Mlp): void | Promise<void>;
+  /**
+   * After every epoch's validation; awaited before the next epoch. Returning
+   * `false` ends training there (the schedule still spans `config.epochs`).
+   */
+  onEpoch?(
+    metrics: EpochMetrics,
+    model: Mlp,
+  ): void | boolean | Promise<void | boolean>;
 }
 
 /**
@@ -191,7 +197,7 @@ export async function train(
     rng,
     kernels,
   });
-  const optimizer = new Sgd(model.parameters(), config);
+  const optimizer = new Sgd(model.parameters(), { ...config, kernels });
   const batcher = new Batcher(
     data.train,
     config.batchSize,
@@ -255,7 +261,7 @@ export async function train(
       lr: epochLr,
     };
     epochs.push(metrics);
-    await hooks.onEpoch?.(metrics, model);
+    if ((await hooks.onEpoch?.(metrics, model)) === false) break;
   }
   return {
     model,

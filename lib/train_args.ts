@@ -24,6 +24,10 @@ export interface TrainOptions {
   quiet: boolean;
   /** The matrix-product kernels, by name. */
   kernels: KernelName;
+  /** Whether `--full-batch` chose the recipe. */
+  fullBatch?: boolean;
+  /** Whose code trains: lib (default), the learner's exercises, or the solutions. */
+  impl?: "lib" | "exercises" | "solutions";
 }
 
 /** Thrown for a flag the command cannot accept; the CLI exits with 2. */
@@ -115,8 +119,21 @@ export const TRAIN_FLAGS: Readonly<Record<string, FlagSpec>> = {
   },
   kernels: {
     type: "string",
-    default: "fast",
+    default: "wasm",
     help: `matrix-product kernels: ${KERNEL_NAMES.join(", ")}`,
+  },
+  impl: {
+    type: "string",
+    default: "lib",
+    help:
+      "whose code trains: lib, exercises (yours) or solutions; impl runs default to exercise 11's MNIST_CONFIG and --target 97",
+  },
+  "full-batch": {
+    type: "boolean",
+    default: false,
+    help:
+      "the original project's recipe: 300 steps over all 50,000 images at once, " +
+      "momentum 0.9, cosine 0.05 → 0.01, no Nesterov, no weight decay (flags given still win)",
   },
   quiet: {
     type: "boolean",
@@ -124,6 +141,18 @@ export const TRAIN_FLAGS: Readonly<Record<string, FlagSpec>> = {
     help: "print only the summary line",
   },
   help: { type: "boolean", default: false, short: "h", help: "show this help" },
+};
+
+/** The flags `--full-batch` sets, unless given: the original project's recipe. */
+export const FULL_BATCH_PRESET: Readonly<Record<string, string | boolean>> = {
+  epochs: "300",
+  "batch-size": "50000",
+  lr: "0.05",
+  "lr-min": "0.01",
+  schedule: "cosine",
+  momentum: "0.9",
+  nesterov: false,
+  "weight-decay": "0",
 };
 
 /** @returns The `--help` text: usage and every flag with its default. */
@@ -174,11 +203,18 @@ export function parseTrainArgs(args: string[]): TrainOptions | "help" {
     throw new UsageError((error as Error).message.split("\n")[0]);
   }
   if (values.help) return "help";
+  // --full-batch swaps in the original project's recipe for every flag the
+  // user did not give.
+  const preset: Record<string, string | boolean> = values["full-batch"]
+    ? FULL_BATCH_PRESET
+    : {};
   const get = (name: string): string =>
     (values[name] as string | undefined) ??
+      (preset[name] as string | undefined) ??
       (TRAIN_FLAGS[name].default as string);
   const flag = (name: string): boolean =>
     (values[name] as boolean | undefined) ??
+      (preset[name] as boolean | undefined) ??
       (TRAIN_FLAGS[name].default as boolean);
 
   const config: TrainConfig = {
@@ -225,7 +261,12 @@ export function parseTrainArgs(args: string[]): TrainOptions | "help" {
       "a percentage in (0, 100]",
     ),
     quiet: flag("quiet"),
+    fullBatch: flag("full-batch"),
     kernels: choice("kernels", get("kernels"), KERNEL_NAMES) as KernelName,
+    impl: choice("impl", get("impl"), ["lib", "exercises", "solutions"]) as
+      | "lib"
+      | "exercises"
+      | "solutions",
   };
 }
 

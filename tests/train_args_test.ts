@@ -98,3 +98,14 @@ Deno.test("--help lists every flag with its default", () => {
     }
   }
 });
+
+Deno.test("--full-batch sets the original recipe, and explicit flags still win", () => {
+  const options = parse(["--full-batch", "--epochs", "5"]);
+  assert.equal(options.fullBatch, true);
+  assert.equal(options.config.epochs, 5);
+  assert.equal(options.config.batchSize, 50000);
+  assert.equal(options.config.lrMin, 0.01);
+  assert.equal(options.config.nesterov, false);
+  assert.equal(options.config.weightDecay, 0);
+  assert.equal(parse(["--full-batch"]).config.epochs, 300);
+});

@@ -2,12 +2,15 @@ import assert from "node:assert/strict";
 import {
   createWasmKernels,
   fastKernels,
+  type FloatArray,
   fromValues,
   type Kernels,
   Mlp,
   referenceKernels,
   RELAXED_SIMD_AVAILABLE,
   Rng,
+  Sgd,
+  Tensor,
 } from "../mod.ts";
 import { buildEmbed, EMBED_URL } from "../lib/wasm/build.ts";
 
@@ -116,6 +119,57 @@ Deno.test("an MLP on wasm kernels computes what it computes on the TypeScript ke
     assert.ok(
       Math.abs(fast[i] - viaWasm[i]) < 1e-4,
       `logit ${i}: ${viaWasm[i]} vs ${fast[i]}`,
+    );
+  }
+});
+
+Deno.test("the WebAssembly SGD step matches the TypeScript one", () => {
+  const wasm = createWasmKernels({ arenaBytes: 1 << 20 });
+  for (const nesterov of [false, true]) {
+    const rng = new Rng(9);
+    const length = 37; // not a multiple of 4: exercises the scalar tail
+    const make = (place: (n: number) => FloatArray) => {
+      const values = place(length);
+      const grad = place(length);
+      for (let i = 0; i < length; i++) values[i] = rng.normal();
+      return {
+        name: "p",
+        value: new Tensor(values, [length]),
+        grad: new Tensor(grad, [length]),
+      };
+    };
+    const plain = make((n) => new Float32Array(n));
+    const inArena = make((n) => wasm.allocate!("f32", n));
+    inArena.value.data.set(plain.value.data);
+    const options = { momentum: 0.9, weightDecay: 0.01, nesterov };
+    const sgdPlain = new Sgd([plain], options);
+    const sgdWasm = new Sgd([inArena], { ...options, kernels: wasm });
+    for (let step = 0; step < 5; step++) {
+      for (let i = 0; i < length; i++) {
+        plain.grad.data[i] = inArena.grad.data[i] = rng.normal();
+      }
+      sgdPlain.step(0.1);
+      sgdWasm.step(0.1);
+    }
+    for (let i = 0; i < length; i++) {
+      assert.ok(
+        Math.abs(plain.value.data[i] - inArena.value.data[i]) < 1e-5,
+        `nesterov ${nesterov}, w[${i}]: ${inArena.value.data[i]} vs ${
+          plain.value.data[i]
+        }`,
+      );
+    }
+    const [w, g] = [inArena.value.data, inArena.grad.data];
+    const step = { lr: 0, momentum: 0, weightDecay: 0, nesterov };
+    assert.equal(
+      wasm.sgdStep!(w, g, wasm.allocate!("f32", length), step),
+      true,
+      "arena arrays run in wasm",
+    );
+    assert.equal(
+      wasm.sgdStep!(new Float32Array(length), g, g, step),
+      false,
+      "others fall back",
     );
   }
 });

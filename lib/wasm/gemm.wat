@@ -11,7 +11,7 @@
 (module
   (import "env" "memory" (memory 1))
 
-  ;; out[m,n] = a[m,k] · b[k,n]
+  ;; out[m,n] = a[m,k] · b[k,n], or out += a · b when $accumulate is 1
   ;;
   ;; For each row of `a`, first gather its nonzero entries (MNIST pixels are
   ;; 81% zeros; ReLU gradients about half) into `scratch`: k i32 pointers to
@@ -22,6 +22,7 @@
   (func (export "ab")
     (param $a i32) (param $b i32) (param $out i32)
     (param $m i32) (param $k i32) (param $n i32) (param $scratch i32)
+    (param $accumulate i32)
     (local $i i32) (local $p i32) (local $q i32) (local $count i32)
     (local $values i32) (local $rowBytes i32) (local $aRow i32) (local $outRow i32)
     (local $j i32) (local $src i32) (local $dst i32) (local $v f32) (local $sum f32)
@@ -61,14 +62,23 @@
         (block $wideDone
           (loop $wide
             (br_if $wideDone (i32.gt_u (i32.add (local.get $j) (i32.const 128)) (local.get $rowBytes)))
-            (local.set $acc0 (v128.const i32x4 0 0 0 0))
-            (local.set $acc1 (v128.const i32x4 0 0 0 0))
-            (local.set $acc2 (v128.const i32x4 0 0 0 0))
-            (local.set $acc3 (v128.const i32x4 0 0 0 0))
-            (local.set $acc4 (v128.const i32x4 0 0 0 0))
-            (local.set $acc5 (v128.const i32x4 0 0 0 0))
-            (local.set $acc6 (v128.const i32x4 0 0 0 0))
-            (local.set $acc7 (v128.const i32x4 0 0 0 0))
+            (local.set $dst (i32.add (local.get $outRow) (local.get $j)))
+            (local.set $acc0 (select (result v128)
+              (v128.load offset=0 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+            (local.set $acc1 (select (result v128)
+              (v128.load offset=16 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+            (local.set $acc2 (select (result v128)
+              (v128.load offset=32 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+            (local.set $acc3 (select (result v128)
+              (v128.load offset=48 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+            (local.set $acc4 (select (result v128)
+              (v128.load offset=64 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+            (local.set $acc5 (select (result v128)
+              (v128.load offset=80 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+            (local.set $acc6 (select (result v128)
+              (v128.load offset=96 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+            (local.set $acc7 (select (result v128)
+              (v128.load offset=112 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
             (local.set $q (i32.const 0))
             (block $sumDone
               (loop $sum
@@ -88,7 +98,6 @@
                 (madd $acc7 112)
                 (local.set $q (i32.add (local.get $q) (i32.const 1)))
                 (br $sum)))
-            (local.set $dst (i32.add (local.get $outRow) (local.get $j)))
             (v128.store offset=0 (local.get $dst) (local.get $acc0))
             (v128.store offset=16 (local.get $dst) (local.get $acc1))
             (v128.store offset=32 (local.get $dst) (local.get $acc2))
@@ -104,7 +113,10 @@
         (block $narrowDone
           (loop $narrow
             (br_if $narrowDone (i32.gt_u (i32.add (local.get $j) (i32.const 16)) (local.get $rowBytes)))
-            (local.set $acc0 (v128.const i32x4 0 0 0 0))
+            (local.set $acc0 (select (result v128)
+              (v128.load (i32.add (local.get $outRow) (local.get $j)))
+              (v128.const i32x4 0 0 0 0)
+              (local.get $accumulate)))
             (local.set $q (i32.const 0))
             (block $sumDone
               (loop $sum
@@ -125,7 +137,10 @@
         (block $scalarDone
           (loop $scalar
             (br_if $scalarDone (i32.ge_u (local.get $j) (local.get $rowBytes)))
-            (local.set $sum (f32.const 0))
+            (local.set $sum (select (result f32)
+              (f32.load (i32.add (local.get $outRow) (local.get $j)))
+              (f32.const 0)
+              (local.get $accumulate)))
             (local.set $q (i32.const 0))
             (block $sumDone
               (loop $sum
@@ -186,4 +201,53 @@
             (br $colTiles)))
         (local.set $r0 (i32.add (local.get $r0) (i32.const 16)))
         (br $rowTiles))))
+
+  ;; One SGD step with momentum, Nesterov and weight decay over n values,
+  ;; four at a time (the same update as lib/optimizer.ts):
+  ;;   g = grad + weightDecay·w;  v = momentum·v + g;
+  ;;   w -= lr · (nesterov ? g + momentum·v : v)
+  (func (export "sgd")
+    (param $w i32) (param $grad i32) (param $v i32) (param $n i32)
+    (param $lr f32) (param $momentum f32) (param $weightDecay f32) (param $nesterov i32)
+    (local $end i32) (local $end4 i32) (local $g v128) (local $vel v128) (local $step v128)
+    (local $lr4 v128) (local $momentum4 v128) (local $decay4 v128)
+    (local $gs f32) (local $vs f32)
+    (local.set $lr4 (f32x4.splat (local.get $lr)))
+    (local.set $momentum4 (f32x4.splat (local.get $momentum)))
+    (local.set $decay4 (f32x4.splat (local.get $weightDecay)))
+    (local.set $end (i32.add (local.get $w) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $end4 (i32.add (local.get $w) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $vectorsDone
+      (loop $vectors
+        (br_if $vectorsDone (i32.ge_u (local.get $w) (local.get $end4)))
+        (local.set $g (f32x4.add (v128.load (local.get $grad))
+          (f32x4.mul (local.get $decay4) (v128.load (local.get $w)))))
+        (local.set $vel (f32x4.add (f32x4.mul (local.get $momentum4) (v128.load (local.get $v))) (local.get $g)))
+        (v128.store (local.get $v) (local.get $vel))
+        (local.set $step (select (result v128)
+          (f32x4.add (local.get $g) (f32x4.mul (local.get $momentum4) (local.get $vel)))
+          (local.get $vel)
+          (local.get $nesterov)))
+        (v128.store (local.get $w)
+          (f32x4.sub (v128.load (local.get $w)) (f32x4.mul (local.get $lr4) (local.get $step))))
+        (local.set $w (i32.add (local.get $w) (i32.const 16)))
+        (local.set $grad (i32.add (local.get $grad) (i32.const 16)))
+        (local.set $v (i32.add (local.get $v) (i32.const 16)))
+        (br $vectors)))
+    (block $scalarsDone
+      (loop $scalars
+        (br_if $scalarsDone (i32.ge_u (local.get $w) (local.get $end)))
+        (local.set $gs (f32.add (f32.load (local.get $grad))
+          (f32.mul (local.get $weightDecay) (f32.load (local.get $w)))))
+        (local.set $vs (f32.add (f32.mul (local.get $momentum) (f32.load (local.get $v))) (local.get $gs)))
+        (f32.store (local.get $v) (local.get $vs))
+        (f32.store (local.get $w) (f32.sub (f32.load (local.get $w)) (f32.mul (local.get $lr)
+          (select (result f32)
+            (f32.add (local.get $gs) (f32.mul (local.get $momentum) (local.get $vs)))
+            (local.get $vs)
+            (local.get $nesterov)))))
+        (local.set $w (i32.add (local.get $w) (i32.const 4)))
+        (local.set $grad (i32.add (local.get $grad) (i32.const 4)))
+        (local.set $v (i32.add (local.get $v) (i32.const 4)))
+        (br $scalars))))
 )

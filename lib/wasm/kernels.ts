@@ -32,8 +32,19 @@ interface Exports {
     k: number,
     n: number,
     scratch: number,
+    accumulate: number,
   ): void;
   transpose(src: number, dst: number, rows: number, cols: number): void;
+  sgd(
+    w: number,
+    grad: number,
+    v: number,
+    n: number,
+    lr: number,
+    momentum: number,
+    weightDecay: number,
+    nesterov: number,
+  ): void;
 }
 
 /** A byte range of the WebAssembly memory. */
@@ -46,7 +57,11 @@ interface Region {
 export interface WasmKernelOptions {
   /** Use relaxed SIMD (fused multiply-add) where the runtime has it; default true. */
   relaxed?: boolean;
-  /** Bytes for tensors allocated through `allocate`; default 64 MiB. */
+  /**
+   * Bytes for tensors allocated through `allocate`; default 768 MiB, enough
+   * for a full batch of 50,000 images. Reserved, not used: pages cost memory
+   * only once written.
+   */
   arenaBytes?: number;
   /** Bytes of each scratch region for copied operands; default 16 MiB. */
   scratchBytes?: number;
@@ -69,8 +84,8 @@ export const RELAXED_SIMD_AVAILABLE: boolean = WebAssembly.validate(
 );
 
 /**
- * Instantiates the kernels in a fresh memory (about 140 MiB reserved;
- * pages count toward memory use only once touched).
+ * Instantiates the kernels in a fresh memory (about 840 MiB reserved by
+ * default; pages count toward memory use only once touched).
  *
  * @param options Relaxed SIMD, arena and scratch sizes.
  * @returns Kernels named `"wasm"` (or `"wasm-plain"` without relaxed SIMD).
@@ -80,7 +95,7 @@ export function createWasmKernels(
 ): WasmKernels {
   const relaxed = (options.relaxed ?? true) && RELAXED_SIMD_AVAILABLE;
   const scratchBytes = options.scratchBytes ?? 16 * MiB;
-  const arenaBytes = options.arenaBytes ?? 64 * MiB;
+  const arenaBytes = options.arenaBytes ?? 768 * MiB;
   let next = 0;
   const region = (bytes: number): Region => {
     const r = { ptr: next, bytes };
@@ -121,7 +136,11 @@ export function createWasmKernels(
     return scratch.ptr;
   };
 
-  /** out[m,n] = a[m,k] · B, with B already in memory at `bPtr`. */
+  /**
+   * out[m,n] = a[m,k] · B (or out += a · B), with B already in memory at
+   * `bPtr`; `a` and `out` are used in place or copied through scratch in
+   * row chunks.
+   */
   const rowsTimes = (
     a: Float32Array,
     bPtr: number,
@@ -129,6 +148,7 @@ export function createWasmKernels(
     m: number,
     k: number,
     n: number,
+    accumulate = false,
   ) => {
     const aPtr = pointerOf(a);
     const outPtr = pointerOf(out);
@@ -146,7 +166,10 @@ export function createWasmKernels(
         heap.set(a.subarray(r0 * k, (r0 + rows) * k), scratchA.ptr / 4);
       }
       const to = outPtr === null ? scratchOut.ptr : outPtr + 4 * r0 * n;
-      wasm.ab(from, bPtr, to, rows, k, n, gather.ptr);
+      if (outPtr === null && accumulate) {
+        heap.set(out.subarray(r0 * n, (r0 + rows) * n), to / 4);
+      }
+      wasm.ab(from, bPtr, to, rows, k, n, gather.ptr, accumulate ? 1 : 0);
       if (outPtr === null) {
         out.set(heap.subarray(to / 4, to / 4 + rows * n), r0 * n);
       }
@@ -169,24 +192,38 @@ export function createWasmKernels(
       rowsTimes(a as Float32Array, bPtr, out as Float32Array, m, k, n);
     },
     atb(a, b, out, m, k, n) {
-      // aᵀ is [m,k]: transpose a ([k,m]) into scratchT, then multiply.
-      const ok = allF32(a, b, out) && fits(k) && 4 * k * m <= scratchT.bytes;
-      const aPtr = ok ? place(a as Float32Array, k * m, scratchA) : null;
-      const bPtr = aPtr === null
-        ? null
-        : place(b as Float32Array, k * n, scratchB);
-      if (aPtr === null || bPtr === null) {
+      // aᵀ is [m,k]. Over slices of the k rows of a and b (a whole batch of
+      // 50,000 does not fit in scratch): transpose the slice of a ([K,m])
+      // into scratchT and add aᵀ_slice · b_slice to out.
+      if (!allF32(a, b, out) || m > scratchT.bytes / 4 || !fits(1)) {
         return fastKernels.atb(a, b, out, m, k, n);
       }
-      wasm.transpose(aPtr, scratchT.ptr, k, m);
-      rowsTimes(
-        heap.subarray(scratchT.ptr / 4, scratchT.ptr / 4 + m * k),
-        bPtr,
-        out as Float32Array,
-        m,
-        k,
-        n,
+      const slice = Math.max(
+        1,
+        Math.min(
+          k,
+          Math.floor(scratchT.bytes / (4 * m)),
+          Math.floor(scratchB.bytes / (4 * n)),
+        ),
       );
+      const bInPlace = pointerOf(b);
+      for (let k0 = 0; k0 < k; k0 += slice) {
+        const rows = Math.min(slice, k - k0);
+        const aPtr = place(
+          (a as Float32Array).subarray(k0 * m),
+          rows * m,
+          scratchA,
+        );
+        const bPtr = bInPlace !== null
+          ? bInPlace + 4 * k0 * n
+          : place((b as Float32Array).subarray(k0 * n), rows * n, scratchB);
+        if (aPtr === null || bPtr === null) {
+          return fastKernels.atb(a, b, out, m, k, n);
+        }
+        wasm.transpose(aPtr, scratchT.ptr, rows, m);
+        const aT = heap.subarray(scratchT.ptr / 4, scratchT.ptr / 4 + m * rows);
+        rowsTimes(aT, bPtr, out as Float32Array, m, rows, n, k0 > 0);
+      }
     },
     abt(a, b, out, m, k, n) {
       // bᵀ is [k,n]: transpose b ([n,k]) into scratchT, then multiply.
@@ -195,6 +232,26 @@ export function createWasmKernels(
       if (bPtr === null) return fastKernels.abt(a, b, out, m, k, n);
       wasm.transpose(bPtr, scratchT.ptr, n, k);
       rowsTimes(a as Float32Array, scratchT.ptr, out as Float32Array, m, k, n);
+    },
+    sgdStep(weights, grad, velocity, step) {
+      const w = pointerOf(weights);
+      const g = pointerOf(grad);
+      const v = pointerOf(velocity);
+      if (
+        w === null || g === null || v === null ||
+        !(weights instanceof Float32Array)
+      ) return false;
+      wasm.sgd(
+        w,
+        g,
+        v,
+        weights.length,
+        step.lr,
+        step.momentum,
+        step.weightDecay,
+        step.nesterov ? 1 : 0,
+      );
+      return true;
     },
     allocate(dtype: DType, length: number): FloatArray {
       if (dtype === "f64" || 4 * (arenaUsed + length) > arena.bytes) {
