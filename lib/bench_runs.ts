@@ -95,7 +95,8 @@ export async function benchWholeRun(): Promise<WholeRun> {
 
 /**
  * Times the original project's recipe (`--full-batch`: 300 steps over all
- * 50,000 images) with the kit, NumPy and Eigen, where present.
+ * 50,000 images) with the kit (f32), NumPy and Eigen (f32 and f64), where
+ * present.
  *
  * @param peersDir The folder holding the peer programs.
  * @param dataDir The folder with the four MNIST files.

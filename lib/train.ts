@@ -53,7 +53,7 @@ export const DEFAULT_CONFIG: Readonly<TrainConfig> = {
   lrMin: 0,
   schedule: "cosine",
   momentum: 0.9,
-  nesterov: true,
+  nesterov: false,
   weightDecay: 5e-4,
   hidden: [128, 64],
   activation: "relu",

@@ -79,7 +79,7 @@ export const TRAIN_FLAGS: Readonly<Record<string, FlagSpec>> = {
   nesterov: {
     type: "boolean",
     default: d.nesterov,
-    help: "Nesterov momentum (--no-nesterov: classical)",
+    help: "Nesterov momentum instead of classical momentum",
   },
   "weight-decay": {
     type: "string",

@@ -31,7 +31,7 @@ Deno.test("parseTrainArgs() reads every kind of flag", () => {
     "0.1",
     "--schedule",
     "step",
-    "--no-nesterov",
+    "--nesterov",
     "--hidden",
     "300,100",
     "--activation",
@@ -50,7 +50,7 @@ Deno.test("parseTrainArgs() reads every kind of flag", () => {
   assert.equal(options.config.batchSize, 32);
   assert.equal(options.config.lr, 0.1);
   assert.equal(options.config.schedule, "step");
-  assert.equal(options.config.nesterov, false);
+  assert.equal(options.config.nesterov, true);
   assert.deepEqual(options.config.hidden, [300, 100]);
   assert.equal(options.config.activation, "tanh");
   assert.equal(options.config.dtype, "f64");

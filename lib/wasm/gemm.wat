@@ -44,16 +44,17 @@
         (block $gatherDone
           (loop $gather
             (br_if $gatherDone (i32.ge_u (local.get $p) (local.get $k)))
+            ;; Branch-free: always write the slot, advance only past a
+            ;; nonzero. Zeros fall in random places, so a branch here would
+            ;; be mispredicted often.
             (local.set $v (f32.load (i32.add (local.get $aRow) (i32.shl (local.get $p) (i32.const 2)))))
-            (if (f32.ne (local.get $v) (f32.const 0))
-              (then
-                (i32.store
-                  (i32.add (local.get $scratch) (i32.shl (local.get $count) (i32.const 2)))
-                  (i32.add (local.get $b) (i32.mul (local.get $p) (local.get $rowBytes))))
-                (f32.store
-                  (i32.add (local.get $values) (i32.shl (local.get $count) (i32.const 2)))
-                  (local.get $v))
-                (local.set $count (i32.add (local.get $count) (i32.const 1)))))
+            (i32.store
+              (i32.add (local.get $scratch) (i32.shl (local.get $count) (i32.const 2)))
+              (i32.add (local.get $b) (i32.mul (local.get $p) (local.get $rowBytes))))
+            (f32.store
+              (i32.add (local.get $values) (i32.shl (local.get $count) (i32.const 2)))
+              (local.get $v))
+            (local.set $count (i32.add (local.get $count) (f32.ne (local.get $v) (f32.const 0))))
             (local.set $p (i32.add (local.get $p) (i32.const 1)))
             (br $gather)))
 
