@@ -6,17 +6,29 @@
  */
 
 import { fastKernels, type Kernels, referenceKernels } from "./gemm.ts";
-import { wasmKernels } from "./wasm/kernels.ts";
+import {
+  createWasmKernels,
+  type WasmKernels,
+  wasmKernels,
+} from "./wasm/kernels.ts";
 
 /** The names `--kernels` accepts. */
-export const KERNEL_NAMES = ["reference", "fast", "wasm"] as const;
+export const KERNEL_NAMES = [
+  "reference",
+  "fast",
+  "wasm",
+  "wasm-workers",
+] as const;
 
-/** `"reference"`, `"fast"` or `"wasm"`. */
+/** `"reference"`, `"fast"`, `"wasm"` or `"wasm-workers"` (two threads). */
 export type KernelName = typeof KERNEL_NAMES[number];
 
 /**
+ * Looks up a kernel set by name.
+ *
  * @param name Which implementation.
- * @returns Its kernels (the WebAssembly ones are instantiated on first use).
+ * @returns Its kernels (the WebAssembly ones are instantiated on first use;
+ * `wasm-workers` starts a Worker thread, which lives until the process exits).
  */
 export function kernelsByName(name: KernelName): Kernels {
   switch (name) {
@@ -26,5 +38,10 @@ export function kernelsByName(name: KernelName): Kernels {
       return fastKernels;
     case "wasm":
       return wasmKernels();
+    case "wasm-workers":
+      workerKernels ??= createWasmKernels({ worker: true });
+      return workerKernels;
   }
 }
+
+let workerKernels: WasmKernels | null = null;

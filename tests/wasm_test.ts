@@ -173,3 +173,30 @@ Deno.test("the WebAssembly SGD step matches the TypeScript one", () => {
     );
   }
 });
+
+Deno.test("wasm kernels on two threads (a Worker takes half the rows) give identical results", () => {
+  const one = createWasmKernels({ arenaBytes: 16 << 20 });
+  const two = createWasmKernels({
+    arenaBytes: 16 << 20,
+    worker: true,
+    splitThreshold: 1,
+  });
+  try {
+    assert.match(two.name, /-workers$/);
+    const rng = new Rng(21);
+    for (const [m, k, n] of [[64, 784, 128], [7, 33, 10], [1000, 64, 10]]) {
+      const a = random(m * k, rng, 0.6);
+      const b = random(k * n, rng, 0);
+      for (const product of ["ab", "atb"] as const) {
+        const expected = new Float32Array(m * n);
+        const actual = new Float32Array(m * n);
+        // atb reads a as [k, m]: the same numbers, another shape.
+        one[product](a, b, expected, m, k, n);
+        two[product](a, b, actual, m, k, n);
+        assert.deepEqual(actual, expected, `${product} [${m},${k},${n}]`);
+      }
+    }
+  } finally {
+    two.dispose();
+  }
+});

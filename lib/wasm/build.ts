@@ -49,6 +49,7 @@ export async function assembleKernels(
     const module = wabt.parseWat("gemm.wat", expandWat(source, relaxed), {
       simd: true,
       relaxed_simd: true,
+      threads: true,
     });
     try {
       return new Uint8Array(

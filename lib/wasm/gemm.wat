@@ -8,8 +8,10 @@
 ;;   $acc += $scale * v128.load(offset=OFFSET, $src)
 ;; i.e. four columns of one row of B, scaled by one entry of A.
 
+;; The memory is shared so that a Worker can run the same kernels on other
+;; rows of the same matrices (lib/wasm/worker.ts).
 (module
-  (import "env" "memory" (memory 1))
+  (import "env" "memory" (memory 1 65536 shared))
 
   ;; out[m,n] = a[m,k] · b[k,n], or out += a · b when $accumulate is 1
   ;;

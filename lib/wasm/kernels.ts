@@ -19,6 +19,7 @@
 import { fastKernels, type Kernels } from "../gemm.ts";
 import type { DType, FloatArray } from "../tensor.ts";
 import { GEMM_WASM_PLAIN, GEMM_WASM_RELAXED } from "./gemm_wasm.ts";
+import { CONTROL, type WorkerStart } from "./protocol.ts";
 
 const MiB = 1 << 20;
 const PAGE = 65536;
@@ -65,12 +66,25 @@ export interface WasmKernelOptions {
   arenaBytes?: number;
   /** Bytes of each scratch region for copied operands; default 16 MiB. */
   scratchBytes?: number;
+  /**
+   * Run large products on two threads: a Worker takes the second half of
+   * the rows. Default false. The results are identical either way (each
+   * output row is computed the same way); only the time changes.
+   */
+  worker?: boolean;
+  /**
+   * The smallest product, in multiply-adds (`m·k·n`), worth splitting:
+   * below it the hand-off (about 4 µs) costs more than it saves. Default 2^20.
+   */
+  splitThreshold?: number;
 }
 
 /** The kernels plus what a benchmark wants to know about them. */
 export interface WasmKernels extends Kernels {
   /** Whether the relaxed-SIMD build is in use. */
   readonly relaxed: boolean;
+  /** Stops the worker thread, if any; the kernels stay usable on one thread. */
+  dispose(): void;
 }
 
 /** @returns The bytes of one of the embedded modules. */
@@ -102,7 +116,9 @@ export function createWasmKernels(
     next += Math.ceil(bytes / 64) * 64;
     return r;
   };
+  const control = region(4 * CONTROL.length);
   const gather = region(8 * MiB); // 8 bytes per column of A: k up to 1M
+  const workerGather = region(options.worker ? 8 * MiB : 0);
   const scratchA = region(scratchBytes);
   const scratchB = region(scratchBytes);
   const scratchT = region(scratchBytes);
@@ -111,6 +127,7 @@ export function createWasmKernels(
   const memory = new WebAssembly.Memory({
     initial: Math.ceil(next / PAGE),
     maximum: Math.ceil(next / PAGE),
+    shared: true,
   });
   const module = new WebAssembly.Module(
     decode(relaxed ? GEMM_WASM_RELAXED : GEMM_WASM_PLAIN),
@@ -119,6 +136,56 @@ export function createWasmKernels(
     .exports as unknown as Exports;
   const heap = new Float32Array(memory.buffer);
   let arenaUsed = 0;
+  const ctrl = new Int32Array(memory.buffer, control.ptr, CONTROL.length);
+  const splitThreshold = options.splitThreshold ?? 2 ** 20;
+  let worker: Worker | null = null;
+  if (options.worker) {
+    worker = new Worker(new URL("./worker.ts", import.meta.url), {
+      type: "module",
+    });
+    worker.postMessage(
+      { memory, control: control.ptr, relaxed } satisfies WorkerStart,
+    );
+    // The worker loads on its own thread, so blocking here is safe.
+    if (Atomics.wait(ctrl, CONTROL.ready, 0, 30_000) === "timed-out") {
+      worker.terminate();
+      throw new Error("the kernel worker did not start within 30 s");
+    }
+  }
+  let jobs = 0;
+
+  /** wasm.ab, with the second half of the rows on the worker when it pays. */
+  const ab = (
+    a: number,
+    b: number,
+    out: number,
+    m: number,
+    k: number,
+    n: number,
+    accumulate: number,
+  ) => {
+    if (worker === null || m < 2 || m * k * n < splitThreshold) {
+      wasm.ab(a, b, out, m, k, n, gather.ptr, accumulate);
+      return;
+    }
+    const half = m >> 1;
+    ctrl.set([
+      a + 4 * half * k,
+      b,
+      out + 4 * half * n,
+      m - half,
+      k,
+      n,
+      workerGather.ptr,
+      accumulate,
+    ], CONTROL.args);
+    Atomics.store(ctrl, CONTROL.job, ++jobs);
+    Atomics.notify(ctrl, CONTROL.job);
+    wasm.ab(a, b, out, half, k, n, gather.ptr, accumulate);
+    while (Atomics.load(ctrl, CONTROL.done) !== jobs) {
+      Atomics.wait(ctrl, CONTROL.done, jobs - 1, 1);
+    }
+  };
 
   const pointerOf = (x: FloatArray): number | null =>
     x.buffer === memory.buffer ? x.byteOffset : null;
@@ -169,7 +236,7 @@ export function createWasmKernels(
       if (outPtr === null && accumulate) {
         heap.set(out.subarray(r0 * n, (r0 + rows) * n), to / 4);
       }
-      wasm.ab(from, bPtr, to, rows, k, n, gather.ptr, accumulate ? 1 : 0);
+      ab(from, bPtr, to, rows, k, n, accumulate ? 1 : 0);
       if (outPtr === null) {
         out.set(heap.subarray(to / 4, to / 4 + rows * n), r0 * n);
       }
@@ -182,8 +249,15 @@ export function createWasmKernels(
     out instanceof Float32Array;
 
   return {
-    name: relaxed ? "wasm" : "wasm-plain",
+    name: (relaxed ? "wasm" : "wasm-plain") + (worker ? "-workers" : ""),
     relaxed,
+    dispose() {
+      if (worker === null) return;
+      Atomics.store(ctrl, CONTROL.job, -1);
+      Atomics.notify(ctrl, CONTROL.job);
+      worker.terminate();
+      worker = null;
+    },
     ab(a, b, out, m, k, n) {
       const bPtr = allF32(a, b, out) && fits(k)
         ? place(b as Float32Array, k * n, scratchB)
@@ -272,7 +346,11 @@ export function createWasmKernels(
 
 let shared: WasmKernels | null = null;
 
-/** @returns One shared instance of the WebAssembly kernels, created on first use. */
+/**
+ * The single-threaded WebAssembly kernels, shared by everything in the process.
+ *
+ * @returns One shared instance, created on first use.
+ */
 export function wasmKernels(): WasmKernels {
   shared ??= createWasmKernels();
   return shared;

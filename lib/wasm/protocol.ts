@@ -1,0 +1,30 @@
+/**
+ * The control block the main thread and the kernel worker share: a few
+ * 32-bit slots at a fixed place in the WebAssembly memory.
+ *
+ * @module
+ */
+
+/** Slot indices (in int32s) of the control block. */
+export const CONTROL = {
+  /** Job counter: the main thread increments it to start a job; -1 stops. */
+  job: 0,
+  /** The worker stores the job counter here when the job is done. */
+  done: 1,
+  /** The worker sets 1 once it is ready. */
+  ready: 2,
+  /** From here: the `ab` arguments (a, b, out, m, k, n, scratch, accumulate). */
+  args: 3,
+  /** Slots in all. */
+  length: 16,
+} as const;
+
+/** The message that starts a worker. */
+export interface WorkerStart {
+  /** The shared WebAssembly memory. */
+  memory: WebAssembly.Memory;
+  /** Byte offset of the control block. */
+  control: number;
+  /** Which build to instantiate. */
+  relaxed: boolean;
+}
