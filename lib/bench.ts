@@ -293,6 +293,37 @@ export async function benchNumpy(
   return rows;
 }
 
+/**
+ * Builds `bench/peers/eigen_mlp.cpp` with `g++ -O3 -march=native`.
+ *
+ * @param peersDir The folder holding the peer programs.
+ * @param dtype `"f64"` builds with `-DUSE_DOUBLE`.
+ * @param buildDir Where the binary goes.
+ * @returns The binary's path, or `null` when the build failed.
+ */
+export async function buildEigenPeer(
+  peersDir: string,
+  dtype: DType,
+  buildDir: string,
+): Promise<string | null> {
+  const binary = join(buildDir, `eigen_${dtype}`);
+  const flags = [
+    "-O3",
+    "-march=native",
+    "-DNDEBUG",
+    `-I${EIGEN_INCLUDE}`,
+    ...(dtype === "f64" ? ["-DUSE_DOUBLE"] : []),
+  ];
+  return await succeeds("g++", [
+      ...flags,
+      join(peersDir, "eigen_mlp.cpp"),
+      "-o",
+      binary,
+    ])
+    ? binary
+    : null;
+}
+
 /** Where Debian's libeigen3-dev puts the headers. */
 export const EIGEN_INCLUDE = "/usr/include/eigen3";
 
@@ -329,22 +360,8 @@ export async function benchEigen(
       );
       continue;
     }
-    const binary = join(build, `eigen_${dtype}`);
-    const flags = [
-      "-O3",
-      "-march=native",
-      "-DNDEBUG",
-      `-I${EIGEN_INCLUDE}`,
-      ...(dtype === "f64" ? ["-DUSE_DOUBLE"] : []),
-    ];
-    if (
-      !await succeeds("g++", [
-        ...flags,
-        join(peersDir, "eigen_mlp.cpp"),
-        "-o",
-        binary,
-      ])
-    ) {
+    const binary = await buildEigenPeer(peersDir, dtype, build);
+    if (binary === null) {
       rows.push(
         skippedRow(
           name,
