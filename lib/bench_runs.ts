@@ -214,7 +214,13 @@ export async function benchChartSvg(
     data: { values },
     mark: { type: "bar", color: "#4c78a8" },
     encoding: {
-      y: { field: "implementation", type: "nominal", sort: "x", title: null },
+      y: {
+        field: "implementation",
+        type: "nominal",
+        sort: "x",
+        title: null,
+        axis: { labelLimit: 300 },
+      },
       x: {
         field: "seconds",
         type: "quantitative",
