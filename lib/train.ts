@@ -14,7 +14,7 @@ import { Mlp } from "./mlp.ts";
 import { Sgd } from "./optimizer.ts";
 import { Rng } from "./rng.ts";
 import { learningRateAt, type ScheduleName } from "./schedule.ts";
-import { argmaxRows, type DType, zeros } from "./tensor.ts";
+import { argmaxRows, type DType, type Tensor, zeros } from "./tensor.ts";
 import type { Kernels } from "./gemm.ts";
 
 /** Everything that decides a training run. */
@@ -210,8 +210,24 @@ export async function train(
     lr: config.lr,
     lrMin: config.lrMin,
   };
-  const dLogitsFull = zeros([config.batchSize, 10], config.dtype);
-  const predictedFull = new Int32Array(config.batchSize);
+  // The loss gradient and predictions, one set of buffers per batch size
+  // (the last batch of an epoch is shorter), so a step allocates nothing.
+  const classes = model.sizes[model.sizes.length - 1];
+  const stepBuffers = new Map<
+    number,
+    { dLogits: Tensor; predicted: Int32Array }
+  >();
+  const buffersFor = (size: number) => {
+    let buffers = stepBuffers.get(size);
+    if (!buffers) {
+      buffers = {
+        dLogits: zeros([size, classes], config.dtype),
+        predicted: new Int32Array(size),
+      };
+      stepBuffers.set(size, buffers);
+    }
+    return buffers;
+  };
 
   const epochs: EpochMetrics[] = [];
   const batchAccuracy: number[] = [];
@@ -226,21 +242,13 @@ export async function train(
       const size = batch.labels.length;
       const lr = learningRateAt(schedule, step, totalSteps);
       const logits = model.forward(batch.images);
-      const dLogits = size === config.batchSize
-        ? dLogitsFull
-        : zeros([size, 10], config.dtype);
+      const { dLogits, predicted } = buffersFor(size);
       const loss = softmaxCrossEntropy(logits, batch.labels, dLogits);
       step++;
       if (!Number.isFinite(loss)) {
         throw new DivergedError(step, epoch, lr, loss);
       }
-      const right = countCorrect(
-        argmaxRows(
-          logits,
-          size === config.batchSize ? predictedFull : undefined,
-        ),
-        batch,
-      );
+      const right = countCorrect(argmaxRows(logits, predicted), batch);
       model.backward(dLogits);
       optimizer.step(lr);
       lossSum += loss * size;

@@ -269,7 +269,7 @@ export function createWasmKernels(
       // aᵀ is [m,k]. Over slices of the k rows of a and b (a whole batch of
       // 50,000 does not fit in scratch): transpose the slice of a ([K,m])
       // into scratchT and add aᵀ_slice · b_slice to out.
-      if (!allF32(a, b, out) || m > scratchT.bytes / 4 || !fits(1)) {
+      if (!allF32(a, b, out) || m > scratchT.bytes / 4) {
         return fastKernels.atb(a, b, out, m, k, n);
       }
       const slice = Math.max(
