@@ -101,12 +101,13 @@ export function fillBatch(
 ): void {
   const pixels = set.rows * set.cols;
   const x = out.data;
+  const images = set.images;
   const { scale } = normalizer;
   for (let r = 0; r < out.rows; r++) {
     const image = indices[from + r];
     const src = image * pixels;
     const dst = r * pixels;
-    for (let p = 0; p < pixels; p++) x[dst + p] = set.images[src + p] * scale;
+    for (let p = 0; p < pixels; p++) x[dst + p] = images[src + p] * scale;
     labels[r] = set.labels[image];
   }
 }
