@@ -101,8 +101,9 @@ export const RELAXED_SIMD_AVAILABLE: boolean = WebAssembly.validate(
  * Instantiates the kernels in a fresh memory (about 840 MiB reserved by
  * default; pages count toward memory use only once touched).
  *
- * @param options Relaxed SIMD, arena and scratch sizes.
- * @returns Kernels named `"wasm"` (or `"wasm-plain"` without relaxed SIMD).
+ * @param options Relaxed SIMD, arena and scratch sizes, a worker thread.
+ * @returns Kernels named `"wasm"` (`"wasm-plain"` without relaxed SIMD),
+ * with `-workers` appended when a worker thread shares the work.
  */
 export function createWasmKernels(
   options: WasmKernelOptions = {},
