@@ -335,9 +335,15 @@ export abstract class Activation implements Layer {
 export class ReLU extends Activation {
   /** `"ReLU"` */
   readonly name = "ReLU";
-  /** `max(0, x)` @param x An input. @returns The output. */
+  /**
+   * `max(0, x)`, except that NaN passes through: `x > 0 ? x : 0` alone would
+   * turn a NaN into 0 and hide a diverging layer from the loss check.
+   *
+   * @param x An input.
+   * @returns The output.
+   */
   apply(x: number): number {
-    return x > 0 ? x : 0;
+    return x > 0 || x !== x ? x : 0;
   }
   /** 1 where `y > 0`, else 0. @param y An output. @returns The slope. */
   slopeFromOutput(y: number): number {

@@ -117,6 +117,12 @@ for (const Activation of [ReLU, Sigmoid, Tanh]) {
 Deno.test("activations compute their functions", () => {
   const x = fromValues([-2, 0, 3], [1, 3], "f64");
   assert.deepEqual([...new ReLU(3, "f64").forward(x).data], [0, 0, 3]);
+  const withNaN = fromValues([NaN, -1], [1, 2], "f64");
+  assert.deepEqual(
+    [...new ReLU(2, "f64").forward(withNaN).data],
+    [NaN, 0],
+    "ReLU passes NaN on",
+  );
   assert.deepEqual([...new Tanh(3, "f64").forward(x).data], [
     Math.tanh(-2),
     0,

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
   DEFAULT_CONFIG,
+  DivergedError,
   evaluate,
   fitNormalizer,
   loadMnist,
@@ -97,5 +98,33 @@ Deno.test("end to end: the default deno task train run reaches at least 97.5% te
     `default run: test ${(metrics.test_accuracy * 100).toFixed(2)}%, ${
       metrics.train_seconds.toFixed(1)
     } s of training`,
+  );
+});
+
+Deno.test("training stops at the first non-finite loss, naming the step, epoch and learning rate", async () => {
+  const small = sliceImages(trainSplit, 0, 640);
+  const error = await train(
+    { train: small, validation: small, test: small, normalizer },
+    { ...DEFAULT_CONFIG, epochs: 3, batchSize: 64, schedule: "constant" },
+    {
+      // Poison a first-layer bias after the first epoch: the NaN must pass
+      // through both ReLUs and make the next step's loss NaN. (A weight might
+      // not do: the kernels skip the blank pixels it may multiply.)
+      onEpoch(metrics, model) {
+        const bias = model.parameters().find((p) => p.name === "layer0.bias")!;
+        if (metrics.epoch === 1) bias.value.data[0] = NaN;
+      },
+    },
+  ).then(() => null, (e) => e);
+  assert.ok(
+    error instanceof DivergedError,
+    `expected DivergedError, got ${error}`,
+  );
+  assert.equal(error.epoch, 2);
+  assert.equal(error.step, 11);
+  assert.equal(error.lr, DEFAULT_CONFIG.lr);
+  assert.match(
+    error.message,
+    /the loss became NaN at step 11 \(epoch 2\) with learning rate 0\.05/,
   );
 });
