@@ -127,7 +127,12 @@ if (fullBatch.length) {
     "\nThe original's full-batch recipe, 300 steps over all 50,000 images:",
   );
   for (const r of fullBatch) {
-    console.log(`  ${r.implementation.padEnd(24)} ${r.dtype}  ${r.note}`);
+    const result = r.seconds === null
+      ? `skipped: ${r.note}`
+      : `${r.seconds.toFixed(1)} s for 300 steps, test accuracy ${
+        (r.testAccuracy! * 100).toFixed(2)
+      }%`;
+    console.log(`  ${r.implementation.padEnd(24)} ${r.dtype}  ${result}`);
   }
 }
 

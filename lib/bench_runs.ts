@@ -8,6 +8,7 @@
 
 import { join } from "node:path";
 import {
+  benchPeer,
   type BenchRow,
   benchRow,
   buildEigenPeer,
@@ -98,6 +99,20 @@ export async function benchWholeRun(): Promise<WholeRun> {
   };
 }
 
+/** One implementation's time for the full-batch recipe. */
+export interface FullBatchResult {
+  /** E.g. `"numpy (2 threads)"`. */
+  implementation: string;
+  /** `"f32"` or `"f64"`. */
+  dtype: "f32" | "f64";
+  /** Training seconds for the 300 steps, or `null` when it did not run. */
+  seconds: number | null;
+  /** Final test accuracy, or `null` when it did not run. */
+  testAccuracy: number | null;
+  /** Why it did not run. */
+  note?: string;
+}
+
 /**
  * Times the original project's recipe (`--full-batch`: 300 steps over all
  * 50,000 images) with the kit (f32), NumPy and Eigen (f32 and f64), where
@@ -105,88 +120,62 @@ export async function benchWholeRun(): Promise<WholeRun> {
  *
  * @param peersDir The folder holding the peer programs.
  * @param dataDir The folder with the four MNIST files.
- * @returns One skipped-style row each, whose `note` gives the seconds and
- * the test accuracy (full-batch rows have no per-epoch statistics).
+ * @returns One result per implementation and dtype.
  */
 export async function benchFullBatch(
   peersDir: string,
   dataDir: string,
-): Promise<BenchRow[]> {
-  const rows: BenchRow[] = [];
-  const describe = (
-    name: string,
-    dtype: "f32" | "f64",
-    seconds: number,
-    accuracy: number,
-  ) => {
-    const row = skippedRow(
-      name,
-      dtype,
-      `${seconds.toFixed(1)} s for 300 steps, test accuracy ${
-        (accuracy * 100).toFixed(2)
-      }%`,
-    );
-    row.status = "ok";
-    row.epochSeconds = [seconds];
-    return row;
-  };
+): Promise<FullBatchResult[]> {
   // f32 only: in f64 the kit runs its TypeScript kernels, about 4 times slower.
   const { metrics } = await trainRun(["--full-batch"]);
-  rows.push(
-    describe(
-      "lib wasm-workers",
-      "f32",
-      metrics.train_seconds as number,
-      metrics.test_accuracy as number,
-    ),
-  );
-  const peer = async (
-    name: string,
-    dtype: "f32" | "f64",
-    command: string[],
-  ) => {
-    const output = await new Deno.Command(command[0], {
-      args: command.slice(1),
-      stdout: "piped",
-      stderr: "null",
-    })
-      .output().catch(() => null);
-    if (!output?.success) return skippedRow(name, dtype, "not available");
-    const result = JSON.parse(new TextDecoder().decode(output.stdout));
-    const seconds = (result.epoch_seconds as number[]).reduce(
-      (a, b) => a + b,
-      0,
-    );
-    return describe(name, dtype, seconds, result.test_accuracy.at(-1));
-  };
+  const results: FullBatchResult[] = [{
+    implementation: "lib wasm-workers",
+    dtype: "f32",
+    seconds: metrics.train_seconds as number,
+    testAccuracy: metrics.test_accuracy as number,
+  }];
+  const fromRow = (row: BenchRow): FullBatchResult => ({
+    implementation: row.implementation,
+    dtype: row.dtype,
+    seconds: row.status === "ok"
+      ? row.epochSeconds.reduce((a, b) => a + b, 0)
+      : null,
+    testAccuracy: row.testAccuracy.at(-1) ?? null,
+    note: row.note,
+  });
   for (const dtype of ["f32", "f64"] as const) {
-    rows.push(
-      await peer("numpy (2 threads)", dtype, [
-        "python3",
-        join(peersDir, "numpy_mlp.py"),
-        dataDir,
-        dtype,
-        "full-batch",
-        "300",
-      ]),
+    const command = [
+      "python3",
+      join(peersDir, "numpy_mlp.py"),
+      dataDir,
+      dtype,
+      "full-batch",
+      "300",
+    ];
+    results.push(
+      fromRow(await benchPeer("numpy (2 threads)", dtype, command, 2)),
     );
   }
   const build = await Deno.makeTempDir();
   for (const dtype of ["f32", "f64"] as const) {
     const binary = await buildEigenPeer(peersDir, dtype, build);
-    rows.push(
+    results.push(fromRow(
       binary
-        ? await peer("c++ eigen -O3", dtype, [
+        ? await benchPeer("c++ eigen -O3", dtype, [
           binary,
           dataDir,
           "full-batch",
           "300",
-        ])
-        : skippedRow("c++ eigen -O3", dtype, "not available"),
-    );
+        ], 2)
+        : skippedRow(
+          "c++ eigen -O3",
+          dtype,
+          "g++ failed to build bench/peers/eigen_mlp.cpp",
+        ),
+    ));
   }
   await Deno.remove(build, { recursive: true });
-  return rows;
+  return results;
 }
 
 /**
