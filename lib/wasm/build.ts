@@ -17,7 +17,9 @@ export const WAT_URL: URL = new URL("./gemm.wat", import.meta.url);
 export const EMBED_URL: URL = new URL("./gemm_wasm.ts", import.meta.url);
 
 /**
- * Expands every `(madd $acc OFFSET)` line of the source.
+ * Expands every `(madd $acc OFFSET)` line of the source, and its
+ * two-operand form `(madd $acc OFFSET $src $scale)`, which reads another
+ * row pointer and scale (for loops that take two rows of B per trip).
  *
  * @param source The text of gemm.wat.
  * @param relaxed Use `f32x4.relaxed_madd` (else `f32x4.mul` + `f32x4.add`).
@@ -25,12 +27,12 @@ export const EMBED_URL: URL = new URL("./gemm_wasm.ts", import.meta.url);
  */
 export function expandWat(source: string, relaxed: boolean): string {
   return source.replace(
-    /\(madd (\$\w+) (\d+)\)/g,
-    (_, acc: string, offset: string) => {
-      const load = `(v128.load offset=${offset} (local.get $src))`;
+    /\(madd (\$\w+) (\d+)(?: (\$\w+) (\$\w+))?\)/g,
+    (_, acc: string, offset: string, src = "$src", scale = "$scale") => {
+      const load = `(v128.load offset=${offset} (local.get ${src}))`;
       return relaxed
-        ? `(local.set ${acc} (f32x4.relaxed_madd (local.get $scale) ${load} (local.get ${acc})))`
-        : `(local.set ${acc} (f32x4.add (local.get ${acc}) (f32x4.mul (local.get $scale) ${load})))`;
+        ? `(local.set ${acc} (f32x4.relaxed_madd (local.get ${scale}) ${load} (local.get ${acc})))`
+        : `(local.set ${acc} (f32x4.add (local.get ${acc}) (f32x4.mul (local.get ${scale}) ${load})))`;
     },
   );
 }
