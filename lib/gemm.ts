@@ -56,6 +56,47 @@ export interface Kernels {
     velocity: FloatArray,
     step: SgdStep,
   ): boolean;
+  /**
+   * `matrix[r,:] += vector` for every row (adding a bias), when this
+   * implementation can run it on these arrays. The four elementwise helpers
+   * below compute exactly what the layers' own loops compute; they exist
+   * because those loops run faster as WebAssembly SIMD.
+   *
+   * @returns `false` when it cannot (the caller then runs its own loop).
+   */
+  addRowVector?(
+    matrix: FloatArray,
+    vector: FloatArray,
+    rows: number,
+    cols: number,
+  ): boolean;
+  /**
+   * `out[j] = Σ_r matrix[r,j]`, rows added in order (a bias gradient).
+   *
+   * @returns `false` when it cannot.
+   */
+  sumRows?(
+    matrix: FloatArray,
+    out: FloatArray,
+    rows: number,
+    cols: number,
+  ): boolean;
+  /**
+   * `output = max(input, 0)` elementwise, NaN passing through.
+   *
+   * @returns `false` when it cannot.
+   */
+  relu?(input: FloatArray, output: FloatArray): boolean;
+  /**
+   * `dInput = dOutput · (output > 0 ? 1 : 0)` elementwise.
+   *
+   * @returns `false` when it cannot.
+   */
+  reluBackward?(
+    output: FloatArray,
+    dOutput: FloatArray,
+    dInput: FloatArray,
+  ): boolean;
 }
 
 /** The scalars of one SGD step. */

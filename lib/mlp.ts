@@ -100,11 +100,7 @@ export class Mlp {
       );
       if (i + 2 < sizes.length) {
         layers.push(
-          new Activation(
-            sizes[i + 1],
-            this.dtype,
-            kernels.allocate?.bind(kernels),
-          ),
+          new Activation(sizes[i + 1], this.dtype, kernels),
         );
       }
     }

@@ -5,9 +5,11 @@ import {
   type FloatArray,
   fromValues,
   type Kernels,
+  Linear,
   Mlp,
   referenceKernels,
   RELAXED_SIMD_AVAILABLE,
+  ReLU,
   Rng,
   Sgd,
   Tensor,
@@ -121,6 +123,59 @@ Deno.test("an MLP on wasm kernels computes what it computes on the TypeScript ke
       `logit ${i}: ${viaWasm[i]} vs ${fast[i]}`,
     );
   }
+});
+
+Deno.test("the WebAssembly bias and ReLU loops give the layers exactly the numbers of their own loops", () => {
+  const wasm = createWasmKernels({ arenaBytes: 1 << 20 });
+  const rng = new Rng(5);
+  // 7 columns: the 4-wide loops and their scalar tails both run.
+  const [rows, cols] = [3, 7];
+  const values = [NaN, -0, 0, -1.5, 2.25, ...random(rows * cols - 5, rng, 0.3)];
+  const pair = () => ({
+    plain: { relu: new ReLU(cols), linear: new Linear(2, cols) },
+    wasm: {
+      relu: new ReLU(cols, "f32", wasm),
+      linear: new Linear(2, cols, { kernels: wasm }),
+    },
+  });
+  const layers = pair();
+  const gradient = random(rows * cols, rng, 0);
+  const bias = random(cols, rng, 0);
+  layers.plain.linear.bias.data.set(bias);
+  layers.wasm.linear.bias.data.set(bias);
+  const results = Object.entries(layers).map(([where, { relu, linear }]) => {
+    const place = (data: Float32Array) => {
+      const out = where === "wasm"
+        ? wasm.allocate!("f32", data.length) as Float32Array
+        : new Float32Array(data.length);
+      out.set(data);
+      return out;
+    };
+    const input = new Tensor(place(Float32Array.from(values)), [rows, cols]);
+    const dOutput = new Tensor(place(gradient), [
+      rows,
+      cols,
+    ]);
+    const activated = [...relu.forward(input).data];
+    const dInput = [...relu.backward(dOutput).data];
+    // Zero weights make the product exactly 0, leaving the bias.
+    const biased = [
+      ...linear.forward(
+        new Tensor(place(new Float32Array(rows * 2)), [rows, 2]),
+      ).data,
+    ];
+    linear.backward(dOutput);
+    return { activated, dInput, biased, dBias: [...linear.dBias.data] };
+  });
+  assert.deepEqual(results[1], results[0]);
+  assert.ok(Number.isNaN(results[0].activated[0]), "NaN passes ReLU");
+  const arena = wasm.allocate!("f32", 4);
+  assert.equal(wasm.relu!(arena, arena), true, "arena arrays run in wasm");
+  assert.equal(
+    wasm.relu!(new Float32Array(4), arena),
+    false,
+    "others fall back",
+  );
 });
 
 Deno.test("the WebAssembly SGD step matches the TypeScript one", () => {

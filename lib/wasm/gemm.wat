@@ -264,6 +264,127 @@
         (local.set $r0 (i32.add (local.get $r0) (i32.const 16)))
         (br $rowTiles))))
 
+;; Elementwise helpers for the layers. Each visits its arrays four floats
+  ;; at a time, then one at a time, and computes exactly what the TypeScript
+  ;; loop in lib/layers.ts computes (same operations, same order).
+
+  ;; matrix[r,:] += vector for every row r (a Linear layer's bias).
+  (func (export "add_row_vector")
+    (param $matrix i32) (param $vector i32) (param $rows i32) (param $cols i32)
+    (local $end i32) (local $j i32) (local $cols4 i32)
+    (local.set $cols4 (i32.shl (i32.and (local.get $cols) (i32.const -4)) (i32.const 2)))
+    (local.set $end (i32.add (local.get $matrix)
+      (i32.shl (i32.mul (local.get $rows) (local.get $cols)) (i32.const 2))))
+    (block $rowsDone
+      (loop $rowLoop
+        (br_if $rowsDone (i32.ge_u (local.get $matrix) (local.get $end)))
+        (local.set $j (i32.const 0))
+        (block $vectorsDone
+          (loop $vectors
+            (br_if $vectorsDone (i32.ge_u (local.get $j) (local.get $cols4)))
+            (v128.store (i32.add (local.get $matrix) (local.get $j))
+              (f32x4.add
+                (v128.load (i32.add (local.get $matrix) (local.get $j)))
+                (v128.load (i32.add (local.get $vector) (local.get $j)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $vectors)))
+        (block $scalarsDone
+          (loop $scalars
+            (br_if $scalarsDone (i32.ge_u (local.get $j) (i32.shl (local.get $cols) (i32.const 2))))
+            (f32.store (i32.add (local.get $matrix) (local.get $j))
+              (f32.add
+                (f32.load (i32.add (local.get $matrix) (local.get $j)))
+                (f32.load (i32.add (local.get $vector) (local.get $j)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $scalars)))
+        (local.set $matrix (i32.add (local.get $matrix) (i32.shl (local.get $cols) (i32.const 2))))
+        (br $rowLoop))))
+
+  ;; out[j] = Σ_r matrix[r,j], rows added in order (a bias gradient).
+  (func (export "sum_rows")
+    (param $matrix i32) (param $out i32) (param $rows i32) (param $cols i32)
+    (local $j i32) (local $src i32) (local $end i32) (local $rowBytes i32)
+    (local $sum v128) (local $sum1 f32)
+    (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $end (i32.mul (local.get $rows) (local.get $rowBytes)))
+    (local.set $j (i32.const 0))
+    (block $vectorsDone
+      (loop $vectors
+        (br_if $vectorsDone (i32.gt_u (i32.add (local.get $j) (i32.const 16)) (local.get $rowBytes)))
+        (local.set $sum (v128.const i32x4 0 0 0 0))
+        (local.set $src (i32.add (local.get $matrix) (local.get $j)))
+        (block $rowsDone
+          (loop $rowLoop
+            (br_if $rowsDone (i32.ge_u (i32.sub (local.get $src) (local.get $matrix)) (local.get $end)))
+            (local.set $sum (f32x4.add (local.get $sum) (v128.load (local.get $src))))
+            (local.set $src (i32.add (local.get $src) (local.get $rowBytes)))
+            (br $rowLoop)))
+        (v128.store (i32.add (local.get $out) (local.get $j)) (local.get $sum))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $vectors)))
+    (block $scalarsDone
+      (loop $scalars
+        (br_if $scalarsDone (i32.ge_u (local.get $j) (local.get $rowBytes)))
+        (local.set $sum1 (f32.const 0))
+        (local.set $src (i32.add (local.get $matrix) (local.get $j)))
+        (block $rowsDone
+          (loop $rowLoop
+            (br_if $rowsDone (i32.ge_u (i32.sub (local.get $src) (local.get $matrix)) (local.get $end)))
+            (local.set $sum1 (f32.add (local.get $sum1) (f32.load (local.get $src))))
+            (local.set $src (i32.add (local.get $src) (local.get $rowBytes)))
+            (br $rowLoop)))
+        (f32.store (i32.add (local.get $out) (local.get $j)) (local.get $sum1))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $scalars))))
+
+  ;; output = max(input, 0) over n floats; NaN passes through, as with
+  ;; Math.max.
+  (func (export "relu")
+    (param $input i32) (param $output i32) (param $n i32)
+    (local $i i32) (local $n4 i32)
+    (local.set $n4 (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+    (block $vectorsDone
+      (loop $vectors
+        (br_if $vectorsDone (i32.ge_u (local.get $i) (local.get $n4)))
+        (v128.store (i32.add (local.get $output) (local.get $i))
+          (f32x4.max (v128.load (i32.add (local.get $input) (local.get $i))) (v128.const i32x4 0 0 0 0)))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $vectors)))
+    (block $scalarsDone
+      (loop $scalars
+        (br_if $scalarsDone (i32.ge_u (local.get $i) (i32.shl (local.get $n) (i32.const 2))))
+        (f32.store (i32.add (local.get $output) (local.get $i))
+          (f32.max (f32.load (i32.add (local.get $input) (local.get $i))) (f32.const 0)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $scalars))))
+
+  ;; dInput = dOutput · (output > 0 ? 1 : 0) over n floats. A multiply, not
+  ;; a mask, so that a NaN gradient stays NaN as in the TypeScript loop.
+  (func (export "relu_backward")
+    (param $output i32) (param $dOutput i32) (param $dInput i32) (param $n i32)
+    (local $i i32) (local $n4 i32)
+    (local.set $n4 (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+    (block $vectorsDone
+      (loop $vectors
+        (br_if $vectorsDone (i32.ge_u (local.get $i) (local.get $n4)))
+        (v128.store (i32.add (local.get $dInput) (local.get $i))
+          (f32x4.mul
+            (v128.load (i32.add (local.get $dOutput) (local.get $i)))
+            (v128.and
+              (f32x4.gt (v128.load (i32.add (local.get $output) (local.get $i))) (v128.const i32x4 0 0 0 0))
+              (v128.const f32x4 1 1 1 1))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $vectors)))
+    (block $scalarsDone
+      (loop $scalars
+        (br_if $scalarsDone (i32.ge_u (local.get $i) (i32.shl (local.get $n) (i32.const 2))))
+        (f32.store (i32.add (local.get $dInput) (local.get $i))
+          (f32.mul
+            (f32.load (i32.add (local.get $dOutput) (local.get $i)))
+            (f32.convert_i32_u (f32.gt (f32.load (i32.add (local.get $output) (local.get $i))) (f32.const 0)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $scalars))))
+
   ;; One SGD step with momentum, Nesterov and weight decay over n values,
   ;; four at a time (the same update as lib/optimizer.ts):
   ;;   g = grad + weightDecay·w;  v = momentum·v + g;

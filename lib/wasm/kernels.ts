@@ -46,6 +46,20 @@ interface Exports {
     weightDecay: number,
     nesterov: number,
   ): void;
+  add_row_vector(
+    matrix: number,
+    vector: number,
+    rows: number,
+    cols: number,
+  ): void;
+  sum_rows(matrix: number, out: number, rows: number, cols: number): void;
+  relu(input: number, output: number, n: number): void;
+  relu_backward(
+    output: number,
+    dOutput: number,
+    dInput: number,
+    n: number,
+  ): void;
 }
 
 /** A byte range of the WebAssembly memory. */
@@ -190,6 +204,9 @@ export function createWasmKernels(
 
   const pointerOf = (x: FloatArray): number | null =>
     x.buffer === memory.buffer ? x.byteOffset : null;
+  /** Where an f32 array lives in the memory, or null. */
+  const f32Pointer = (x: FloatArray): number | null =>
+    x instanceof Float32Array ? pointerOf(x) : null;
 
   /** A pointer to `x` (its first `length` values): in place, or a copy in `scratch`. */
   const place = (
@@ -309,13 +326,10 @@ export function createWasmKernels(
       rowsTimes(a as Float32Array, scratchT.ptr, out as Float32Array, m, k, n);
     },
     sgdStep(weights, grad, velocity, step) {
-      const w = pointerOf(weights);
-      const g = pointerOf(grad);
-      const v = pointerOf(velocity);
-      if (
-        w === null || g === null || v === null ||
-        !(weights instanceof Float32Array)
-      ) return false;
+      const w = f32Pointer(weights);
+      const g = f32Pointer(grad);
+      const v = f32Pointer(velocity);
+      if (w === null || g === null || v === null) return false;
       wasm.sgd(
         w,
         g,
@@ -326,6 +340,35 @@ export function createWasmKernels(
         step.weightDecay,
         step.nesterov ? 1 : 0,
       );
+      return true;
+    },
+    addRowVector(matrix, vector, rows, cols) {
+      const m = f32Pointer(matrix);
+      const v = f32Pointer(vector);
+      if (m === null || v === null) return false;
+      wasm.add_row_vector(m, v, rows, cols);
+      return true;
+    },
+    sumRows(matrix, out, rows, cols) {
+      const m = f32Pointer(matrix);
+      const o = f32Pointer(out);
+      if (m === null || o === null) return false;
+      wasm.sum_rows(m, o, rows, cols);
+      return true;
+    },
+    relu(input, output) {
+      const x = f32Pointer(input);
+      const y = f32Pointer(output);
+      if (x === null || y === null) return false;
+      wasm.relu(x, y, input.length);
+      return true;
+    },
+    reluBackward(output, dOutput, dInput) {
+      const y = f32Pointer(output);
+      const dy = f32Pointer(dOutput);
+      const dx = f32Pointer(dInput);
+      if (y === null || dy === null || dx === null) return false;
+      wasm.relu_backward(y, dy, dx, output.length);
       return true;
     },
     allocate(dtype: DType, length: number): FloatArray {
