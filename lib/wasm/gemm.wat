@@ -223,48 +223,94 @@
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $rows))))
 
-  ;; dst[cols,rows] = transpose of src[rows,cols], in 16x16 tiles.
+  ;; dst[cols,rows] = transpose of src[rows,cols]: 4x4 blocks, each four
+  ;; loads, eight shuffles and four stores, in strips of 16 columns so that
+  ;; the lines being read and written stay in the L1 cache; the edges one
+  ;; float at a time.
   (func (export "transpose")
     (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
-    (local $r0 i32) (local $c0 i32) (local $r i32) (local $c i32)
-    (local $r1 i32) (local $c1 i32)
-    (local.set $r0 (i32.const 0))
-    (block $rowTilesDone
-      (loop $rowTiles
-        (br_if $rowTilesDone (i32.ge_u (local.get $r0) (local.get $rows)))
-        (local.set $r1 (select
-          (i32.add (local.get $r0) (i32.const 16)) (local.get $rows)
-          (i32.lt_u (i32.add (local.get $r0) (i32.const 16)) (local.get $rows))))
-        (local.set $c0 (i32.const 0))
-        (block $colTilesDone
-          (loop $colTiles
-            (br_if $colTilesDone (i32.ge_u (local.get $c0) (local.get $cols)))
-            (local.set $c1 (select
-              (i32.add (local.get $c0) (i32.const 16)) (local.get $cols)
-              (i32.lt_u (i32.add (local.get $c0) (i32.const 16)) (local.get $cols))))
-            (local.set $r (local.get $r0))
-            (block $rDone
-              (loop $rLoop
-                (br_if $rDone (i32.ge_u (local.get $r) (local.get $r1)))
-                (local.set $c (local.get $c0))
-                (block $cDone
-                  (loop $cLoop
-                    (br_if $cDone (i32.ge_u (local.get $c) (local.get $c1)))
-                    (f32.store
-                      (i32.add (local.get $dst)
-                        (i32.shl (i32.add (i32.mul (local.get $c) (local.get $rows)) (local.get $r)) (i32.const 2)))
-                      (f32.load (i32.add (local.get $src)
-                        (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 2)))))
-                    (local.set $c (i32.add (local.get $c) (i32.const 1)))
-                    (br $cLoop)))
-                (local.set $r (i32.add (local.get $r) (i32.const 1)))
-                (br $rLoop)))
-            (local.set $c0 (i32.add (local.get $c0) (i32.const 16)))
-            (br $colTiles)))
-        (local.set $r0 (i32.add (local.get $r0) (i32.const 16)))
-        (br $rowTiles))))
+    (local $r i32) (local $c i32) (local $rows4 i32) (local $cols4 i32)
+    (local $from i32) (local $to i32) (local $srcRow i32) (local $dstRow i32)
+    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local $strip i32) (local $stripEnd i32)
+    (local.set $rows4 (i32.and (local.get $rows) (i32.const -4)))
+    (local.set $cols4 (i32.and (local.get $cols) (i32.const -4)))
+    (local.set $srcRow (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $dstRow (i32.shl (local.get $rows) (i32.const 2)))
+    (block $stripsDone
+      (loop $strips
+        (br_if $stripsDone (i32.ge_u (local.get $strip) (local.get $cols4)))
+        (local.set $stripEnd (select
+          (i32.add (local.get $strip) (i32.const 16)) (local.get $cols4)
+          (i32.lt_u (i32.add (local.get $strip) (i32.const 16)) (local.get $cols4))))
+        (local.set $r (i32.const 0))
+        (block $blockRowsDone
+          (loop $blockRows
+            (br_if $blockRowsDone (i32.ge_u (local.get $r) (local.get $rows4)))
+            (local.set $c (local.get $strip))
+            (block $blocksDone
+              (loop $blocks
+                (br_if $blocksDone (i32.ge_u (local.get $c) (local.get $stripEnd)))
+                (local.set $from (i32.add (local.get $src)
+                  (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 2))))
+                (local.set $x0 (v128.load (local.get $from)))
+                (local.set $x1 (v128.load (i32.add (local.get $from) (local.get $srcRow))))
+                (local.set $x2 (v128.load (i32.add (local.get $from) (i32.shl (local.get $srcRow) (i32.const 1)))))
+                (local.set $x3 (v128.load (i32.add (local.get $from) (i32.mul (local.get $srcRow) (i32.const 3)))))
+                ;; rows a b c d → t0 = a0 b0 a1 b1, t1 = a2 b2 a3 b3,
+                ;; t2 = c0 d0 c1 d1, t3 = c2 d2 c3 d3
+                (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x0) (local.get $x1)))
+                (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x0) (local.get $x1)))
+                (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x2) (local.get $x3)))
+                (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x2) (local.get $x3)))
+                (local.set $to (i32.add (local.get $dst)
+                  (i32.shl (i32.add (i32.mul (local.get $c) (local.get $rows)) (local.get $r)) (i32.const 2))))
+                (v128.store (local.get $to)
+                  (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+                (v128.store (i32.add (local.get $to) (local.get $dstRow))
+                  (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+                (v128.store (i32.add (local.get $to) (i32.shl (local.get $dstRow) (i32.const 1)))
+                  (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+                (v128.store (i32.add (local.get $to) (i32.mul (local.get $dstRow) (i32.const 3)))
+                  (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+                (local.set $c (i32.add (local.get $c) (i32.const 4)))
+                (br $blocks)))
+            (local.set $r (i32.add (local.get $r) (i32.const 4)))
+            (br $blockRows)))
+        (local.set $strip (local.get $stripEnd))
+        (br $strips)))
+    ;; the right edge (columns past the last multiple of 4), then the bottom
+    ;; edge (rows past it)
+    (call $transposeScalar (local.get $src) (local.get $dst) (local.get $rows) (local.get $cols)
+      (i32.const 0) (local.get $rows4) (local.get $cols4) (local.get $cols))
+    (call $transposeScalar (local.get $src) (local.get $dst) (local.get $rows) (local.get $cols)
+      (local.get $rows4) (local.get $rows) (i32.const 0) (local.get $cols)))
 
-;; Elementwise helpers for the layers. Each visits its arrays four floats
+  ;; dst[c,r] = src[r,c] for r in [r0,r1), c in [c0,c1), one float at a time.
+  (func $transposeScalar
+    (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
+    (param $r0 i32) (param $r1 i32) (param $c0 i32) (param $c1 i32)
+    (local $r i32) (local $c i32)
+    (local.set $r (local.get $r0))
+    (block $rDone
+      (loop $rLoop
+        (br_if $rDone (i32.ge_u (local.get $r) (local.get $r1)))
+        (local.set $c (local.get $c0))
+        (block $cDone
+          (loop $cLoop
+            (br_if $cDone (i32.ge_u (local.get $c) (local.get $c1)))
+            (f32.store
+              (i32.add (local.get $dst)
+                (i32.shl (i32.add (i32.mul (local.get $c) (local.get $rows)) (local.get $r)) (i32.const 2)))
+              (f32.load (i32.add (local.get $src)
+                (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 2)))))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $cLoop)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rLoop))))
+
+  ;; Elementwise helpers for the layers. Each visits its arrays four floats
   ;; at a time, then one at a time, and computes exactly what the TypeScript
   ;; loop in lib/layers.ts computes (same operations, same order).
 
