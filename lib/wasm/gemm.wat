@@ -21,8 +21,8 @@
   ;; 81% zeros; ReLU gradients about half) into `scratch`: k i32 pointers to
   ;; the matching rows of `b`, then k f32 values. Then sweep the output row 32
   ;; columns at a time with eight 4-lane accumulators held in registers (two
-  ;; entries per trip, which halves the loop's overhead), then 4 columns at
-  ;; a time, then one at a time. Each output is summed in the order of k, as
+  ;; entries per trip, which halves the loop's overhead), then 8, then 4
+  ;; columns at a time, then one at a time. Each output is summed in the order of k, as
   ;; the TypeScript reference does.
   ;; scratch: 8·k bytes.
   (func (export "ab")
@@ -171,10 +171,46 @@
             (local.set $j (i32.add (local.get $j) (i32.const 128)))
             (br $wide)))
 
-        ;; 4 columns at a time
+        ;; 8 columns at a time, two accumulators
+        (block $eightDone
+          (loop $eight
+            (br_if $eightDone (i32.gt_u (i32.add (local.get $j) (i32.const 32)) (local.get $rowBytes)))
+            (local.set $dst (i32.add (local.get $outRow) (local.get $j)))
+            (local.set $acc0 (select (result v128)
+              (v128.load offset=0 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+            (local.set $acc1 (select (result v128)
+              (v128.load offset=16 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+            (local.set $q (i32.const 0))
+            (block $sumDone
+              (loop $sum
+                (br_if $sumDone (i32.ge_u (local.get $q) (local.get $count)))
+                (local.set $src (i32.add
+                  (i32.load (i32.add (local.get $scratch) (i32.shl (local.get $q) (i32.const 2))))
+                  (local.get $j)))
+                (local.set $scale (v128.load32_splat
+                  (i32.add (local.get $values) (i32.shl (local.get $q) (i32.const 2)))))
+                (madd $acc0 0)
+                (madd $acc1 16)
+                (local.set $q (i32.add (local.get $q) (i32.const 1)))
+                (br $sum)))
+            (v128.store offset=0 (local.get $dst) (local.get $acc0))
+            (v128.store offset=16 (local.get $dst) (local.get $acc1))
+            (local.set $j (i32.add (local.get $j) (i32.const 32)))
+            (br $eight)))
+
+        ;; 4 columns at a time. When 1-3 columns remain and out is being
+        ;; overwritten, not accumulated, the last four columns are computed
+        ;; as one vector instead: those already written get the same values
+        ;; again (the same sums in the same order), and a 10-wide output
+        ;; needs no trip through the scalar loop.
         (block $narrowDone
           (loop $narrow
-            (br_if $narrowDone (i32.gt_u (i32.add (local.get $j) (i32.const 16)) (local.get $rowBytes)))
+            (br_if $narrowDone (i32.ge_u (local.get $j) (local.get $rowBytes)))
+            (if (i32.gt_u (i32.add (local.get $j) (i32.const 16)) (local.get $rowBytes))
+              (then
+                (br_if $narrowDone (i32.or (local.get $accumulate)
+                  (i32.lt_u (local.get $rowBytes) (i32.const 16))))
+                (local.set $j (i32.sub (local.get $rowBytes) (i32.const 16)))))
             (local.set $acc0 (select (result v128)
               (v128.load (i32.add (local.get $outRow) (local.get $j)))
               (v128.const i32x4 0 0 0 0)
@@ -186,8 +222,8 @@
                 (local.set $src (i32.add
                   (i32.load (i32.add (local.get $scratch) (i32.shl (local.get $q) (i32.const 2))))
                   (local.get $j)))
-                (local.set $scale (f32x4.splat
-                  (f32.load (i32.add (local.get $values) (i32.shl (local.get $q) (i32.const 2))))))
+                (local.set $scale (v128.load32_splat
+                  (i32.add (local.get $values) (i32.shl (local.get $q) (i32.const 2)))))
                 (madd $acc0 0)
                 (local.set $q (i32.add (local.get $q) (i32.const 1)))
                 (br $sum)))
