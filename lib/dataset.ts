@@ -8,9 +8,10 @@
  * @module
  */
 
+import type { Kernels } from "./gemm.ts";
 import type { LabeledImages } from "./mnist.ts";
 import type { Rng } from "./rng.ts";
-import { type DType, type Tensor, zeros } from "./tensor.ts";
+import { allocate, type DType, Tensor, zeros } from "./tensor.ts";
 
 /** A contiguous slice of a {@link LabeledImages} (views, no copies). */
 export function sliceImages(
@@ -148,6 +149,9 @@ export class Batcher {
   readonly #order: Int32Array;
   readonly #full: Batch;
   #last: Batch | null = null;
+  readonly #kernels: Kernels | undefined;
+  /** A batch's bytes side by side, for `kernels.scaleBytes`. */
+  readonly #bytes: Uint8Array | null;
 
   /**
    * Prepares batches over `set`; buffers are allocated once here.
@@ -156,15 +160,23 @@ export class Batcher {
    * @param batchSize Images per batch.
    * @param normalizer The byte → float scale.
    * @param dtype The batch tensors' dtype.
+   * @param kernels The kernels the batches are for: batches live where
+   * `kernels.allocate` puts them, and `kernels.scaleBytes` (when it can)
+   * turns the bytes into floats. Optional.
    */
   constructor(
     readonly set: LabeledImages,
     readonly batchSize: number,
     readonly normalizer: Normalizer,
     readonly dtype: DType,
+    kernels?: Kernels,
   ) {
+    this.#kernels = kernels;
     this.#order = Int32Array.from({ length: set.count }, (_, i) => i);
     this.#full = this.#makeBatch(Math.min(batchSize, set.count));
+    this.#bytes = kernels?.scaleBytes
+      ? new Uint8Array(this.#full.images.data.length)
+      : null;
   }
 
   /** How many batches an epoch has. */
@@ -189,22 +201,59 @@ export class Batcher {
         }
         batch = this.#last;
       }
-      fillBatch(
-        this.set,
-        this.#order,
-        from,
-        this.normalizer,
-        batch.images,
-        batch.labels,
-      );
+      if (!this.#fillScaled(from, batch)) {
+        fillBatch(
+          this.set,
+          this.#order,
+          from,
+          this.normalizer,
+          batch.images,
+          batch.labels,
+        );
+      }
       yield batch;
     }
   }
 
+  /**
+   * What {@link fillBatch} does, with the multiplications in one
+   * `kernels.scaleBytes` call (a SIMD loop) after copying the batch's bytes
+   * together; the same floats come out.
+   *
+   * @returns `false` when the kernels cannot (nothing was written).
+   */
+  #fillScaled(from: number, batch: Batch): boolean {
+    const bytes = this.#bytes;
+    if (bytes === null) return false;
+    const { images, labels } = this.set;
+    const pixels = this.set.rows * this.set.cols;
+    const size = batch.labels.length;
+    for (let r = 0; r < size; r++) {
+      const image = this.#order[from + r];
+      bytes.set(
+        images.subarray(image * pixels, (image + 1) * pixels),
+        r * pixels,
+      );
+    }
+    const scaled = this.#kernels!.scaleBytes!(
+      bytes.subarray(0, size * pixels),
+      this.normalizer.scale,
+      batch.images.data,
+    );
+    if (!scaled) return false;
+    for (let r = 0; r < size; r++) {
+      batch.labels[r] = labels[this.#order[from + r]];
+    }
+    return true;
+  }
+
   #makeBatch(size: number): Batch {
     const pixels = this.set.rows * this.set.cols;
+    const length = size * pixels;
+    const data = this.#kernels?.allocate?.(this.dtype, length) ??
+      allocate(this.dtype, length);
     return {
-      images: zeros([size, pixels], this.dtype),
+      images: new Tensor(data, [size, pixels]),
       labels: new Uint8Array(size),
     };
   }

@@ -97,6 +97,13 @@ export interface Kernels {
     dOutput: FloatArray,
     dInput: FloatArray,
   ): boolean;
+  /**
+   * `out[i] = bytes[i] · scale`, rounded to `out`'s type exactly as
+   * `out[i] = bytes[i] * scale` is in TypeScript (pixels into inputs).
+   *
+   * @returns `false` when it cannot.
+   */
+  scaleBytes?(bytes: Uint8Array, scale: number, out: FloatArray): boolean;
 }
 
 /** The scalars of one SGD step. */

@@ -203,6 +203,7 @@ export async function train(
     config.batchSize,
     data.normalizer,
     config.dtype,
+    kernels,
   );
   const totalSteps = config.epochs * batcher.batchesPerEpoch;
   const schedule = {

@@ -60,6 +60,7 @@ interface Exports {
     dInput: number,
     n: number,
   ): void;
+  scale_bytes(bytes: number, out: number, n: number, scale: number): void;
 }
 
 /** A byte range of the WebAssembly memory. */
@@ -369,6 +370,13 @@ export function createWasmKernels(
       const dx = f32Pointer(dInput);
       if (y === null || dy === null || dx === null) return false;
       wasm.relu_backward(y, dy, dx, output.length);
+      return true;
+    },
+    scaleBytes(bytes, scale, out) {
+      const o = f32Pointer(out);
+      if (o === null || bytes.length > scratchA.bytes) return false;
+      new Uint8Array(memory.buffer, scratchA.ptr, bytes.length).set(bytes);
+      wasm.scale_bytes(scratchA.ptr, o, bytes.length, scale);
       return true;
     },
     allocate(dtype: DType, length: number): FloatArray {
