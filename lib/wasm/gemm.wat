@@ -18,24 +18,24 @@
   ;; out[m,n] = a[m,k] · b[k,n], or out += a · b when $accumulate is 1
   ;;
   ;; For each row of `a`, first gather its nonzero entries (MNIST pixels are
-  ;; 81% zeros; ReLU gradients about half) into `scratch`: k i32 pointers to
-  ;; the matching rows of `b`, then k f32 values. Then sweep the output row 32
-  ;; columns at a time with eight 4-lane accumulators held in registers (two
-  ;; entries per trip, which halves the loop's overhead), then 8, then 4
-  ;; columns at a time, then one at a time. Each output is summed in the order of k, as
-  ;; the TypeScript reference does.
+  ;; 81% zeros; ReLU gradients about half) into `scratch` as 8-byte entries:
+  ;; an i32 pointer to the matching row of `b`, then the f32 value. Then
+  ;; sweep the output row 32 columns at a time with eight 4-lane
+  ;; accumulators held in registers (two entries per trip, which halves the
+  ;; loop's overhead), then 8, then 4 columns at a time, then one at a time.
+  ;; Each output is summed in the order of k, as the TypeScript reference
+  ;; does.
   ;; scratch: 8·k bytes.
   (func (export "ab")
     (param $a i32) (param $b i32) (param $out i32)
     (param $m i32) (param $k i32) (param $n i32) (param $scratch i32)
     (param $accumulate i32)
     (local $i i32) (local $p i32) (local $q i32) (local $count i32)
-    (local $values i32) (local $rowBytes i32) (local $aRow i32) (local $outRow i32)
+    (local $rowBytes i32) (local $aRow i32) (local $outRow i32)
     (local $j i32) (local $src i32) (local $dst i32) (local $v f32) (local $sum f32)
-    (local $scale v128) (local $scale2 v128) (local $src2 i32) (local $mask i32)
+    (local $end i32) (local $scale v128) (local $scale2 v128) (local $src2 i32) (local $mask i32)
     (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
     (local $acc4 v128) (local $acc5 v128) (local $acc6 v128) (local $acc7 v128)
-    (local.set $values (i32.add (local.get $scratch) (i32.shl (local.get $k) (i32.const 2))))
     (local.set $rowBytes (i32.shl (local.get $n) (i32.const 2)))
     (local.set $aRow (local.get $a))
     (local.set $outRow (local.get $out))
@@ -65,10 +65,10 @@
                 (br_if $bitsDone (i32.eqz (local.get $mask)))
                 (local.set $dst (i32.add (local.get $p) (i32.ctz (local.get $mask))))
                 (i32.store
-                  (i32.add (local.get $scratch) (i32.shl (local.get $count) (i32.const 2)))
+                  (i32.add (local.get $scratch) (i32.shl (local.get $count) (i32.const 3)))
                   (i32.add (local.get $b) (i32.mul (local.get $dst) (local.get $rowBytes))))
-                (f32.store
-                  (i32.add (local.get $values) (i32.shl (local.get $count) (i32.const 2)))
+                (f32.store offset=4
+                  (i32.add (local.get $scratch) (i32.shl (local.get $count) (i32.const 3)))
                   (f32.load (i32.add (local.get $aRow) (i32.shl (local.get $dst) (i32.const 2)))))
                 (local.set $count (i32.add (local.get $count) (i32.const 1)))
                 (local.set $mask (i32.and (local.get $mask) (i32.sub (local.get $mask) (i32.const 1))))
@@ -82,14 +82,16 @@
             (br_if $gatherDone (i32.ge_u (local.get $p) (local.get $k)))
             (local.set $v (f32.load (i32.add (local.get $aRow) (i32.shl (local.get $p) (i32.const 2)))))
             (i32.store
-              (i32.add (local.get $scratch) (i32.shl (local.get $count) (i32.const 2)))
+              (i32.add (local.get $scratch) (i32.shl (local.get $count) (i32.const 3)))
               (i32.add (local.get $b) (i32.mul (local.get $p) (local.get $rowBytes))))
-            (f32.store
-              (i32.add (local.get $values) (i32.shl (local.get $count) (i32.const 2)))
+            (f32.store offset=4
+              (i32.add (local.get $scratch) (i32.shl (local.get $count) (i32.const 3)))
               (local.get $v))
             (local.set $count (i32.add (local.get $count) (f32.ne (local.get $v) (f32.const 0))))
             (local.set $p (i32.add (local.get $p) (i32.const 1)))
             (br $gather)))
+
+        (local.set $end (i32.add (local.get $scratch) (i32.shl (local.get $count) (i32.const 3))))
 
         ;; 32 columns at a time ($j counts bytes)
         (local.set $j (i32.const 0))
@@ -113,20 +115,18 @@
               (v128.load offset=96 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
             (local.set $acc7 (select (result v128)
               (v128.load offset=112 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
-            (local.set $q (i32.const 0))
+            (local.set $q (local.get $scratch))
             (block $pairsDone
               (loop $pairs
-                (br_if $pairsDone (i32.gt_u (i32.add (local.get $q) (i32.const 2)) (local.get $count)))
+                (br_if $pairsDone (i32.gt_u (i32.add (local.get $q) (i32.const 16)) (local.get $end)))
                 (local.set $src (i32.add
-                  (i32.load (i32.add (local.get $scratch) (i32.shl (local.get $q) (i32.const 2))))
+                  (i32.load (local.get $q))
                   (local.get $j)))
                 (local.set $src2 (i32.add
-                  (i32.load offset=4 (i32.add (local.get $scratch) (i32.shl (local.get $q) (i32.const 2))))
+                  (i32.load offset=8 (local.get $q))
                   (local.get $j)))
-                (local.set $scale (v128.load32_splat
-                  (i32.add (local.get $values) (i32.shl (local.get $q) (i32.const 2)))))
-                (local.set $scale2 (v128.load32_splat offset=4
-                  (i32.add (local.get $values) (i32.shl (local.get $q) (i32.const 2)))))
+                (local.set $scale (v128.load32_splat offset=4 (local.get $q)))
+                (local.set $scale2 (v128.load32_splat offset=12 (local.get $q)))
                 (madd $acc0 0)
                 (madd $acc1 16)
                 (madd $acc2 32)
@@ -143,15 +143,14 @@
                 (madd $acc5 80 $src2 $scale2)
                 (madd $acc6 96 $src2 $scale2)
                 (madd $acc7 112 $src2 $scale2)
-                (local.set $q (i32.add (local.get $q) (i32.const 2)))
+                (local.set $q (i32.add (local.get $q) (i32.const 16)))
                 (br $pairs)))
-            (if (i32.lt_u (local.get $q) (local.get $count))
+            (if (i32.lt_u (local.get $q) (local.get $end))
               (then
                 (local.set $src (i32.add
-                  (i32.load (i32.add (local.get $scratch) (i32.shl (local.get $q) (i32.const 2))))
+                  (i32.load (local.get $q))
                   (local.get $j)))
-                (local.set $scale (v128.load32_splat
-                  (i32.add (local.get $values) (i32.shl (local.get $q) (i32.const 2)))))
+                (local.set $scale (v128.load32_splat offset=4 (local.get $q)))
                 (madd $acc0 0)
                 (madd $acc1 16)
                 (madd $acc2 32)
@@ -180,18 +179,17 @@
               (v128.load offset=0 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
             (local.set $acc1 (select (result v128)
               (v128.load offset=16 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
-            (local.set $q (i32.const 0))
+            (local.set $q (local.get $scratch))
             (block $sumDone
               (loop $sum
-                (br_if $sumDone (i32.ge_u (local.get $q) (local.get $count)))
+                (br_if $sumDone (i32.ge_u (local.get $q) (local.get $end)))
                 (local.set $src (i32.add
-                  (i32.load (i32.add (local.get $scratch) (i32.shl (local.get $q) (i32.const 2))))
+                  (i32.load (local.get $q))
                   (local.get $j)))
-                (local.set $scale (v128.load32_splat
-                  (i32.add (local.get $values) (i32.shl (local.get $q) (i32.const 2)))))
+                (local.set $scale (v128.load32_splat offset=4 (local.get $q)))
                 (madd $acc0 0)
                 (madd $acc1 16)
-                (local.set $q (i32.add (local.get $q) (i32.const 1)))
+                (local.set $q (i32.add (local.get $q) (i32.const 8)))
                 (br $sum)))
             (v128.store offset=0 (local.get $dst) (local.get $acc0))
             (v128.store offset=16 (local.get $dst) (local.get $acc1))
@@ -215,17 +213,16 @@
               (v128.load (i32.add (local.get $outRow) (local.get $j)))
               (v128.const i32x4 0 0 0 0)
               (local.get $accumulate)))
-            (local.set $q (i32.const 0))
+            (local.set $q (local.get $scratch))
             (block $sumDone
               (loop $sum
-                (br_if $sumDone (i32.ge_u (local.get $q) (local.get $count)))
+                (br_if $sumDone (i32.ge_u (local.get $q) (local.get $end)))
                 (local.set $src (i32.add
-                  (i32.load (i32.add (local.get $scratch) (i32.shl (local.get $q) (i32.const 2))))
+                  (i32.load (local.get $q))
                   (local.get $j)))
-                (local.set $scale (v128.load32_splat
-                  (i32.add (local.get $values) (i32.shl (local.get $q) (i32.const 2)))))
+                (local.set $scale (v128.load32_splat offset=4 (local.get $q)))
                 (madd $acc0 0)
-                (local.set $q (i32.add (local.get $q) (i32.const 1)))
+                (local.set $q (i32.add (local.get $q) (i32.const 8)))
                 (br $sum)))
             (v128.store (i32.add (local.get $outRow) (local.get $j)) (local.get $acc0))
             (local.set $j (i32.add (local.get $j) (i32.const 16)))
@@ -239,16 +236,16 @@
               (f32.load (i32.add (local.get $outRow) (local.get $j)))
               (f32.const 0)
               (local.get $accumulate)))
-            (local.set $q (i32.const 0))
+            (local.set $q (local.get $scratch))
             (block $sumDone
               (loop $sum
-                (br_if $sumDone (i32.ge_u (local.get $q) (local.get $count)))
+                (br_if $sumDone (i32.ge_u (local.get $q) (local.get $end)))
                 (local.set $sum (f32.add (local.get $sum) (f32.mul
-                  (f32.load (i32.add (local.get $values) (i32.shl (local.get $q) (i32.const 2))))
+                  (f32.load offset=4 (local.get $q))
                   (f32.load (i32.add
-                    (i32.load (i32.add (local.get $scratch) (i32.shl (local.get $q) (i32.const 2))))
+                    (i32.load (local.get $q))
                     (local.get $j))))))
-                (local.set $q (i32.add (local.get $q) (i32.const 1)))
+                (local.set $q (i32.add (local.get $q) (i32.const 8)))
                 (br $sum)))
             (f32.store (i32.add (local.get $outRow) (local.get $j)) (local.get $sum))
             (local.set $j (i32.add (local.get $j) (i32.const 4)))
