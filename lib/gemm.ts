@@ -46,7 +46,10 @@ export interface Kernels {
   allocate?(dtype: DType, length: number): FloatArray;
   /**
    * One SGD step over a parameter (see lib/optimizer.ts for the update),
-   * when this implementation can run it on these arrays.
+   * when this implementation can run it on these arrays. `cols` is the
+   * parameter's row length (`[784, 128]` → 128; a bias is one row), so
+   * that threads can split the update between rows the way they split the
+   * products.
    *
    * @returns `false` when it cannot (the caller then runs its own loop).
    */
@@ -55,6 +58,7 @@ export interface Kernels {
     grad: FloatArray,
     velocity: FloatArray,
     step: SgdStep,
+    cols?: number,
   ): boolean;
   /**
    * `matrix[r,:] += vector` for every row (adding a bias), when this

@@ -70,8 +70,9 @@ export class Sgd {
   step(lr: number): void {
     const { momentum, weightDecay, nesterov } = this;
     for (let k = 0; k < this.#parameters.length; k++) {
-      const w = this.#parameters[k].value.data;
-      const grad = this.#parameters[k].grad.data;
+      const { value, grad: gradient } = this.#parameters[k];
+      const w = value.data;
+      const grad = gradient.data;
       const v = this.#velocities[k];
       if (
         this.#kernels?.sgdStep?.(w, grad, v, {
@@ -79,7 +80,7 @@ export class Sgd {
           momentum,
           weightDecay,
           nesterov,
-        })
+        }, value.shape[value.shape.length - 1])
       ) continue;
       const length = w.length;
       // Two loops rather than a branch inside one: this runs over every

@@ -231,7 +231,7 @@ Deno.test("the WebAssembly SGD step matches the TypeScript one", () => {
   }
 });
 
-Deno.test("wasm kernels on two threads (a Worker takes half the rows) give identical results", () => {
+Deno.test("wasm kernels on two threads: a row split gives identical results, a k split the same to rounding, both deterministic", () => {
   const one = createWasmKernels({ arenaBytes: 16 << 20 });
   const two = createWasmKernels({
     arenaBytes: 16 << 20,
@@ -247,12 +247,45 @@ Deno.test("wasm kernels on two threads (a Worker takes half the rows) give ident
       for (const product of ["ab", "atb"] as const) {
         const expected = new Float32Array(m * n);
         const actual = new Float32Array(m * n);
+        const again = new Float32Array(m * n);
         // atb reads a as [k, m]: the same numbers, another shape.
         one[product](a, b, expected, m, k, n);
         two[product](a, b, actual, m, k, n);
-        assert.deepEqual(actual, expected, `${product} [${m},${k},${n}]`);
+        two[product](a, b, again, m, k, n);
+        const where = `${product} [${m},${k},${n}]`;
+        assert.deepEqual(again, actual, `${where} is deterministic`);
+        if (k <= m) {
+          assert.deepEqual(actual, expected, `${where}: rows split`);
+          continue;
+        }
+        // Split along k: two partial sums added, so the last bits may move.
+        assert.notDeepEqual(actual, new Float32Array(m * n));
+        for (let i = 0; i < m * n; i++) {
+          assert.ok(
+            Math.abs(actual[i] - expected[i]) <=
+              1e-5 * Math.sqrt(k) * Math.max(1, Math.abs(expected[i])),
+            `${where}: out[${i}] = ${actual[i]}, one thread ${expected[i]}`,
+          );
+        }
       }
     }
+    // An SGD step split between the threads updates every value as one
+    // thread does.
+    const length = 784 * 128;
+    const step = { lr: 0.1, momentum: 0.9, weightDecay: 0.01, nesterov: true };
+    const [w1, g1, v1, w2, g2, v2] = [one, one, one, two, two, two].map((
+      kernels,
+    ) => kernels.allocate!("f32", length));
+    random(length, rng, 0, w1 as Float32Array);
+    random(length, rng, 0, g1 as Float32Array);
+    w2.set(w1);
+    g2.set(g1);
+    for (let i = 0; i < 3; i++) {
+      assert.equal(one.sgdStep!(w1, g1, v1, step, 128), true);
+      assert.equal(two.sgdStep!(w2, g2, v2, step, 128), true);
+    }
+    assert.deepEqual(w2, w1);
+    assert.deepEqual(v2, v1);
   } finally {
     two.dispose();
   }

@@ -15,7 +15,10 @@
 (module
   (import "env" "memory" (memory 1 65536 shared))
 
-  ;; out[m,n] = a[m,k] · b[k,n], or out += a · b when $accumulate is 1
+  ;; out[m,n] = a[m,k] · b[k,n], or out += a · b when $accumulate is 1.
+  ;; Rows of a are $aStride floats apart, rows of b and of out $stride
+  ;; floats apart: k and n for whole matrices, more when the product covers
+  ;; some of their columns (as when two threads split k).
   ;;
   ;; For each row of `a`, first gather its nonzero entries (MNIST pixels are
   ;; 81% zeros; ReLU gradients about half) into `scratch` as 8-byte entries:
@@ -28,15 +31,17 @@
   ;; scratch: 8·k bytes.
   (func (export "ab")
     (param $a i32) (param $b i32) (param $out i32)
-    (param $m i32) (param $k i32) (param $n i32) (param $scratch i32)
-    (param $accumulate i32)
+    (param $m i32) (param $k i32) (param $n i32)
+    (param $aStride i32) (param $stride i32)
+    (param $scratch i32) (param $accumulate i32)
     (local $i i32) (local $p i32) (local $q i32) (local $count i32)
-    (local $rowBytes i32) (local $aRow i32) (local $outRow i32)
+    (local $rowBytes i32) (local $strideBytes i32) (local $aRow i32) (local $outRow i32)
     (local $j i32) (local $src i32) (local $dst i32) (local $v f32) (local $sum f32)
     (local $end i32) (local $scale v128) (local $scale2 v128) (local $src2 i32) (local $mask i32)
     (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
     (local $acc4 v128) (local $acc5 v128) (local $acc6 v128) (local $acc7 v128)
     (local.set $rowBytes (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $strideBytes (i32.shl (local.get $stride) (i32.const 2)))
     (local.set $aRow (local.get $a))
     (local.set $outRow (local.get $out))
     (local.set $i (i32.const 0))
@@ -66,7 +71,7 @@
                 (local.set $dst (i32.add (local.get $p) (i32.ctz (local.get $mask))))
                 (i32.store
                   (i32.add (local.get $scratch) (i32.shl (local.get $count) (i32.const 3)))
-                  (i32.add (local.get $b) (i32.mul (local.get $dst) (local.get $rowBytes))))
+                  (i32.add (local.get $b) (i32.mul (local.get $dst) (local.get $strideBytes))))
                 (f32.store offset=4
                   (i32.add (local.get $scratch) (i32.shl (local.get $count) (i32.const 3)))
                   (f32.load (i32.add (local.get $aRow) (i32.shl (local.get $dst) (i32.const 2)))))
@@ -83,7 +88,7 @@
             (local.set $v (f32.load (i32.add (local.get $aRow) (i32.shl (local.get $p) (i32.const 2)))))
             (i32.store
               (i32.add (local.get $scratch) (i32.shl (local.get $count) (i32.const 3)))
-              (i32.add (local.get $b) (i32.mul (local.get $p) (local.get $rowBytes))))
+              (i32.add (local.get $b) (i32.mul (local.get $p) (local.get $strideBytes))))
             (f32.store offset=4
               (i32.add (local.get $scratch) (i32.shl (local.get $count) (i32.const 3)))
               (local.get $v))
@@ -251,8 +256,8 @@
             (local.set $j (i32.add (local.get $j) (i32.const 4)))
             (br $scalar)))
 
-        (local.set $aRow (i32.add (local.get $aRow) (i32.shl (local.get $k) (i32.const 2))))
-        (local.set $outRow (i32.add (local.get $outRow) (local.get $rowBytes)))
+        (local.set $aRow (i32.add (local.get $aRow) (i32.shl (local.get $aStride) (i32.const 2))))
+        (local.set $outRow (i32.add (local.get $outRow) (local.get $strideBytes)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $rows))))
 
@@ -347,7 +352,27 @@
   ;; at a time, then one at a time, and computes exactly what the TypeScript
   ;; loop in lib/layers.ts computes (same operations, same order).
 
-  ;; matrix[r,:] += vector for every row r (a Linear layer's bias).
+  ;; dst += src over n floats (adding the partial products of two threads).
+  (func (export "add_arrays") (param $dst i32) (param $src i32) (param $n i32)
+    (local $end i32) (local $end4 i32)
+    (local.set $end (i32.add (local.get $dst) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $end4 (i32.add (local.get $dst) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $vectorsDone
+      (loop $vectors
+        (br_if $vectorsDone (i32.ge_u (local.get $dst) (local.get $end4)))
+        (v128.store (local.get $dst) (f32x4.add (v128.load (local.get $dst)) (v128.load (local.get $src))))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (br $vectors)))
+    (block $scalarsDone
+      (loop $scalars
+        (br_if $scalarsDone (i32.ge_u (local.get $dst) (local.get $end)))
+        (f32.store (local.get $dst) (f32.add (f32.load (local.get $dst)) (f32.load (local.get $src))))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+        (local.set $src (i32.add (local.get $src) (i32.const 4)))
+        (br $scalars))))
+
+    ;; matrix[r,:] += vector for every row r (a Linear layer's bias).
   (func (export "add_row_vector")
     (param $matrix i32) (param $vector i32) (param $rows i32) (param $cols i32)
     (local $end i32) (local $j i32) (local $cols4 i32)

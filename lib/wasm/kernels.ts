@@ -19,10 +19,14 @@
 import { fastKernels, type Kernels } from "../gemm.ts";
 import type { DType, FloatArray } from "../tensor.ts";
 import { GEMM_WASM_PLAIN, GEMM_WASM_RELAXED } from "./gemm_wasm.ts";
-import { CONTROL, type WorkerStart } from "./protocol.ts";
+import { CONTROL, JOB, type WorkerStart } from "./protocol.ts";
 
 const MiB = 1 << 20;
 const PAGE = 65536;
+/** The most bytes of a product the worker computes a partial sum of. */
+const WORKER_OUT_BYTES = 4 * MiB;
+/** Parameters with fewer values are updated on one thread. */
+const SGD_SPLIT_LENGTH = 1 << 15;
 
 interface Exports {
   ab(
@@ -32,9 +36,12 @@ interface Exports {
     m: number,
     k: number,
     n: number,
+    aStride: number,
+    stride: number,
     scratch: number,
     accumulate: number,
   ): void;
+  add_arrays(dst: number, src: number, n: number): void;
   transpose(src: number, dst: number, rows: number, cols: number): void;
   sgd(
     w: number,
@@ -135,6 +142,7 @@ export function createWasmKernels(
   const control = region(4 * CONTROL.length);
   const gather = region(8 * MiB); // 8 bytes per column of A: k up to 1M
   const workerGather = region(options.worker ? 8 * MiB : 0);
+  const workerOut = region(options.worker ? WORKER_OUT_BYTES : 0);
   const scratchA = region(scratchBytes);
   const scratchB = region(scratchBytes);
   const scratchT = region(scratchBytes);
@@ -170,7 +178,49 @@ export function createWasmKernels(
   }
   let jobs = 0;
 
-  /** wasm.ab, with the second half of the rows on the worker when it pays. */
+  const floats = new Float32Array(memory.buffer, control.ptr, CONTROL.length);
+
+  /**
+   * Hands the worker a job; `finish` waits for it. `f32At` lists the
+   * arguments that are f32 (stored as floats, the others as int32s).
+   */
+  const start = (kind: number, args: number[], f32At: number[] = []) => {
+    args.forEach((value, i) => {
+      if (f32At.includes(i)) floats[CONTROL.args + i] = value;
+      else ctrl[CONTROL.args + i] = value;
+    });
+    ctrl[CONTROL.kind] = kind;
+    Atomics.store(ctrl, CONTROL.job, ++jobs);
+    Atomics.notify(ctrl, CONTROL.job);
+  };
+  const finish = () => {
+    // The worker's share takes about as long as ours: spin, don't sleep.
+    while (Atomics.load(ctrl, CONTROL.done) !== jobs) {
+      // spin
+    }
+  };
+
+  /**
+   * wasm.ab, with half of the work on the worker when it pays, split so
+   * that each thread keeps to its own half of the weights:
+   *
+   * - A product with a long inner dimension (a batch times the weights,
+   *   `[64,784]·[784,128]`) is split along k: this thread multiplies by
+   *   the first half of the weights' rows, the worker by the second half
+   *   into its own buffer, and this thread adds the two. Splitting the
+   *   output's rows instead would make both threads read all of the
+   *   weights; splitting its columns, both read and write interleaved
+   *   halves of every row, and the caches' prefetchers then fetch the other
+   *   thread's lines. Either way cache lines of the weights moved between
+   *   the cores on every step, which cost more than the second core saved.
+   * - Otherwise (a weight gradient, `[784,64]·[64,128]`, or a full batch)
+   *   the output's rows are split: the worker writes the second half of
+   *   the rows, the same rows of the weights it multiplied by, and the same
+   *   half `sgdStep` gives it.
+   *
+   * A k-split adds two partial sums, so its last bits can differ from one
+   * thread's sum; it is deterministic all the same.
+   */
   const ab = (
     a: number,
     b: number,
@@ -180,27 +230,44 @@ export function createWasmKernels(
     n: number,
     accumulate: number,
   ) => {
-    if (worker === null || m < 2 || m * k * n < splitThreshold) {
-      wasm.ab(a, b, out, m, k, n, gather.ptr, accumulate);
+    if (worker === null || m * k * n < splitThreshold || m < 2) {
+      wasm.ab(a, b, out, m, k, n, k, n, gather.ptr, accumulate);
+      return;
+    }
+    if (k > m && 4 * m * n <= workerOut.bytes) {
+      const half = k >> 1;
+      start(JOB.ab, [
+        a + 4 * half,
+        b + 4 * half * n,
+        workerOut.ptr,
+        m,
+        k - half,
+        n,
+        k,
+        n,
+        workerGather.ptr,
+        0,
+      ]);
+      wasm.ab(a, b, out, m, half, n, k, n, gather.ptr, accumulate);
+      finish();
+      wasm.add_arrays(out, workerOut.ptr, m * n);
       return;
     }
     const half = m >> 1;
-    ctrl.set([
+    start(JOB.ab, [
       a + 4 * half * k,
       b,
       out + 4 * half * n,
       m - half,
       k,
       n,
+      k,
+      n,
       workerGather.ptr,
       accumulate,
-    ], CONTROL.args);
-    Atomics.store(ctrl, CONTROL.job, ++jobs);
-    Atomics.notify(ctrl, CONTROL.job);
-    wasm.ab(a, b, out, half, k, n, gather.ptr, accumulate);
-    while (Atomics.load(ctrl, CONTROL.done) !== jobs) {
-      Atomics.wait(ctrl, CONTROL.done, jobs - 1, 1);
-    }
+    ]);
+    wasm.ab(a, b, out, half, k, n, k, n, gather.ptr, accumulate);
+    finish();
   };
 
   const pointerOf = (x: FloatArray): number | null =>
@@ -326,21 +393,32 @@ export function createWasmKernels(
       wasm.transpose(bPtr, scratchT.ptr, n, k);
       rowsTimes(a as Float32Array, scratchT.ptr, out as Float32Array, m, k, n);
     },
-    sgdStep(weights, grad, velocity, step) {
+    sgdStep(weights, grad, velocity, step, cols = weights.length) {
       const w = f32Pointer(weights);
       const g = f32Pointer(grad);
       const v = f32Pointer(velocity);
       if (w === null || g === null || v === null) return false;
-      wasm.sgd(
-        w,
-        g,
-        v,
-        weights.length,
+      const scalars = [
         step.lr,
         step.momentum,
         step.weightDecay,
         step.nesterov ? 1 : 0,
+      ] as const;
+      const length = weights.length;
+      if (worker === null || length < SGD_SPLIT_LENGTH) {
+        wasm.sgd(w, g, v, length, ...scalars);
+        return true;
+      }
+      // The worker takes the second half of the rows, as in the products.
+      const mine = ((length / cols) >> 1) * cols;
+      const offset = 4 * mine;
+      start(
+        JOB.sgd,
+        [w + offset, g + offset, v + offset, length - mine, ...scalars],
+        [4, 5, 6],
       );
+      wasm.sgd(w, g, v, mine, ...scalars);
+      finish();
       return true;
     },
     addRowVector(matrix, vector, rows, cols) {
@@ -390,7 +468,9 @@ export function createWasmKernels(
         arena.ptr + 4 * arenaUsed,
         length,
       );
-      arenaUsed += Math.ceil(length / 4) * 4; // keep every tensor 16-byte aligned
+      // Start every tensor on a cache line (64 bytes), so that two threads
+      // writing different columns never write the same line.
+      arenaUsed += Math.ceil(length / 16) * 16;
       return view;
     },
   };

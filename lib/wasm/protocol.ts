@@ -13,10 +13,23 @@ export const CONTROL = {
   done: 1,
   /** The worker sets 1 once it is ready. */
   ready: 2,
-  /** From here: the `ab` arguments (a, b, out, m, k, n, scratch, accumulate). */
-  args: 3,
+  /** Which kernel the job runs: one of {@link JOB}. */
+  kind: 3,
+  /**
+   * From here: the kernel's arguments, in the order of its parameters in
+   * gemm.wat; f32 arguments are stored as their bits.
+   */
+  args: 4,
   /** Slots in all. */
   length: 16,
+} as const;
+
+/** The kernels a worker job can run. */
+export const JOB = {
+  /** `ab(a, b, out, m, k, n, aStride, stride, scratch, accumulate)` */
+  ab: 0,
+  /** `sgd(w, grad, v, n, lr, momentum, weightDecay, nesterov)` */
+  sgd: 1,
 } as const;
 
 /** The message that starts a worker. */

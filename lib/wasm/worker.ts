@@ -1,16 +1,20 @@
 /// <reference lib="deno.worker" />
 /**
  * The second thread of the `wasm-workers` kernels: it instantiates the same
- * WebAssembly module on the same shared memory, then runs one `ab` job each
- * time the main thread bumps the job counter in the control block, and bumps
- * the done counter when finished. Between jobs it sleeps in `Atomics.wait`
- * (a round trip costs about 4 µs here), so it uses no CPU while idle.
+ * WebAssembly module on the same shared memory, then runs one job (an `ab`
+ * product or an `sgd` update on its share of the rows or columns) each time
+ * the main thread bumps the job counter in the control block, and bumps the
+ * done counter when finished. Between jobs it spins for about a millisecond,
+ * then sleeps in `Atomics.wait`, so it uses no CPU once training stops.
  *
  * @module
  */
 
-import { CONTROL, type WorkerStart } from "./protocol.ts";
+import { CONTROL, JOB, type WorkerStart } from "./protocol.ts";
 import { GEMM_WASM_PLAIN, GEMM_WASM_RELAXED } from "./gemm_wasm.ts";
+
+/** Checks of the job counter before sleeping: about a millisecond. */
+const SPINS = 200_000;
 
 self.onmessage = (event: MessageEvent<WorkerStart>) => {
   const { memory, control, relaxed } = event.data;
@@ -21,26 +25,51 @@ self.onmessage = (event: MessageEvent<WorkerStart>) => {
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
     env: { memory },
   });
-  const ab = instance.exports.ab as (...args: number[]) => void;
+  const kernels = instance.exports as Record<
+    "ab" | "sgd",
+    (...args: number[]) => void
+  >;
   const ctrl = new Int32Array(memory.buffer, control, CONTROL.length);
+  const floats = new Float32Array(memory.buffer, control, CONTROL.length);
   Atomics.store(ctrl, CONTROL.ready, 1);
   Atomics.notify(ctrl, CONTROL.ready);
   let seen = 0;
   for (;;) {
+    // Spin a while before sleeping: waking from Atomics.wait takes tens of
+    // microseconds here, longer than the jobs of a batch-64 step, which
+    // come a few hundred microseconds apart.
+    for (let spin = 0; spin < SPINS; spin++) {
+      if (Atomics.load(ctrl, CONTROL.job) !== seen) break;
+    }
     Atomics.wait(ctrl, CONTROL.job, seen);
     seen = Atomics.load(ctrl, CONTROL.job);
     if (seen < 0) break;
     const a = CONTROL.args;
-    ab(
-      ctrl[a],
-      ctrl[a + 1],
-      ctrl[a + 2],
-      ctrl[a + 3],
-      ctrl[a + 4],
-      ctrl[a + 5],
-      ctrl[a + 6],
-      ctrl[a + 7],
-    );
+    if (ctrl[CONTROL.kind] === JOB.ab) {
+      kernels.ab(
+        ctrl[a],
+        ctrl[a + 1],
+        ctrl[a + 2],
+        ctrl[a + 3],
+        ctrl[a + 4],
+        ctrl[a + 5],
+        ctrl[a + 6],
+        ctrl[a + 7],
+        ctrl[a + 8],
+        ctrl[a + 9],
+      );
+    } else {
+      kernels.sgd(
+        ctrl[a],
+        ctrl[a + 1],
+        ctrl[a + 2],
+        ctrl[a + 3],
+        floats[a + 4],
+        floats[a + 5],
+        floats[a + 6],
+        ctrl[a + 7],
+      );
+    }
     Atomics.store(ctrl, CONTROL.done, seen);
     Atomics.notify(ctrl, CONTROL.done);
   }
