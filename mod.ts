@@ -45,7 +45,12 @@ export {
   referenceKernels,
   type SgdStep,
 } from "./lib/gemm.ts";
-export { KERNEL_NAMES, type KernelName, kernelsByName } from "./lib/kernels.ts";
+export {
+  DEFAULT_KERNELS,
+  KERNEL_NAMES,
+  type KernelName,
+  kernelsByName,
+} from "./lib/kernels.ts";
 export {
   createWasmKernels,
   RELAXED_SIMD_AVAILABLE,

@@ -24,6 +24,15 @@ export const KERNEL_NAMES = [
 export type KernelName = typeof KERNEL_NAMES[number];
 
 /**
+ * What `--kernels` defaults to: the WebAssembly kernels, on two threads
+ * where the machine has a second core (0.25 s an epoch instead of 0.34 on
+ * the 2-core machines this kit was measured on; README, "Speed").
+ */
+export const DEFAULT_KERNELS: KernelName = navigator.hardwareConcurrency >= 2
+  ? "wasm-workers"
+  : "wasm";
+
+/**
  * Looks up a kernel set by name.
  *
  * @param name Which implementation.

@@ -5,7 +5,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { KERNEL_NAMES, type KernelName } from "./kernels.ts";
+import { DEFAULT_KERNELS, KERNEL_NAMES, type KernelName } from "./kernels.ts";
 import { type ActivationName, ACTIVATIONS } from "./layers.ts";
 import { type ScheduleName, SCHEDULES } from "./schedule.ts";
 import { DEFAULT_CONFIG, type TrainConfig } from "./train.ts";
@@ -119,7 +119,7 @@ export const TRAIN_FLAGS: Readonly<Record<string, FlagSpec>> = {
   },
   kernels: {
     type: "string",
-    default: "wasm",
+    default: DEFAULT_KERNELS,
     help: `matrix-product kernels: ${KERNEL_NAMES.join(", ")}`,
   },
   impl: {

@@ -20,6 +20,11 @@ Deno.test("parseTrainArgs() with no flags gives the defaults", () => {
   assert.equal(options.targetPercent, 98);
   assert.equal(options.quiet, false);
   assert.equal(options.data, undefined);
+  // Two threads wherever there is a second core (the CI machines have two).
+  assert.equal(
+    options.kernels,
+    navigator.hardwareConcurrency >= 2 ? "wasm-workers" : "wasm",
+  );
 });
 
 Deno.test("parseTrainArgs() reads every kind of flag", () => {

@@ -89,14 +89,16 @@ export interface WasmKernelOptions {
   /** Bytes of each scratch region for copied operands; default 16 MiB. */
   scratchBytes?: number;
   /**
-   * Run large products on two threads: a Worker takes the second half of
-   * the rows. Default false. The results are identical either way (each
-   * output row is computed the same way); only the time changes.
+   * Run large products and SGD updates on two threads: a Worker takes half
+   * of each (see `ab` inside for how they are split). Default false. Row
+   * splits give identical results; a split along a product's inner
+   * dimension adds two partial sums, which can move the last bits, the same
+   * way on every run.
    */
   worker?: boolean;
   /**
    * The smallest product, in multiply-adds (`m·k·n`), worth splitting:
-   * below it the hand-off (about 4 µs) costs more than it saves. Default 2^20.
+   * below it the hand-off costs more than it saves. Default 2^20.
    */
   splitThreshold?: number;
 }
