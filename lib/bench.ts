@@ -244,7 +244,7 @@ async function succeeds(command: string, args: string[]): Promise<boolean> {
 
 /**
  * The NumPy rows (`bench/peers/numpy_mlp.py`): f32 and f64, with OpenBLAS's
- * default threads (both cores) and with one thread (like the kit).
+ * default threads (both cores) and with one thread (like the kit's `wasm`).
  *
  * @param peersDir The folder holding the peer programs.
  * @param dataDir The folder with the four MNIST files.

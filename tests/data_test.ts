@@ -225,7 +225,8 @@ Deno.test("a Batcher on the wasm kernels gives exactly the batches of a plain on
     Array.from({ length: 10 }, (_, i) => i),
   );
   const normalizer = { scale: 1 / 77.3 };
-  const wasm = createWasmKernels({ arenaBytes: 1 << 20 });
+  // Scratch of 40 bytes: the batches go through it in several chunks.
+  const wasm = createWasmKernels({ arenaBytes: 1 << 20, scratchBytes: 40 });
   const epoch = (batcher: Batcher) =>
     [...batcher.epoch(new Rng(4))].map((batch) => ({
       images: [...batch.images.data],

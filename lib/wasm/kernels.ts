@@ -454,9 +454,18 @@ export function createWasmKernels(
     },
     scaleBytes(bytes, scale, out) {
       const o = f32Pointer(out);
-      if (o === null || bytes.length > scratchA.bytes) return false;
-      new Uint8Array(memory.buffer, scratchA.ptr, bytes.length).set(bytes);
-      wasm.scale_bytes(scratchA.ptr, o, bytes.length, scale);
+      if (o === null) return false;
+      // Through scratch, a chunk at a time (a full batch is 39 MB).
+      const staging = new Uint8Array(
+        memory.buffer,
+        scratchA.ptr,
+        scratchA.bytes,
+      );
+      for (let from = 0; from < bytes.length; from += staging.length) {
+        const chunk = bytes.subarray(from, from + staging.length);
+        staging.set(chunk);
+        wasm.scale_bytes(scratchA.ptr, o + 4 * from, chunk.length, scale);
+      }
       return true;
     },
     allocate(dtype: DType, length: number): FloatArray {
