@@ -34,10 +34,10 @@
     (param $m i32) (param $k i32) (param $n i32)
     (param $aStride i32) (param $stride i32)
     (param $scratch i32) (param $accumulate i32)
-    (local $i i32) (local $p i32) (local $q i32) (local $count i32)
+    (local $i i32) (local $q i32) (local $count i32)
     (local $rowBytes i32) (local $strideBytes i32) (local $aRow i32) (local $outRow i32)
-    (local $j i32) (local $src i32) (local $dst i32) (local $v f32) (local $sum f32)
-    (local $end i32) (local $scale v128) (local $scale2 v128) (local $src2 i32) (local $mask i32)
+    (local $j i32) (local $src i32) (local $dst i32) (local $sum f32)
+    (local $end i32) (local $scale v128) (local $scale2 v128) (local $src2 i32)
     (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
     (local $acc4 v128) (local $acc5 v128) (local $acc6 v128) (local $acc7 v128)
     (local.set $rowBytes (i32.shl (local.get $n) (i32.const 2)))
@@ -49,53 +49,8 @@
       (loop $rows
         (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $m)))
 
-        ;; gather the nonzeros of row i of a: 16 entries at a time, as a
-        ;; bit mask of the nonzeros, then one trip per set bit; blank runs of
-        ;; MNIST rows cost one test per 16 pixels.
-        (local.set $count (i32.const 0))
-        (local.set $p (i32.const 0))
-        (block $chunksDone
-          (loop $chunks
-            (br_if $chunksDone (i32.gt_u (i32.add (local.get $p) (i32.const 16)) (local.get $k)))
-            (local.set $src (i32.add (local.get $aRow) (i32.shl (local.get $p) (i32.const 2))))
-            (local.set $mask (i32.or
-              (i32.or
-                (i32x4.bitmask (f32x4.ne (v128.load offset=0 (local.get $src)) (v128.const i32x4 0 0 0 0)))
-                (i32.shl (i32x4.bitmask (f32x4.ne (v128.load offset=16 (local.get $src)) (v128.const i32x4 0 0 0 0))) (i32.const 4)))
-              (i32.or
-                (i32.shl (i32x4.bitmask (f32x4.ne (v128.load offset=32 (local.get $src)) (v128.const i32x4 0 0 0 0))) (i32.const 8))
-                (i32.shl (i32x4.bitmask (f32x4.ne (v128.load offset=48 (local.get $src)) (v128.const i32x4 0 0 0 0))) (i32.const 12)))))
-            (block $bitsDone
-              (loop $bits
-                (br_if $bitsDone (i32.eqz (local.get $mask)))
-                (local.set $dst (i32.add (local.get $p) (i32.ctz (local.get $mask))))
-                (i32.store
-                  (i32.add (local.get $scratch) (i32.shl (local.get $count) (i32.const 3)))
-                  (i32.add (local.get $b) (i32.mul (local.get $dst) (local.get $strideBytes))))
-                (f32.store offset=4
-                  (i32.add (local.get $scratch) (i32.shl (local.get $count) (i32.const 3)))
-                  (f32.load (i32.add (local.get $aRow) (i32.shl (local.get $dst) (i32.const 2)))))
-                (local.set $count (i32.add (local.get $count) (i32.const 1)))
-                (local.set $mask (i32.and (local.get $mask) (i32.sub (local.get $mask) (i32.const 1))))
-                (br $bits)))
-            (local.set $p (i32.add (local.get $p) (i32.const 16)))
-            (br $chunks)))
-        ;; the last entries one at a time, branch-free: always write the
-        ;; slot, advance only past a nonzero
-        (block $gatherDone
-          (loop $gather
-            (br_if $gatherDone (i32.ge_u (local.get $p) (local.get $k)))
-            (local.set $v (f32.load (i32.add (local.get $aRow) (i32.shl (local.get $p) (i32.const 2)))))
-            (i32.store
-              (i32.add (local.get $scratch) (i32.shl (local.get $count) (i32.const 3)))
-              (i32.add (local.get $b) (i32.mul (local.get $p) (local.get $strideBytes))))
-            (f32.store offset=4
-              (i32.add (local.get $scratch) (i32.shl (local.get $count) (i32.const 3)))
-              (local.get $v))
-            (local.set $count (i32.add (local.get $count) (f32.ne (local.get $v) (f32.const 0))))
-            (local.set $p (i32.add (local.get $p) (i32.const 1)))
-            (br $gather)))
-
+        (local.set $count (call $gather
+          (local.get $aRow) (local.get $k) (local.get $b) (local.get $strideBytes) (local.get $scratch)))
         (local.set $end (i32.add (local.get $scratch) (i32.shl (local.get $count) (i32.const 3))))
 
         ;; 32 columns at a time ($j counts bytes)
@@ -260,6 +215,62 @@
         (local.set $outRow (i32.add (local.get $outRow) (local.get $strideBytes)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $rows))))
+
+  ;; Gathers the nonzeros of a row of k floats at $aRow into $scratch as
+  ;; 8-byte entries: a pointer ($base + p·$rowBytes, the matching row of the
+  ;; other operand) and the value. 16 entries at a time, as a bit mask of
+  ;; the nonzeros, then one trip per set bit: blank runs of MNIST rows cost
+  ;; one test per 16 pixels.
+  ;; Returns how many entries it wrote.
+  (func $gather
+    (param $aRow i32) (param $k i32) (param $base i32) (param $rowBytes i32)
+    (param $scratch i32) (result i32)
+    (local $p i32) (local $count i32) (local $src i32) (local $dst i32)
+    (local $mask i32) (local $v f32)
+    (local.set $count (i32.const 0))
+    (local.set $p (i32.const 0))
+    (block $chunksDone
+      (loop $chunks
+        (br_if $chunksDone (i32.gt_u (i32.add (local.get $p) (i32.const 16)) (local.get $k)))
+        (local.set $src (i32.add (local.get $aRow) (i32.shl (local.get $p) (i32.const 2))))
+        (local.set $mask (i32.or
+          (i32.or
+            (i32x4.bitmask (f32x4.ne (v128.load offset=0 (local.get $src)) (v128.const i32x4 0 0 0 0)))
+            (i32.shl (i32x4.bitmask (f32x4.ne (v128.load offset=16 (local.get $src)) (v128.const i32x4 0 0 0 0))) (i32.const 4)))
+          (i32.or
+            (i32.shl (i32x4.bitmask (f32x4.ne (v128.load offset=32 (local.get $src)) (v128.const i32x4 0 0 0 0))) (i32.const 8))
+            (i32.shl (i32x4.bitmask (f32x4.ne (v128.load offset=48 (local.get $src)) (v128.const i32x4 0 0 0 0))) (i32.const 12)))))
+        (block $bitsDone
+          (loop $bits
+            (br_if $bitsDone (i32.eqz (local.get $mask)))
+            (local.set $dst (i32.add (local.get $p) (i32.ctz (local.get $mask))))
+            (i32.store
+              (i32.add (local.get $scratch) (i32.shl (local.get $count) (i32.const 3)))
+              (i32.add (local.get $base) (i32.mul (local.get $dst) (local.get $rowBytes))))
+            (f32.store offset=4
+              (i32.add (local.get $scratch) (i32.shl (local.get $count) (i32.const 3)))
+              (f32.load (i32.add (local.get $aRow) (i32.shl (local.get $dst) (i32.const 2)))))
+            (local.set $count (i32.add (local.get $count) (i32.const 1)))
+            (local.set $mask (i32.and (local.get $mask) (i32.sub (local.get $mask) (i32.const 1))))
+            (br $bits)))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $chunks)))
+    ;; the last entries one at a time, branch-free: always write the
+    ;; slot, advance only past a nonzero
+    (block $gatherDone
+      (loop $gather
+        (br_if $gatherDone (i32.ge_u (local.get $p) (local.get $k)))
+        (local.set $v (f32.load (i32.add (local.get $aRow) (i32.shl (local.get $p) (i32.const 2)))))
+        (i32.store
+          (i32.add (local.get $scratch) (i32.shl (local.get $count) (i32.const 3)))
+          (i32.add (local.get $base) (i32.mul (local.get $p) (local.get $rowBytes))))
+        (f32.store offset=4
+          (i32.add (local.get $scratch) (i32.shl (local.get $count) (i32.const 3)))
+          (local.get $v))
+        (local.set $count (i32.add (local.get $count) (f32.ne (local.get $v) (f32.const 0))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $gather)))
+    (local.get $count))
 
   ;; dst[cols,rows] = transpose of src[rows,cols]: 4x4 blocks, each four
   ;; loads, eight shuffles and four stores, in strips of 16 columns so that
