@@ -47,6 +47,10 @@ const shapes: [number, number, number][] = [
   [64, 64, 32],
   // atb adds its second slice of k into out: accumulating, with a 2-column tail
   [40, 2000, 10],
+  // k ≥ 4096: atb adds rows' outer products (atb_rows), with 8-, 4- and
+  // 1-column tails
+  [10, 5000, 7],
+  [33, 4100, 45],
 ];
 
 for (const relaxed of [true, false]) {
@@ -241,7 +245,13 @@ Deno.test("wasm kernels on two threads: a row split gives identical results, a k
   try {
     assert.match(two.name, /-workers$/);
     const rng = new Rng(21);
-    for (const [m, k, n] of [[64, 784, 128], [7, 33, 10], [1000, 64, 10]]) {
+    for (
+      const [m, k, n] of [[64, 784, 128], [7, 33, 10], [1000, 64, 10], [
+        40,
+        4100,
+        40,
+      ]]
+    ) {
       const a = random(m * k, rng, 0.6);
       const b = random(k * n, rng, 0);
       for (const product of ["ab", "atb"] as const) {

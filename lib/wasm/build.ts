@@ -17,22 +17,36 @@ export const WAT_URL: URL = new URL("./gemm.wat", import.meta.url);
 export const EMBED_URL: URL = new URL("./gemm_wasm.ts", import.meta.url);
 
 /**
- * Expands every `(madd $acc OFFSET)` line of the source, and its
- * two-operand form `(madd $acc OFFSET $src $scale)`, which reads another
- * row pointer and scale (for loops that take two rows of B per trip).
+ * Expands every `(madd $acc OFFSET)` line of the source, its two-operand
+ * form `(madd $acc OFFSET $src $scale)`, which reads another row pointer
+ * and scale (for loops that take two rows of B per trip), and
+ * `(maddInto OFFSET $reg)`, which adds `$scale · $reg` into memory at
+ * `$dst`.
  *
  * @param source The text of gemm.wat.
  * @param relaxed Use `f32x4.relaxed_madd` (else `f32x4.mul` + `f32x4.add`).
  * @returns Plain WebAssembly text.
  */
 export function expandWat(source: string, relaxed: boolean): string {
+  const madd = (scale: string, x: string, acc: string) =>
+    relaxed
+      ? `(f32x4.relaxed_madd ${scale} ${x} ${acc})`
+      : `(f32x4.add ${acc} (f32x4.mul ${scale} ${x}))`;
   return source.replace(
+    /\(maddInto (\d+) (\$\w+)\)/g,
+    (_, offset: string, reg: string) => {
+      const load = `(v128.load offset=${offset} (local.get $dst))`;
+      return `(v128.store offset=${offset} (local.get $dst) ${
+        madd("(local.get $scale)", `(local.get ${reg})`, load)
+      })`;
+    },
+  ).replace(
     /\(madd (\$\w+) (\d+)(?: (\$\w+) (\$\w+))?\)/g,
     (_, acc: string, offset: string, src = "$src", scale = "$scale") => {
       const load = `(v128.load offset=${offset} (local.get ${src}))`;
-      return relaxed
-        ? `(local.set ${acc} (f32x4.relaxed_madd (local.get ${scale}) ${load} (local.get ${acc})))`
-        : `(local.set ${acc} (f32x4.add (local.get ${acc}) (f32x4.mul (local.get ${scale}) ${load})))`;
+      return `(local.set ${acc} ${
+        madd(`(local.get ${scale})`, load, `(local.get ${acc})`)
+      })`;
     },
   );
 }

@@ -25,6 +25,11 @@ const MiB = 1 << 20;
 const PAGE = 65536;
 /** The most bytes of a product the worker computes a partial sum of. */
 const WORKER_OUT_BYTES = 4 * MiB;
+/**
+ * A weight gradient over at least this many rows (a full batch) adds each
+ * row's outer product into the output instead of transposing its input.
+ */
+const ATB_ROWS_MIN = 4096;
 /** Parameters with fewer values are updated on one thread. */
 const SGD_SPLIT_LENGTH = 1 << 15;
 
@@ -42,6 +47,15 @@ interface Exports {
     accumulate: number,
   ): void;
   add_arrays(dst: number, src: number, n: number): void;
+  atb_rows(
+    a: number,
+    b: number,
+    out: number,
+    m: number,
+    k: number,
+    n: number,
+    scratch: number,
+  ): void;
   transpose(src: number, dst: number, rows: number, cols: number): void;
   sgd(
     w: number,
@@ -331,6 +345,55 @@ export function createWasmKernels(
     }
   };
 
+  /**
+   * out[m,n] = a[k,m]ᵀ · b[k,n] by `atb_rows` (no transpose), the worker
+   * taking the second half of the k rows into its own buffer.
+   *
+   * @returns false (having written nothing) when an operand does not fit.
+   */
+  const atbRows = (
+    a: Float32Array,
+    b: Float32Array,
+    out: FloatArray,
+    m: number,
+    k: number,
+    n: number,
+  ): boolean => {
+    const aPtr = place(a, k * m, scratchA);
+    const bPtr = place(b, k * n, scratchB);
+    const inPlace = pointerOf(out);
+    const outPtr = inPlace ??
+      (4 * m * n <= scratchOut.bytes ? scratchOut.ptr : null);
+    if (
+      aPtr === null || bPtr === null || outPtr === null || 8 * m > gather.bytes
+    ) {
+      return false;
+    }
+    heap.fill(0, outPtr / 4, outPtr / 4 + m * n);
+    if (worker !== null && 4 * m * n <= workerOut.bytes) {
+      const half = k >> 1;
+      heap.fill(0, workerOut.ptr / 4, workerOut.ptr / 4 + m * n);
+      start(JOB.atbRows, [
+        aPtr + 4 * half * m,
+        bPtr + 4 * half * n,
+        workerOut.ptr,
+        k - half,
+        m,
+        n,
+        workerGather.ptr,
+      ]);
+      wasm.atb_rows(aPtr, bPtr, outPtr, half, m, n, gather.ptr);
+      finish();
+      wasm.add_arrays(outPtr, workerOut.ptr, m * n);
+    } else {
+      wasm.atb_rows(aPtr, bPtr, outPtr, k, m, n, gather.ptr);
+    }
+    if (inPlace === null) {
+      out.set(heap.subarray(outPtr / 4, outPtr / 4 + m * n));
+    }
+    return true;
+  };
+
   const fits = (k: number) => 8 * k <= gather.bytes && 4 * k <= scratchA.bytes;
   const allF32 = (a: FloatArray, b: FloatArray, out: FloatArray): boolean =>
     a instanceof Float32Array && b instanceof Float32Array &&
@@ -354,12 +417,15 @@ export function createWasmKernels(
       rowsTimes(a as Float32Array, bPtr, out as Float32Array, m, k, n);
     },
     atb(a, b, out, m, k, n) {
+      if (!allF32(a, b, out)) return fastKernels.atb(a, b, out, m, k, n);
+      if (
+        k >= ATB_ROWS_MIN &&
+        atbRows(a as Float32Array, b as Float32Array, out, m, k, n)
+      ) return;
       // aᵀ is [m,k]. Over slices of the k rows of a and b (a whole batch of
       // 50,000 does not fit in scratch): transpose the slice of a ([K,m])
       // into scratchT and add aᵀ_slice · b_slice to out.
-      if (!allF32(a, b, out) || m > scratchT.bytes / 4) {
-        return fastKernels.atb(a, b, out, m, k, n);
-      }
+      if (m > scratchT.bytes / 4) return fastKernels.atb(a, b, out, m, k, n);
       const slice = Math.max(
         1,
         Math.min(

@@ -30,6 +30,8 @@ export const JOB = {
   ab: 0,
   /** `sgd(w, grad, v, n, lr, momentum, weightDecay, nesterov)` */
   sgd: 1,
+  /** `atb_rows(a, b, out, m, k, n, scratch)` */
+  atbRows: 2,
 } as const;
 
 /** The message that starts a worker. */

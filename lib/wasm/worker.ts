@@ -1,8 +1,8 @@
 /// <reference lib="deno.worker" />
 /**
  * The second thread of the `wasm-workers` kernels: it instantiates the same
- * WebAssembly module on the same shared memory, then runs one job (an `ab`
- * product or an `sgd` update on its share of the rows or columns) each time
+ * WebAssembly module on the same shared memory, then runs one job (its
+ * share of an `ab` or `atb_rows` product or of an `sgd` update) each time
  * the main thread bumps the job counter in the control block, and bumps the
  * done counter when finished. Between jobs it spins for about a millisecond,
  * then sleeps in `Atomics.wait`, so it uses no CPU once training stops.
@@ -26,7 +26,7 @@ self.onmessage = (event: MessageEvent<WorkerStart>) => {
     env: { memory },
   });
   const kernels = instance.exports as Record<
-    "ab" | "sgd",
+    "ab" | "sgd" | "atb_rows",
     (...args: number[]) => void
   >;
   const ctrl = new Int32Array(memory.buffer, control, CONTROL.length);
@@ -57,6 +57,16 @@ self.onmessage = (event: MessageEvent<WorkerStart>) => {
         ctrl[a + 7],
         ctrl[a + 8],
         ctrl[a + 9],
+      );
+    } else if (ctrl[CONTROL.kind] === JOB.atbRows) {
+      kernels.atb_rows(
+        ctrl[a],
+        ctrl[a + 1],
+        ctrl[a + 2],
+        ctrl[a + 3],
+        ctrl[a + 4],
+        ctrl[a + 5],
+        ctrl[a + 6],
       );
     } else {
       kernels.sgd(
