@@ -175,6 +175,16 @@ Deno.test("the WebAssembly bias and ReLU loops give the layers exactly the numbe
   });
   assert.deepEqual(results[1], results[0]);
   assert.ok(Number.isNaN(results[0].activated[0]), "NaN passes ReLU");
+  // 150 rows: the bias gradient sums them in chunks of 64, in row order.
+  const tall = wasm.allocate!("f32", 150 * cols) as Float32Array;
+  random(tall.length, rng, 0.2, tall);
+  const sums = wasm.allocate!("f32", cols);
+  assert.equal(wasm.sumRows!(tall, sums, 150, cols), true);
+  const expected = new Float32Array(cols);
+  for (let r = 0; r < 150; r++) {
+    for (let j = 0; j < cols; j++) expected[j] += tall[r * cols + j];
+  }
+  assert.deepEqual(sums, expected);
   const arena = wasm.allocate!("f32", 4);
   assert.equal(wasm.relu!(arena, arena), true, "arena arrays run in wasm");
   assert.equal(

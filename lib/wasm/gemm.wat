@@ -529,8 +529,28 @@
         (local.set $matrix (i32.add (local.get $matrix) (i32.shl (local.get $cols) (i32.const 2))))
         (br $rowLoop))))
 
-  ;; out[j] = Σ_r matrix[r,j], rows added in order (a bias gradient).
+  ;; out[j] = Σ_r matrix[r,j], rows added in order (a bias gradient): in
+  ;; chunks of 64 rows, so that each chunk is read from memory once and its
+  ;; columns summed while it sits in the L1 cache (a full batch is 50,000
+  ;; rows).
   (func (export "sum_rows")
+    (param $matrix i32) (param $out i32) (param $rows i32) (param $cols i32)
+    (local $r i32) (local $chunk i32)
+    (memory.fill (local.get $out) (i32.const 0) (i32.shl (local.get $cols) (i32.const 2)))
+    (block $chunksDone
+      (loop $chunks
+        (br_if $chunksDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $chunk (select
+          (i32.const 64) (i32.sub (local.get $rows) (local.get $r))
+          (i32.le_u (i32.add (local.get $r) (i32.const 64)) (local.get $rows))))
+        (call $addRows
+          (i32.add (local.get $matrix) (i32.shl (i32.mul (local.get $r) (local.get $cols)) (i32.const 2)))
+          (local.get $out) (local.get $chunk) (local.get $cols))
+        (local.set $r (i32.add (local.get $r) (local.get $chunk)))
+        (br $chunks))))
+
+  ;; out[j] += Σ_r matrix[r,j], rows added in order.
+  (func $addRows
     (param $matrix i32) (param $out i32) (param $rows i32) (param $cols i32)
     (local $j i32) (local $src i32) (local $end i32) (local $rowBytes i32)
     (local $sum v128) (local $sum1 f32)
@@ -540,7 +560,7 @@
     (block $vectorsDone
       (loop $vectors
         (br_if $vectorsDone (i32.gt_u (i32.add (local.get $j) (i32.const 16)) (local.get $rowBytes)))
-        (local.set $sum (v128.const i32x4 0 0 0 0))
+        (local.set $sum (v128.load (i32.add (local.get $out) (local.get $j))))
         (local.set $src (i32.add (local.get $matrix) (local.get $j)))
         (block $rowsDone
           (loop $rowLoop
@@ -554,7 +574,7 @@
     (block $scalarsDone
       (loop $scalars
         (br_if $scalarsDone (i32.ge_u (local.get $j) (local.get $rowBytes)))
-        (local.set $sum1 (f32.const 0))
+        (local.set $sum1 (f32.load (i32.add (local.get $out) (local.get $j))))
         (local.set $src (i32.add (local.get $matrix) (local.get $j)))
         (block $rowsDone
           (loop $rowLoop
