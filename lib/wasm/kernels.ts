@@ -19,7 +19,7 @@
 import { fastKernels, type Kernels } from "../gemm.ts";
 import type { DType, FloatArray } from "../tensor.ts";
 import { GEMM_WASM_PLAIN, GEMM_WASM_RELAXED } from "./gemm_wasm.ts";
-import { CONTROL, JOB, type WorkerStart } from "./protocol.ts";
+import { CONTROL, JOB, JOB_SIGNATURES, type WorkerStart } from "./protocol.ts";
 
 const MiB = 1 << 20;
 const PAGE = 65536;
@@ -197,11 +197,9 @@ export function createWasmKernels(
 
   const floats = new Float32Array(memory.buffer, control.ptr, CONTROL.length);
 
-  /**
-   * Hands the worker a job; `finish` waits for it. `f32At` lists the
-   * arguments that are f32 (stored as floats, the others as int32s).
-   */
-  const start = (kind: number, args: number[], f32At: number[] = []) => {
+  /** Hands the worker a job (a {@link JOB} number); `finish` waits for it. */
+  const start = (kind: number, args: number[]) => {
+    const { f32At } = JOB_SIGNATURES[kind];
     args.forEach((value, i) => {
       if (f32At.includes(i)) floats[CONTROL.args + i] = value;
       else ctrl[CONTROL.args + i] = value;
@@ -292,6 +290,21 @@ export function createWasmKernels(
   /** Where an f32 array lives in the memory, or null. */
   const f32Pointer = (x: FloatArray): number | null =>
     x instanceof Float32Array ? pointerOf(x) : null;
+  /**
+   * Runs `kernel` on the arrays' pointers when all are f32 arrays in the
+   * memory.
+   *
+   * @returns Whether it ran.
+   */
+  const withPointers = (
+    arrays: FloatArray[],
+    kernel: (...pointers: number[]) => void,
+  ): boolean => {
+    const pointers = arrays.map(f32Pointer);
+    if (pointers.includes(null)) return false;
+    kernel(...pointers as number[]);
+    return true;
+  };
 
   /** A pointer to `x` (its first `length` values): in place, or a copy in `scratch`. */
   const place = (
@@ -484,41 +497,27 @@ export function createWasmKernels(
       start(
         JOB.sgd,
         [w + offset, g + offset, v + offset, length - mine, ...scalars],
-        [4, 5, 6],
       );
       wasm.sgd(w, g, v, mine, ...scalars);
       finish();
       return true;
     },
-    addRowVector(matrix, vector, rows, cols) {
-      const m = f32Pointer(matrix);
-      const v = f32Pointer(vector);
-      if (m === null || v === null) return false;
-      wasm.add_row_vector(m, v, rows, cols);
-      return true;
-    },
-    sumRows(matrix, out, rows, cols) {
-      const m = f32Pointer(matrix);
-      const o = f32Pointer(out);
-      if (m === null || o === null) return false;
-      wasm.sum_rows(m, o, rows, cols);
-      return true;
-    },
-    relu(input, output) {
-      const x = f32Pointer(input);
-      const y = f32Pointer(output);
-      if (x === null || y === null) return false;
-      wasm.relu(x, y, input.length);
-      return true;
-    },
-    reluBackward(output, dOutput, dInput) {
-      const y = f32Pointer(output);
-      const dy = f32Pointer(dOutput);
-      const dx = f32Pointer(dInput);
-      if (y === null || dy === null || dx === null) return false;
-      wasm.relu_backward(y, dy, dx, output.length);
-      return true;
-    },
+    addRowVector: (matrix, vector, rows, cols) =>
+      withPointers([matrix, vector], (m, v) => {
+        wasm.add_row_vector(m, v, rows, cols);
+      }),
+    sumRows: (matrix, out, rows, cols) =>
+      withPointers([matrix, out], (m, o) => {
+        wasm.sum_rows(m, o, rows, cols);
+      }),
+    relu: (input, output) =>
+      withPointers([input, output], (x, y) => {
+        wasm.relu(x, y, input.length);
+      }),
+    reluBackward: (output, dOutput, dInput) =>
+      withPointers([output, dOutput, dInput], (y, dy, dx) => {
+        wasm.relu_backward(y, dy, dx, output.length);
+      }),
     scaleBytes(bytes, scale, out) {
       const o = f32Pointer(out);
       if (o === null) return false;

@@ -24,7 +24,7 @@ export const CONTROL = {
   length: 16,
 } as const;
 
-/** The kernels a worker job can run. */
+/** The kernels a worker job can run, by the number in `CONTROL.kind`. */
 export const JOB = {
   /** `ab(a, b, out, m, k, n, aStride, stride, scratch, accumulate)` */
   ab: 0,
@@ -33,6 +33,20 @@ export const JOB = {
   /** `atb_rows(a, b, out, m, k, n, scratch)` */
   atbRows: 2,
 } as const;
+
+/**
+ * Each job's gemm.wat export, how many arguments it takes and which of
+ * them are f32 (the rest are i32), indexed by {@link JOB} number.
+ */
+export const JOB_SIGNATURES: readonly {
+  kernel: "ab" | "sgd" | "atb_rows";
+  args: number;
+  f32At: readonly number[];
+}[] = [
+  { kernel: "ab", args: 10, f32At: [] },
+  { kernel: "sgd", args: 8, f32At: [4, 5, 6] },
+  { kernel: "atb_rows", args: 7, f32At: [] },
+];
 
 /** The message that starts a worker. */
 export interface WorkerStart {

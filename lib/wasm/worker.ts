@@ -10,7 +10,7 @@
  * @module
  */
 
-import { CONTROL, JOB, type WorkerStart } from "./protocol.ts";
+import { CONTROL, JOB_SIGNATURES, type WorkerStart } from "./protocol.ts";
 import { GEMM_WASM_PLAIN, GEMM_WASM_RELAXED } from "./gemm_wasm.ts";
 
 /** Checks of the job counter before sleeping: about a millisecond. */
@@ -44,42 +44,15 @@ self.onmessage = (event: MessageEvent<WorkerStart>) => {
     Atomics.wait(ctrl, CONTROL.job, seen);
     seen = Atomics.load(ctrl, CONTROL.job);
     if (seen < 0) break;
-    const a = CONTROL.args;
-    if (ctrl[CONTROL.kind] === JOB.ab) {
-      kernels.ab(
-        ctrl[a],
-        ctrl[a + 1],
-        ctrl[a + 2],
-        ctrl[a + 3],
-        ctrl[a + 4],
-        ctrl[a + 5],
-        ctrl[a + 6],
-        ctrl[a + 7],
-        ctrl[a + 8],
-        ctrl[a + 9],
-      );
-    } else if (ctrl[CONTROL.kind] === JOB.atbRows) {
-      kernels.atb_rows(
-        ctrl[a],
-        ctrl[a + 1],
-        ctrl[a + 2],
-        ctrl[a + 3],
-        ctrl[a + 4],
-        ctrl[a + 5],
-        ctrl[a + 6],
-      );
-    } else {
-      kernels.sgd(
-        ctrl[a],
-        ctrl[a + 1],
-        ctrl[a + 2],
-        ctrl[a + 3],
-        floats[a + 4],
-        floats[a + 5],
-        floats[a + 6],
-        ctrl[a + 7],
-      );
-    }
+    const job = JOB_SIGNATURES[ctrl[CONTROL.kind]];
+    const args = Array.from(
+      { length: job.args },
+      (_, i) =>
+        job.f32At.includes(i)
+          ? floats[CONTROL.args + i]
+          : ctrl[CONTROL.args + i],
+    );
+    kernels[job.kernel](...args);
     Atomics.store(ctrl, CONTROL.done, seen);
     Atomics.notify(ctrl, CONTROL.done);
   }
