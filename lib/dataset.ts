@@ -150,8 +150,8 @@ export class Batcher {
   readonly #full: Batch;
   #last: Batch | null = null;
   readonly #kernels: Kernels | undefined;
-  /** A batch's bytes side by side, for `kernels.scaleBytes`. */
-  readonly #bytes: Uint8Array | null;
+  /** The set's images in the kernels' memory, for `kernels.gatherScaled`. */
+  readonly #placedImages: Uint8Array | null;
 
   /**
    * Prepares batches over `set`; buffers are allocated once here.
@@ -161,8 +161,9 @@ export class Batcher {
    * @param normalizer The byte → float scale.
    * @param dtype The batch tensors' dtype.
    * @param kernels The kernels the batches are for: batches live where
-   * `kernels.allocate` puts them, and `kernels.scaleBytes` (when it can)
-   * turns the bytes into floats. Optional.
+   * `kernels.allocate` puts them, and when the kernels can
+   * (`placeBytes`, `gatherScaled`) they hold a copy of the images and
+   * gather each batch from it. Optional.
    */
   constructor(
     readonly set: LabeledImages,
@@ -174,8 +175,8 @@ export class Batcher {
     this.#kernels = kernels;
     this.#order = Int32Array.from({ length: set.count }, (_, i) => i);
     this.#full = this.#makeBatch(Math.min(batchSize, set.count));
-    this.#bytes = kernels?.scaleBytes
-      ? new Uint8Array(this.#full.images.data.length)
+    this.#placedImages = kernels?.gatherScaled
+      ? kernels.placeBytes?.(set.images) ?? null
       : null;
   }
 
@@ -216,33 +217,27 @@ export class Batcher {
   }
 
   /**
-   * What {@link fillBatch} does, with the multiplications in one
-   * `kernels.scaleBytes` call (a SIMD loop) after copying the batch's bytes
-   * together; the same floats come out.
+   * What {@link fillBatch} does, by `kernels.gatherScaled` (SIMD, and on two
+   * threads for a large batch); the same floats come out.
    *
    * @returns `false` when the kernels cannot (nothing was written).
    */
   #fillScaled(from: number, batch: Batch): boolean {
-    const bytes = this.#bytes;
-    if (bytes === null) return false;
-    const { images, labels } = this.set;
-    const pixels = this.set.rows * this.set.cols;
+    const images = this.#placedImages;
+    if (images === null) return false;
     const size = batch.labels.length;
-    for (let r = 0; r < size; r++) {
-      const image = this.#order[from + r];
-      bytes.set(
-        images.subarray(image * pixels, (image + 1) * pixels),
-        r * pixels,
-      );
-    }
-    const scaled = this.#kernels!.scaleBytes!(
-      bytes.subarray(0, size * pixels),
+    const gathered = this.#kernels!.gatherScaled!(
+      images,
+      this.set.rows * this.set.cols,
+      this.#order,
+      from,
+      size,
       this.normalizer.scale,
       batch.images.data,
     );
-    if (!scaled) return false;
+    if (!gathered) return false;
     for (let r = 0; r < size; r++) {
-      batch.labels[r] = labels[this.#order[from + r]];
+      batch.labels[r] = this.set.labels[this.#order[from + r]];
     }
     return true;
   }

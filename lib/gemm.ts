@@ -102,12 +102,29 @@ export interface Kernels {
     dInput: FloatArray,
   ): boolean;
   /**
-   * `out[i] = bytes[i] · scale`, rounded to `out`'s type exactly as
-   * `out[i] = bytes[i] * scale` is in TypeScript (pixels into inputs).
+   * A copy of `bytes` (a training set's images) in the kernels' memory, where
+   * {@link gatherScaled} reads it without copying. The copy is made on first
+   * use and returned again for the same bytes, so they must not change.
    *
-   * @returns `false` when it cannot.
+   * @returns The copy, or `null` when there is no room.
    */
-  scaleBytes?(bytes: Uint8Array, scale: number, out: FloatArray): boolean;
+  placeBytes?(bytes: Uint8Array): Uint8Array | null;
+  /**
+   * `out[r,:] = images[order[from + r],:] · scale` for `count` rows of
+   * `pixels` bytes: a batch in shuffled order, as normalized floats, rounded
+   * to `out`'s type exactly as `images[i] * scale` is in TypeScript.
+   *
+   * @returns `false` when it cannot (`images` not from `placeBytes`).
+   */
+  gatherScaled?(
+    images: Uint8Array,
+    pixels: number,
+    order: Int32Array,
+    from: number,
+    count: number,
+    scale: number,
+    out: FloatArray,
+  ): boolean;
 }
 
 /** The scalars of one SGD step. */

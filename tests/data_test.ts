@@ -214,39 +214,71 @@ Deno.test("Batcher visits every image once per epoch, shuffled by the seed, last
   assert.notDeepEqual(epoch(new Rng(2)), a);
 });
 
-Deno.test("a Batcher on the wasm kernels gives exactly the batches of a plain one, in the kernels' memory", () => {
+Deno.test("a Batcher on the wasm kernels gives exactly the batches of a plain one, on one thread or two", () => {
   const rng = new Rng(3);
-  // 37 pixels an image: the SIMD loop's 16-byte steps leave a tail.
+  // 37 pixels an image: the SIMD loop's 16-byte steps leave a tail. A batch
+  // of 900 is over 2^15 bytes, so two threads share its gather.
   const set = tinySet(
     Array.from(
-      { length: 10 },
+      { length: 1000 },
       () => Array.from({ length: 37 }, () => Math.floor(rng.uniform() * 256)),
     ),
-    Array.from({ length: 10 }, (_, i) => i),
+    Array.from({ length: 1000 }, (_, i) => i % 10),
   );
   const normalizer = { scale: 1 / 77.3 };
-  // Scratch of 40 bytes: the batches go through it in several chunks.
-  const wasm = createWasmKernels({ arenaBytes: 1 << 20, scratchBytes: 40 });
   const epoch = (batcher: Batcher) =>
     [...batcher.epoch(new Rng(4))].map((batch) => ({
       images: [...batch.images.data],
       labels: [...batch.labels],
     }));
-  const plain = epoch(new Batcher(set, 4, normalizer, "f32"));
-  const viaWasm = new Batcher(set, 4, normalizer, "f32", wasm);
-  assert.deepEqual(epoch(viaWasm), plain);
-  assert.deepEqual(plain.map((b) => b.labels.length), [4, 4, 2]);
-  const [first] = viaWasm.epoch(new Rng(4));
-  assert.ok(
-    first.images.data.buffer instanceof SharedArrayBuffer,
-    "the batch lives in the WebAssembly memory",
-  );
+  const one = createWasmKernels({ arenaBytes: 4 << 20 });
+  const two = createWasmKernels({ arenaBytes: 4 << 20, worker: true });
+  try {
+    for (const batchSize of [4, 900]) {
+      const plain = epoch(new Batcher(set, batchSize, normalizer, "f32"));
+      for (const kernels of [one, two]) {
+        const batcher = new Batcher(set, batchSize, normalizer, "f32", kernels);
+        assert.deepEqual(
+          epoch(batcher),
+          plain,
+          `${kernels.name}, batch ${batchSize}`,
+        );
+        const [first] = batcher.epoch(new Rng(4));
+        assert.ok(
+          first.images.data.buffer instanceof SharedArrayBuffer,
+          "the batch lives in the WebAssembly memory",
+        );
+      }
+    }
+  } finally {
+    two.dispose();
+  }
   // The same floats as the TypeScript product, even where f32 rounding of
-  // the scale alone would differ.
+  // the scale alone would differ (27 of these 256 bytes).
   const bytes = Uint8Array.from({ length: 256 }, (_, i) => i);
-  const out = wasm.allocate!("f32", 256);
-  assert.equal(wasm.scaleBytes!(bytes, normalizer.scale, out), true);
-  assert.deepEqual([...out], [
-    ...Float32Array.from(bytes, (b) => b * normalizer.scale),
-  ]);
+  const placed = one.placeBytes!(bytes)!;
+  assert.equal(placed.buffer instanceof SharedArrayBuffer, true);
+  assert.equal(one.placeBytes!(bytes.subarray(0)), placed, "placed once");
+  const out = one.allocate!("f32", 256);
+  assert.equal(
+    one.gatherScaled!(
+      placed,
+      256,
+      Int32Array.of(0),
+      0,
+      1,
+      normalizer.scale,
+      out,
+    ),
+    true,
+  );
+  assert.deepEqual(
+    [...out],
+    [...Float32Array.from(bytes, (b) => b * normalizer.scale)],
+  );
+  assert.equal(
+    one.gatherScaled!(bytes, 256, Int32Array.of(0), 0, 1, 1, out),
+    false,
+    "bytes not placed: the Batcher's own loop runs",
+  );
 });

@@ -634,11 +634,29 @@
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $scalars))))
 
-;; out[i] = bytes[i] · scale for n bytes (pixels into normalized floats).
+  ;; out[r,:] = images[order[r],:] · scale for `count` rows of `pixels`
+  ;; bytes: a batch gathered from the byte images in the order of the i32
+  ;; indices at $order, turned into normalized floats in one pass.
+  (func (export "gather_scaled")
+    (param $images i32) (param $pixels i32) (param $order i32) (param $count i32)
+    (param $scale f64) (param $out i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $order) (i32.shl (local.get $count) (i32.const 2))))
+    (block $rowsDone
+      (loop $rows
+        (br_if $rowsDone (i32.ge_u (local.get $order) (local.get $end)))
+        (call $scaleBytes
+          (i32.add (local.get $images) (i32.mul (i32.load (local.get $order)) (local.get $pixels)))
+          (local.get $out) (local.get $pixels) (local.get $scale))
+        (local.set $order (i32.add (local.get $order) (i32.const 4)))
+        (local.set $out (i32.add (local.get $out) (i32.shl (local.get $pixels) (i32.const 2))))
+        (br $rows))))
+
+  ;; out[i] = bytes[i] · scale for n bytes (pixels into normalized floats).
   ;; The product is taken in f64 and rounded once to f32, as the TypeScript
   ;; loop `out[i] = bytes[i] * scale` does, so both give the same floats.
   ;; 16 bytes per trip: widened to four i32x4, each as two f64x2 products.
-  (func (export "scale_bytes")
+  (func $scaleBytes
     (param $bytes i32) (param $out i32) (param $n i32) (param $scale f64)
     (local $end i32) (local $end16 i32) (local $scale2 v128)
     (local $v v128) (local $half v128) (local $ints v128)

@@ -19,7 +19,13 @@
 import { fastKernels, type Kernels } from "../gemm.ts";
 import type { DType, FloatArray } from "../tensor.ts";
 import { GEMM_WASM_PLAIN, GEMM_WASM_RELAXED } from "./gemm_wasm.ts";
-import { CONTROL, JOB, JOB_SIGNATURES, type WorkerStart } from "./protocol.ts";
+import {
+  CONTROL,
+  controlViews,
+  JOB,
+  type WorkerStart,
+  writeArgs,
+} from "./protocol.ts";
 
 const MiB = 1 << 20;
 const PAGE = 65536;
@@ -30,6 +36,8 @@ const WORKER_OUT_BYTES = 4 * MiB;
  * row's outer product into the output instead of transposing its input.
  */
 const ATB_ROWS_MIN = 4096;
+/** Batches of fewer bytes are gathered and scaled on one thread. */
+const GATHER_SPLIT_BYTES = 1 << 15;
 /** Parameters with fewer values are updated on one thread. */
 const SGD_SPLIT_LENGTH = 1 << 15;
 
@@ -81,7 +89,14 @@ interface Exports {
     dInput: number,
     n: number,
   ): void;
-  scale_bytes(bytes: number, out: number, n: number, scale: number): void;
+  gather_scaled(
+    images: number,
+    pixels: number,
+    order: number,
+    count: number,
+    scale: number,
+    out: number,
+  ): void;
 }
 
 /** A byte range of the WebAssembly memory. */
@@ -177,7 +192,10 @@ export function createWasmKernels(
     .exports as unknown as Exports;
   const heap = new Float32Array(memory.buffer);
   let arenaUsed = 0;
-  const ctrl = new Int32Array(memory.buffer, control.ptr, CONTROL.length);
+  /** placeBytes' copies, by the source's buffer and range. */
+  const placedBytes = new WeakMap<ArrayBufferLike, Map<string, Uint8Array>>();
+  const views = controlViews(memory.buffer, control.ptr);
+  const ctrl = views.ints;
   const splitThreshold = options.splitThreshold ?? 2 ** 18;
   let worker: Worker | null = null;
   if (options.worker) {
@@ -195,15 +213,9 @@ export function createWasmKernels(
   }
   let jobs = 0;
 
-  const floats = new Float32Array(memory.buffer, control.ptr, CONTROL.length);
-
   /** Hands the worker a job (a {@link JOB} number); `finish` waits for it. */
   const start = (kind: number, args: number[]) => {
-    const { f32At } = JOB_SIGNATURES[kind];
-    args.forEach((value, i) => {
-      if (f32At.includes(i)) floats[CONTROL.args + i] = value;
-      else ctrl[CONTROL.args + i] = value;
-    });
+    writeArgs(views, kind, args);
     ctrl[CONTROL.kind] = kind;
     Atomics.store(ctrl, CONTROL.job, ++jobs);
     Atomics.notify(ctrl, CONTROL.job);
@@ -518,20 +530,57 @@ export function createWasmKernels(
       withPointers([output, dOutput, dInput], (y, dy, dx) => {
         wasm.relu_backward(y, dy, dx, output.length);
       }),
-    scaleBytes(bytes, scale, out) {
-      const o = f32Pointer(out);
-      if (o === null) return false;
-      // Through scratch, a chunk at a time (a full batch is 39 MB).
-      const staging = new Uint8Array(
+    placeBytes(bytes) {
+      let copies = placedBytes.get(bytes.buffer);
+      const key = `${bytes.byteOffset}:${bytes.length}`;
+      const placed = copies?.get(key);
+      if (placed) return placed;
+      const floats = Math.ceil(bytes.length / 4);
+      if (4 * (arenaUsed + floats) > arena.bytes) return null;
+      const copy = new Uint8Array(
         memory.buffer,
-        scratchA.ptr,
-        scratchA.bytes,
+        arena.ptr + 4 * arenaUsed,
+        bytes.length,
       );
-      for (let from = 0; from < bytes.length; from += staging.length) {
-        const chunk = bytes.subarray(from, from + staging.length);
-        staging.set(chunk);
-        wasm.scale_bytes(scratchA.ptr, o + 4 * from, chunk.length, scale);
+      arenaUsed += Math.ceil(floats / 16) * 16;
+      copy.set(bytes);
+      if (!copies) placedBytes.set(bytes.buffer, copies = new Map());
+      copies.set(key, copy);
+      return copy;
+    },
+    gatherScaled(images, pixels, order, from, count, scale, out) {
+      const imagesPtr = images.buffer === memory.buffer
+        ? images.byteOffset
+        : null;
+      const outPtr = f32Pointer(out);
+      if (imagesPtr === null || outPtr === null || 4 * count > scratchA.bytes) {
+        return false;
       }
+      new Int32Array(memory.buffer, scratchA.ptr, count).set(
+        order.subarray(from, from + count),
+      );
+      if (worker === null || count * pixels < GATHER_SPLIT_BYTES) {
+        wasm.gather_scaled(
+          imagesPtr,
+          pixels,
+          scratchA.ptr,
+          count,
+          scale,
+          outPtr,
+        );
+        return true;
+      }
+      const half = count >> 1;
+      start(JOB.gatherScaled, [
+        imagesPtr,
+        pixels,
+        scratchA.ptr + 4 * half,
+        count - half,
+        scale,
+        outPtr + 4 * half * pixels,
+      ]);
+      wasm.gather_scaled(imagesPtr, pixels, scratchA.ptr, half, scale, outPtr);
+      finish();
       return true;
     },
     allocate(dtype: DType, length: number): FloatArray {

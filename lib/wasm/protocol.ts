@@ -32,21 +32,100 @@ export const JOB = {
   sgd: 1,
   /** `atb_rows(a, b, out, m, k, n, scratch)` */
   atbRows: 2,
+  /** `gather_scaled(images, pixels, order, count, scale, out)` */
+  gatherScaled: 3,
 } as const;
 
+/** An argument's WebAssembly type. */
+type ArgType = "i32" | "f32" | "f64";
+
 /**
- * Each job's gemm.wat export, how many arguments it takes and which of
- * them are f32 (the rest are i32), indexed by {@link JOB} number.
+ * Each job's gemm.wat export and its parameter types, indexed by
+ * {@link JOB} number.
  */
 export const JOB_SIGNATURES: readonly {
-  kernel: "ab" | "sgd" | "atb_rows";
-  args: number;
-  f32At: readonly number[];
+  kernel: "ab" | "sgd" | "atb_rows" | "gather_scaled";
+  args: readonly ArgType[];
 }[] = [
-  { kernel: "ab", args: 10, f32At: [] },
-  { kernel: "sgd", args: 8, f32At: [4, 5, 6] },
-  { kernel: "atb_rows", args: 7, f32At: [] },
+  { kernel: "ab", args: Array(10).fill("i32") },
+  {
+    kernel: "sgd",
+    args: ["i32", "i32", "i32", "i32", "f32", "f32", "f32", "i32"],
+  },
+  { kernel: "atb_rows", args: Array(7).fill("i32") },
+  {
+    kernel: "gather_scaled",
+    args: ["i32", "i32", "i32", "i32", "f64", "i32"],
+  },
 ];
+
+/** Views of the control block, one per argument type. */
+export interface ControlViews {
+  /** int32 slots */
+  ints: Int32Array;
+  /** the same slots as f32 */
+  floats: Float32Array;
+  /** pairs of slots as f64 (slot 2i and 2i+1 are doubles[i]) */
+  doubles: Float64Array;
+}
+
+/**
+ * The views of the control block at byte offset `control` (8-byte aligned).
+ *
+ * @returns Its int32, f32 and f64 views.
+ */
+export function controlViews(
+  buffer: ArrayBufferLike,
+  control: number,
+): ControlViews {
+  return {
+    ints: new Int32Array(buffer, control, CONTROL.length),
+    floats: new Float32Array(buffer, control, CONTROL.length),
+    doubles: new Float64Array(buffer, control, CONTROL.length / 2),
+  };
+}
+
+/**
+ * Where each argument of a job sits: one slot from `CONTROL.args` on, two
+ * (8-byte aligned) for an f64.
+ *
+ * @returns The slot of each argument.
+ */
+function slots(args: readonly ArgType[]): number[] {
+  let slot: number = CONTROL.args;
+  return args.map((type) => {
+    if (type === "f64") slot += slot % 2;
+    const at = slot;
+    slot += type === "f64" ? 2 : 1;
+    return at;
+  });
+}
+
+/** Stores a job's arguments in the control block (the main thread's side). */
+export function writeArgs(views: ControlViews, kind: number, args: number[]) {
+  const types = JOB_SIGNATURES[kind].args;
+  slots(types).forEach((slot, i) => {
+    if (types[i] === "f64") views.doubles[slot / 2] = args[i];
+    else if (types[i] === "f32") views.floats[slot] = args[i];
+    else views.ints[slot] = args[i];
+  });
+}
+
+/**
+ * Reads a job's arguments from the control block (the worker's side).
+ *
+ * @returns The arguments, in order.
+ */
+export function readArgs(views: ControlViews, kind: number): number[] {
+  const types = JOB_SIGNATURES[kind].args;
+  return slots(types).map((slot, i) =>
+    types[i] === "f64"
+      ? views.doubles[slot / 2]
+      : types[i] === "f32"
+      ? views.floats[slot]
+      : views.ints[slot]
+  );
+}
 
 /** The message that starts a worker. */
 export interface WorkerStart {

@@ -10,7 +10,13 @@
  * @module
  */
 
-import { CONTROL, JOB_SIGNATURES, type WorkerStart } from "./protocol.ts";
+import {
+  CONTROL,
+  controlViews,
+  JOB_SIGNATURES,
+  readArgs,
+  type WorkerStart,
+} from "./protocol.ts";
 import { GEMM_WASM_PLAIN, GEMM_WASM_RELAXED } from "./gemm_wasm.ts";
 
 /** Checks of the job counter before sleeping: about a millisecond. */
@@ -26,11 +32,11 @@ self.onmessage = (event: MessageEvent<WorkerStart>) => {
     env: { memory },
   });
   const kernels = instance.exports as Record<
-    "ab" | "sgd" | "atb_rows",
+    (typeof JOB_SIGNATURES)[number]["kernel"],
     (...args: number[]) => void
   >;
-  const ctrl = new Int32Array(memory.buffer, control, CONTROL.length);
-  const floats = new Float32Array(memory.buffer, control, CONTROL.length);
+  const views = controlViews(memory.buffer, control);
+  const ctrl = views.ints;
   Atomics.store(ctrl, CONTROL.ready, 1);
   Atomics.notify(ctrl, CONTROL.ready);
   let seen = 0;
@@ -44,15 +50,8 @@ self.onmessage = (event: MessageEvent<WorkerStart>) => {
     Atomics.wait(ctrl, CONTROL.job, seen);
     seen = Atomics.load(ctrl, CONTROL.job);
     if (seen < 0) break;
-    const job = JOB_SIGNATURES[ctrl[CONTROL.kind]];
-    const args = Array.from(
-      { length: job.args },
-      (_, i) =>
-        job.f32At.includes(i)
-          ? floats[CONTROL.args + i]
-          : ctrl[CONTROL.args + i],
-    );
-    kernels[job.kernel](...args);
+    const kind = ctrl[CONTROL.kind];
+    kernels[JOB_SIGNATURES[kind].kernel](...readArgs(views, kind));
     Atomics.store(ctrl, CONTROL.done, seen);
     Atomics.notify(ctrl, CONTROL.done);
   }
