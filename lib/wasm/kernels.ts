@@ -23,6 +23,7 @@ import {
   CONTROL,
   controlViews,
   JOB,
+  JOB_SIGNATURES,
   type WorkerStart,
   writeArgs,
 } from "./protocol.ts";
@@ -38,6 +39,8 @@ const WORKER_OUT_BYTES = 4 * MiB;
 const ATB_ROWS_MIN = 4096;
 /** Batches of fewer bytes are gathered and scaled on one thread. */
 const GATHER_SPLIT_BYTES = 1 << 15;
+/** Elementwise loops over fewer values run on one thread. */
+const ELEMENTWISE_SPLIT = 1 << 18;
 /** Parameters with fewer values are updated on one thread. */
 const SGD_SPLIT_LENGTH = 1 << 15;
 
@@ -225,6 +228,31 @@ export function createWasmKernels(
     while (Atomics.load(ctrl, CONTROL.done) !== jobs) {
       // spin
     }
+  };
+
+  /**
+   * Runs job `kind` over `count` rows (or values), the worker taking the
+   * second half when `split` says the work is worth it: `args(from, rows)`
+   * gives the kernel's arguments for rows `[from, from + rows)`. Only for
+   * kernels whose rows are independent, so the results are one thread's.
+   */
+  const splitRows = (
+    kind: number,
+    count: number,
+    split: boolean,
+    args: (from: number, rows: number) => number[],
+  ) => {
+    const kernel = wasm[JOB_SIGNATURES[kind].kernel] as (
+      ...args: number[]
+    ) => void;
+    if (worker === null || !split || count < 2) {
+      kernel(...args(0, count));
+      return;
+    }
+    const half = count >> 1;
+    start(kind, args(half, count - half));
+    kernel(...args(0, half));
+    finish();
   };
 
   /**
@@ -498,25 +526,33 @@ export function createWasmKernels(
         step.weightDecay,
         step.nesterov ? 1 : 0,
       ] as const;
-      const length = weights.length;
-      if (worker === null || length < SGD_SPLIT_LENGTH) {
-        wasm.sgd(w, g, v, length, ...scalars);
-        return true;
-      }
-      // The worker takes the second half of the rows, as in the products.
-      const mine = ((length / cols) >> 1) * cols;
-      const offset = 4 * mine;
-      start(
+      // By rows, as the products split the weights.
+      const rowLength = weights.length % cols === 0 ? cols : weights.length;
+      splitRows(
         JOB.sgd,
-        [w + offset, g + offset, v + offset, length - mine, ...scalars],
+        weights.length / rowLength,
+        weights.length >= SGD_SPLIT_LENGTH,
+        (from, rows) => {
+          const offset = 4 * from * rowLength;
+          return [
+            w + offset,
+            g + offset,
+            v + offset,
+            rows * rowLength,
+            ...scalars,
+          ];
+        },
       );
-      wasm.sgd(w, g, v, mine, ...scalars);
-      finish();
       return true;
     },
     addRowVector: (matrix, vector, rows, cols) =>
       withPointers([matrix, vector], (m, v) => {
-        wasm.add_row_vector(m, v, rows, cols);
+        splitRows(
+          JOB.addRowVector,
+          rows,
+          rows * cols >= ELEMENTWISE_SPLIT,
+          (from, count) => [m + 4 * from * cols, v, count, cols],
+        );
       }),
     sumRows: (matrix, out, rows, cols) =>
       withPointers([matrix, out], (m, o) => {
@@ -524,11 +560,21 @@ export function createWasmKernels(
       }),
     relu: (input, output) =>
       withPointers([input, output], (x, y) => {
-        wasm.relu(x, y, input.length);
+        splitRows(
+          JOB.relu,
+          input.length,
+          input.length >= ELEMENTWISE_SPLIT,
+          (from, n) => [x + 4 * from, y + 4 * from, n],
+        );
       }),
     reluBackward: (output, dOutput, dInput) =>
       withPointers([output, dOutput, dInput], (y, dy, dx) => {
-        wasm.relu_backward(y, dy, dx, output.length);
+        splitRows(
+          JOB.reluBackward,
+          output.length,
+          output.length >= ELEMENTWISE_SPLIT,
+          (from, n) => [y + 4 * from, dy + 4 * from, dx + 4 * from, n],
+        );
       }),
     placeBytes(bytes) {
       let copies = placedBytes.get(bytes.buffer);
@@ -559,28 +605,19 @@ export function createWasmKernels(
       new Int32Array(memory.buffer, scratchA.ptr, count).set(
         order.subarray(from, from + count),
       );
-      if (worker === null || count * pixels < GATHER_SPLIT_BYTES) {
-        wasm.gather_scaled(
+      splitRows(
+        JOB.gatherScaled,
+        count,
+        count * pixels >= GATHER_SPLIT_BYTES,
+        (from, rows) => [
           imagesPtr,
           pixels,
-          scratchA.ptr,
-          count,
+          scratchA.ptr + 4 * from,
+          rows,
           scale,
-          outPtr,
-        );
-        return true;
-      }
-      const half = count >> 1;
-      start(JOB.gatherScaled, [
-        imagesPtr,
-        pixels,
-        scratchA.ptr + 4 * half,
-        count - half,
-        scale,
-        outPtr + 4 * half * pixels,
-      ]);
-      wasm.gather_scaled(imagesPtr, pixels, scratchA.ptr, half, scale, outPtr);
-      finish();
+          outPtr + 4 * from * pixels,
+        ],
+      );
       return true;
     },
     allocate(dtype: DType, length: number): FloatArray {

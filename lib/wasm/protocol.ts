@@ -34,6 +34,12 @@ export const JOB = {
   atbRows: 2,
   /** `gather_scaled(images, pixels, order, count, scale, out)` */
   gatherScaled: 3,
+  /** `relu(input, output, n)` */
+  relu: 4,
+  /** `relu_backward(output, dOutput, dInput, n)` */
+  reluBackward: 5,
+  /** `add_row_vector(matrix, vector, rows, cols)` */
+  addRowVector: 6,
 } as const;
 
 /** An argument's WebAssembly type. */
@@ -44,7 +50,14 @@ type ArgType = "i32" | "f32" | "f64";
  * {@link JOB} number.
  */
 export const JOB_SIGNATURES: readonly {
-  kernel: "ab" | "sgd" | "atb_rows" | "gather_scaled";
+  kernel:
+    | "ab"
+    | "sgd"
+    | "atb_rows"
+    | "gather_scaled"
+    | "relu"
+    | "relu_backward"
+    | "add_row_vector";
   args: readonly ArgType[];
 }[] = [
   { kernel: "ab", args: Array(10).fill("i32") },
@@ -57,6 +70,9 @@ export const JOB_SIGNATURES: readonly {
     kernel: "gather_scaled",
     args: ["i32", "i32", "i32", "i32", "f64", "i32"],
   },
+  { kernel: "relu", args: Array(3).fill("i32") },
+  { kernel: "relu_backward", args: Array(4).fill("i32") },
+  { kernel: "add_row_vector", args: Array(4).fill("i32") },
 ];
 
 /** Views of the control block, one per argument type. */
