@@ -230,29 +230,61 @@ export function createWasmKernels(
     }
   };
 
+  const kernelOf = (kind: number) =>
+    wasm[JOB_SIGNATURES[kind].kernel] as (...args: number[]) => void;
+
   /**
    * Runs job `kind` over `count` rows (or values), the worker taking the
-   * second half when `split` says the work is worth it: `args(from, rows)`
-   * gives the kernel's arguments for rows `[from, from + rows)`. Only for
-   * kernels whose rows are independent, so the results are one thread's.
+   * second half when `split` says the work is worth it: `args(from, rows,
+   * scratch)` gives the kernel's arguments for rows `[from, from + rows)`
+   * and the thread's gather scratch. Only for kernels whose rows are
+   * independent, so the results are one thread's.
    */
   const splitRows = (
     kind: number,
     count: number,
     split: boolean,
-    args: (from: number, rows: number) => number[],
+    args: (from: number, rows: number, scratch: number) => number[],
   ) => {
-    const kernel = wasm[JOB_SIGNATURES[kind].kernel] as (
-      ...args: number[]
-    ) => void;
+    const kernel = kernelOf(kind);
     if (worker === null || !split || count < 2) {
-      kernel(...args(0, count));
+      kernel(...args(0, count, gather.ptr));
       return;
     }
     const half = count >> 1;
-    start(kind, args(half, count - half));
-    kernel(...args(0, half));
+    start(kind, args(half, count - half, workerGather.ptr));
+    kernel(...args(0, half, gather.ptr));
     finish();
+  };
+
+  /**
+   * Runs job `kind` as two partial sums (there must be a worker): this
+   * thread's over rows `[0, count/2)` into `out`, the worker's over the rest
+   * into its own buffer, which is then added to the `length` values of
+   * `out`. `args(from, rows, into, scratch, mine)` gives the kernel's
+   * arguments.
+   */
+  const splitSum = (
+    kind: number,
+    count: number,
+    out: number,
+    length: number,
+    args: (
+      from: number,
+      rows: number,
+      into: number,
+      scratch: number,
+      mine: boolean,
+    ) => number[],
+  ) => {
+    const half = count >> 1;
+    start(
+      kind,
+      args(half, count - half, workerOut.ptr, workerGather.ptr, false),
+    );
+    kernelOf(kind)(...args(0, half, out, gather.ptr, true));
+    finish();
+    wasm.add_arrays(out, workerOut.ptr, length);
   };
 
   /**
@@ -285,44 +317,34 @@ export function createWasmKernels(
     n: number,
     accumulate: number,
   ) => {
-    if (worker === null || m * k * n < splitThreshold || m < 2) {
-      wasm.ab(a, b, out, m, k, n, k, n, gather.ptr, accumulate);
-      return;
-    }
-    if (k > m && 4 * m * n <= workerOut.bytes) {
-      const half = k >> 1;
-      start(JOB.ab, [
-        a + 4 * half,
-        b + 4 * half * n,
-        workerOut.ptr,
+    const split = worker !== null && m * k * n >= splitThreshold;
+    if (split && k > m && 4 * m * n <= workerOut.bytes) {
+      splitSum(JOB.ab, k, out, m * n, (from, rows, into, scratch, mine) => [
+        a + 4 * from,
+        b + 4 * from * n,
+        into,
         m,
-        k - half,
+        rows,
         n,
         k,
         n,
-        workerGather.ptr,
-        0,
+        scratch,
+        mine ? accumulate : 0,
       ]);
-      wasm.ab(a, b, out, m, half, n, k, n, gather.ptr, accumulate);
-      finish();
-      wasm.add_arrays(out, workerOut.ptr, m * n);
       return;
     }
-    const half = m >> 1;
-    start(JOB.ab, [
-      a + 4 * half * k,
+    splitRows(JOB.ab, m, split, (from, rows, scratch) => [
+      a + 4 * from * k,
       b,
-      out + 4 * half * n,
-      m - half,
+      out + 4 * from * n,
+      rows,
       k,
       n,
       k,
       n,
-      workerGather.ptr,
+      scratch,
       accumulate,
     ]);
-    wasm.ab(a, b, out, half, k, n, k, n, gather.ptr, accumulate);
-    finish();
   };
 
   const pointerOf = (x: FloatArray): number | null =>
@@ -424,23 +446,25 @@ export function createWasmKernels(
       return false;
     }
     heap.fill(0, outPtr / 4, outPtr / 4 + m * n);
+    const args = (
+      from: number,
+      rows: number,
+      into: number,
+      scratch: number,
+    ) => [
+      aPtr + 4 * from * m,
+      bPtr + 4 * from * n,
+      into,
+      rows,
+      m,
+      n,
+      scratch,
+    ];
     if (worker !== null && 4 * m * n <= workerOut.bytes) {
-      const half = k >> 1;
       heap.fill(0, workerOut.ptr / 4, workerOut.ptr / 4 + m * n);
-      start(JOB.atbRows, [
-        aPtr + 4 * half * m,
-        bPtr + 4 * half * n,
-        workerOut.ptr,
-        k - half,
-        m,
-        n,
-        workerGather.ptr,
-      ]);
-      wasm.atb_rows(aPtr, bPtr, outPtr, half, m, n, gather.ptr);
-      finish();
-      wasm.add_arrays(outPtr, workerOut.ptr, m * n);
+      splitSum(JOB.atbRows, k, outPtr, m * n, args);
     } else {
-      wasm.atb_rows(aPtr, bPtr, outPtr, k, m, n, gather.ptr);
+      kernelOf(JOB.atbRows)(...args(0, k, outPtr, gather.ptr));
     }
     if (inPlace === null) {
       out.set(heap.subarray(outPtr / 4, outPtr / 4 + m * n));
