@@ -194,6 +194,12 @@ export function createWasmKernels(
   const wasm = new WebAssembly.Instance(module, { env: { memory } })
     .exports as unknown as Exports;
   const heap = new Float32Array(memory.buffer);
+  /** A batch's image indices, for gather_scaled. */
+  const orderScratch = new Int32Array(
+    memory.buffer,
+    scratchA.ptr,
+    scratchA.bytes / 4,
+  );
   let arenaUsed = 0;
   /** placeBytes' copies, by the source's buffer and range. */
   const placedBytes = new WeakMap<ArrayBufferLike, Map<string, Uint8Array>>();
@@ -626,9 +632,7 @@ export function createWasmKernels(
       if (imagesPtr === null || outPtr === null || 4 * count > scratchA.bytes) {
         return false;
       }
-      new Int32Array(memory.buffer, scratchA.ptr, count).set(
-        order.subarray(from, from + count),
-      );
+      orderScratch.set(order.subarray(from, from + count));
       splitRows(
         JOB.gatherScaled,
         count,
