@@ -15,6 +15,13 @@ import {
   Tensor,
 } from "../mod.ts";
 import { buildEmbed, EMBED_URL } from "../lib/wasm/build.ts";
+import {
+  CONTROL,
+  controlViews,
+  JOB,
+  type WorkerStart,
+  writeArgs,
+} from "../lib/wasm/protocol.ts";
 
 Deno.test("lib/wasm/gemm_wasm.ts is exactly what deno task build:wasm makes from gemm.wat", async () => {
   assert.equal(await Deno.readTextFile(EMBED_URL), await buildEmbed());
@@ -339,5 +346,38 @@ Deno.test("wasm kernels on two threads: a row split gives identical results, a k
     }
   } finally {
     two.dispose();
+  }
+});
+
+Deno.test("a kernel worker whose job traps says so instead of leaving the main thread spinning", async () => {
+  const memory = new WebAssembly.Memory({
+    initial: 2,
+    maximum: 2,
+    shared: true,
+  });
+  const views = controlViews(memory.buffer, 0);
+  const worker = new Worker(
+    new URL("../lib/wasm/worker.ts", import.meta.url),
+    { type: "module" },
+  );
+  try {
+    worker.postMessage(
+      {
+        memory,
+        control: 0,
+        relaxed: RELAXED_SIMD_AVAILABLE,
+      } satisfies WorkerStart,
+    );
+    await Atomics.waitAsync(views.ints, CONTROL.ready, 0, 30_000).value;
+    // An ab job whose first operand lies far past the 128 KiB memory.
+    writeArgs(views, JOB.ab, [1 << 30, 0, 0, 1, 16, 4, 16, 4, 1024, 0]);
+    views.ints[CONTROL.kind] = JOB.ab;
+    Atomics.store(views.ints, CONTROL.job, 1);
+    Atomics.notify(views.ints, CONTROL.job);
+    await Atomics.waitAsync(views.ints, CONTROL.done, 0, 10_000).value;
+    assert.equal(Atomics.load(views.ints, CONTROL.done), 1, "job 1 done");
+    assert.equal(Atomics.load(views.ints, CONTROL.failed), 1, "and failed");
+  } finally {
+    worker.terminate();
   }
 });

@@ -234,6 +234,11 @@ export function createWasmKernels(
     while (Atomics.load(ctrl, CONTROL.done) !== jobs) {
       // spin
     }
+    if (Atomics.exchange(ctrl, CONTROL.failed, 0) !== 0) {
+      throw new Error(
+        "the kernel worker's share of a job failed (its error is on stderr)",
+      );
+    }
   };
 
   const kernelOf = (kind: number) =>

@@ -20,6 +20,8 @@ export const CONTROL = {
    * gemm.wat; f32 arguments are stored as their bits.
    */
   args: 4,
+  /** The worker sets 1 when a job threw (it still reports the job done). */
+  failed: 15,
   /** Slots in all. */
   length: 16,
 } as const;

@@ -51,7 +51,13 @@ self.onmessage = (event: MessageEvent<WorkerStart>) => {
     seen = Atomics.load(ctrl, CONTROL.job);
     if (seen < 0) break;
     const kind = ctrl[CONTROL.kind];
-    kernels[JOB_SIGNATURES[kind].kernel](...readArgs(views, kind));
+    try {
+      kernels[JOB_SIGNATURES[kind].kernel](...readArgs(views, kind));
+    } catch (error) {
+      // Report it rather than die: the main thread is spinning on `done`.
+      console.error(`kernel worker: ${JOB_SIGNATURES[kind].kernel}:`, error);
+      Atomics.store(ctrl, CONTROL.failed, 1);
+    }
     Atomics.store(ctrl, CONTROL.done, seen);
     Atomics.notify(ctrl, CONTROL.done);
   }
