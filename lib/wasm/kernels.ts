@@ -24,6 +24,7 @@ import {
   controlViews,
   JOB,
   JOB_SIGNATURES,
+  type JobKernel,
   type WorkerStart,
   writeArgs,
 } from "./protocol.ts";
@@ -44,63 +45,15 @@ const ELEMENTWISE_SPLIT = 1 << 18;
 /** Parameters with fewer values are updated on one thread. */
 const SGD_SPLIT_LENGTH = 1 << 15;
 
-interface Exports {
-  ab(
-    a: number,
-    b: number,
-    out: number,
-    m: number,
-    k: number,
-    n: number,
-    aStride: number,
-    stride: number,
-    scratch: number,
-    accumulate: number,
-  ): void;
-  add_arrays(dst: number, src: number, n: number): void;
-  atb_rows(
-    a: number,
-    b: number,
-    out: number,
-    m: number,
-    k: number,
-    n: number,
-    scratch: number,
-  ): void;
-  transpose(src: number, dst: number, rows: number, cols: number): void;
-  sgd(
-    w: number,
-    grad: number,
-    v: number,
-    n: number,
-    lr: number,
-    momentum: number,
-    weightDecay: number,
-    nesterov: number,
-  ): void;
-  add_row_vector(
-    matrix: number,
-    vector: number,
-    rows: number,
-    cols: number,
-  ): void;
-  sum_rows(matrix: number, out: number, rows: number, cols: number): void;
-  relu(input: number, output: number, n: number): void;
-  relu_backward(
-    output: number,
-    dOutput: number,
-    dInput: number,
-    n: number,
-  ): void;
-  gather_scaled(
-    images: number,
-    pixels: number,
-    order: number,
-    count: number,
-    scale: number,
-    out: number,
-  ): void;
-}
+/**
+ * The module's exports: the worker jobs' kernels (their parameters are
+ * listed in protocol.ts, {@link JOB_SIGNATURES}) and three this thread
+ * calls directly. Every parameter is a number (pointers and sizes are i32).
+ */
+type Exports = Record<
+  JobKernel | "transpose" | "add_arrays" | "sum_rows",
+  (...args: number[]) => void
+>;
 
 /** A byte range of the WebAssembly memory. */
 interface Region {
@@ -241,8 +194,7 @@ export function createWasmKernels(
     }
   };
 
-  const kernelOf = (kind: number) =>
-    wasm[JOB_SIGNATURES[kind].kernel] as (...args: number[]) => void;
+  const kernelOf = (kind: number) => wasm[JOB_SIGNATURES[kind].kernel];
 
   /**
    * Runs job `kind` over `count` rows (or values), the worker taking the

@@ -47,19 +47,22 @@ export const JOB = {
 /** An argument's WebAssembly type. */
 type ArgType = "i32" | "f32" | "f64";
 
+/** The gemm.wat exports a worker job can run. */
+export type JobKernel =
+  | "ab"
+  | "sgd"
+  | "atb_rows"
+  | "gather_scaled"
+  | "relu"
+  | "relu_backward"
+  | "add_row_vector";
+
 /**
  * Each job's gemm.wat export and its parameter types, indexed by
  * {@link JOB} number.
  */
 export const JOB_SIGNATURES: readonly {
-  kernel:
-    | "ab"
-    | "sgd"
-    | "atb_rows"
-    | "gather_scaled"
-    | "relu"
-    | "relu_backward"
-    | "add_row_vector";
+  kernel: JobKernel;
   args: readonly ArgType[];
 }[] = [
   { kernel: "ab", args: Array(10).fill("i32") },

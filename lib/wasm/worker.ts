@@ -14,6 +14,7 @@ import {
   CONTROL,
   controlViews,
   JOB_SIGNATURES,
+  type JobKernel,
   readArgs,
   type WorkerStart,
 } from "./protocol.ts";
@@ -32,7 +33,7 @@ self.onmessage = (event: MessageEvent<WorkerStart>) => {
     env: { memory },
   });
   const kernels = instance.exports as Record<
-    (typeof JOB_SIGNATURES)[number]["kernel"],
+    JobKernel,
     (...args: number[]) => void
   >;
   const views = controlViews(memory.buffer, control);
