@@ -89,19 +89,32 @@ export async function runDenoTests(
   if (options.importMap) args.push("--import-map", options.importMap);
   if (options.typeCheck === false) args.push("--no-check");
   const started = performance.now();
+  const output = await denoOutput([...args, ...paths], options.cwd);
+  return {
+    cases: parseJunit(output.stdout),
+    code: output.code,
+    stderr: output.stderr,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** Runs `deno` with `args` in `cwd`, without colors, and collects what it printed. */
+async function denoOutput(
+  args: string[],
+  cwd: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const output = await new Deno.Command(Deno.execPath(), {
-    args: [...args, ...paths],
-    cwd: options.cwd,
+    args,
+    cwd,
     env: { NO_COLOR: "1" },
     stdout: "piped",
     stderr: "piped",
   }).output();
   const decoder = new TextDecoder();
   return {
-    cases: parseJunit(decoder.decode(output.stdout)),
     code: output.code,
+    stdout: decoder.decode(output.stdout),
     stderr: decoder.decode(output.stderr),
-    seconds: (performance.now() - started) / 1000,
   };
 }
 
@@ -116,18 +129,8 @@ export async function runDeno(
   args: string[],
   cwd: string,
 ): Promise<{ code: number; stderr: string }> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args,
-    cwd,
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stderr: decoder.decode(output.stderr) + decoder.decode(output.stdout),
-  };
+  const { code, stdout, stderr } = await denoOutput(args, cwd);
+  return { code, stderr: stderr + stdout };
 }
 
 /**
