@@ -20,8 +20,8 @@
  * @module
  */
 
-export { KitError } from "./lib/errors.ts";
-export { Rng } from "./lib/rng.ts";
+export { KitError } from "./lib/base/errors.ts";
+export { Rng } from "./lib/base/rng.ts";
 export {
   allocate,
   argmaxRows,
@@ -31,7 +31,7 @@ export {
   fromValues,
   Tensor,
   zeros,
-} from "./lib/tensor.ts";
+} from "./lib/base/tensor.ts";
 export {
   abFast,
   abReference,
@@ -44,20 +44,20 @@ export {
   type Kernels,
   referenceKernels,
   type SgdStep,
-} from "./lib/gemm.ts";
+} from "./lib/kernels/gemm.ts";
 export {
   DEFAULT_KERNELS,
   KERNEL_NAMES,
   type KernelName,
   kernelsByName,
-} from "./lib/kernels.ts";
+} from "./lib/kernels/registry.ts";
 export {
   createWasmKernels,
   RELAXED_SIMD_AVAILABLE,
   type WasmKernelOptions,
   type WasmKernels,
   wasmKernels,
-} from "./lib/wasm/kernels.ts";
+} from "./lib/kernels/wasm/kernels.ts";
 export {
   Activation,
   type ActivationName,
@@ -70,29 +70,29 @@ export {
   ReLU,
   Sigmoid,
   Tanh,
-} from "./lib/layers.ts";
-export { softmax, softmaxCrossEntropy } from "./lib/loss.ts";
+} from "./lib/nn/layers.ts";
+export { softmax, softmaxCrossEntropy } from "./lib/nn/loss.ts";
 export {
   assertGradientsClose,
   compareGradients,
   type GradientComparison,
   numericGradient,
   relativeError,
-} from "./lib/gradcheck.ts";
-export { Sgd, type SgdOptions } from "./lib/optimizer.ts";
+} from "./lib/nn/gradcheck.ts";
+export { Sgd, type SgdOptions } from "./lib/optim/optimizer.ts";
 export {
   learningRateAt,
   type Schedule,
   type ScheduleName,
   SCHEDULES,
-} from "./lib/schedule.ts";
+} from "./lib/optim/schedule.ts";
 export {
   DEFAULT_SIZES,
   Mlp,
   type MlpArchitecture,
   type MlpOptions,
   type Predictions,
-} from "./lib/mlp.ts";
+} from "./lib/nn/mlp.ts";
 export {
   assertArchitecture,
   decodeModel,
@@ -102,7 +102,7 @@ export {
   MODEL_VERSION,
   type ModelHeader,
   saveModel,
-} from "./lib/model_file.ts";
+} from "./lib/train/model_file.ts";
 export {
   encodeIdx,
   gunzipIfNeeded,
@@ -110,7 +110,7 @@ export {
   idxMagic,
   parseIdx,
   readIdxFile,
-} from "./lib/idx.ts";
+} from "./lib/data/idx.ts";
 export {
   DEFAULT_CACHE_DIR,
   ensureMnist,
@@ -122,7 +122,7 @@ export {
   type MnistFile,
   sha256Hex,
   verifyMnistFile,
-} from "./lib/mnist.ts";
+} from "./lib/data/mnist.ts";
 export {
   type Batch,
   Batcher,
@@ -132,7 +132,7 @@ export {
   sliceImages,
   splitTrainValidation,
   toTensor,
-} from "./lib/dataset.ts";
+} from "./lib/data/dataset.ts";
 export {
   DEFAULT_CONFIG,
   DivergedError,
@@ -145,8 +145,8 @@ export {
   type TrainData,
   type TrainHooks,
   type TrainResult,
-} from "./lib/train.ts";
-export { writeFileAtomic } from "./lib/atomic.ts";
+} from "./lib/train/train.ts";
+export { writeFileAtomic } from "./lib/base/atomic.ts";
 export {
   KIT_VERSION,
   METRICS_FILE,
@@ -154,5 +154,5 @@ export {
   MODEL_FILE,
   peakRssBytes,
   writeMetrics,
-} from "./lib/run_files.ts";
-export type { TrainOptions } from "./lib/train_args.ts";
+} from "./lib/train/run_files.ts";
+export type { TrainOptions } from "./lib/train/options.ts";

@@ -25,13 +25,13 @@ import {
   type BenchRow,
   formatBenchTable,
   measureGemm,
-} from "../lib/bench.ts";
+} from "../lib/bench/bench.ts";
 import {
   benchChartSvg,
   benchFullBatch,
   benchSolutions,
   benchWholeRun,
-} from "../lib/bench_runs.ts";
+} from "../lib/bench/bench_runs.ts";
 
 const { values } = parseArgs({
   args: Deno.args,

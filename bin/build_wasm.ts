@@ -1,6 +1,6 @@
-/** `deno task build:wasm`: regenerates lib/wasm/gemm_wasm.ts from gemm.wat. */
-import { writeFileAtomic } from "../lib/atomic.ts";
-import { buildEmbed, EMBED_URL } from "../lib/wasm/build.ts";
+/** `deno task build:wasm`: regenerates lib/kernels/wasm/gemm_wasm.ts from gemm.wat. */
+import { writeFileAtomic } from "../lib/base/atomic.ts";
+import { buildEmbed, EMBED_URL } from "../lib/kernels/wasm/build.ts";
 
 if (import.meta.main) {
   const text = await buildEmbed();

@@ -12,8 +12,8 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import { confidenceText } from "../lib/report/digit_grid.ts";
-import { runTraining } from "../lib/train_command.ts";
-import { DEFAULT_CONFIG } from "../lib/train.ts";
+import { runTraining } from "../lib/cli/train_command.ts";
+import { DEFAULT_CONFIG } from "../lib/train/train.ts";
 
 /** The parts of an `HTMLImageElement` the test reads (no DOM types in Deno). */
 interface ImageLike {

@@ -5,8 +5,8 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { runCheck } from "../lib/check.ts";
-import { parseJunit } from "../lib/check_run.ts";
+import { runCheck } from "../lib/kit/check.ts";
+import { parseJunit } from "../lib/kit/check_run.ts";
 import {
   type Curriculum,
   findExercise,
@@ -17,18 +17,18 @@ import {
   stubPath,
   taskOfTest,
   validateCurriculum,
-} from "../lib/curriculum.ts";
-import { hintText } from "../lib/curriculum_hint.ts";
-import { computeProgress, formatProgress } from "../lib/curriculum_progress.ts";
-import { resetExercise } from "../lib/curriculum_reset.ts";
-import { KitError } from "../lib/errors.ts";
+} from "../lib/kit/curriculum.ts";
+import { hintText } from "../lib/kit/hint.ts";
+import { computeProgress, formatProgress } from "../lib/kit/progress.ts";
+import { resetExercise } from "../lib/kit/reset.ts";
+import { KitError } from "../lib/base/errors.ts";
 import {
   flagGiven,
   type ImplConfig,
   implConfig,
   unfinishedLines,
-} from "../lib/impl.ts";
-import { parseTrainArgs, type TrainOptions } from "../lib/train_args.ts";
+} from "../lib/cli/impl.ts";
+import { parseTrainArgs, type TrainOptions } from "../lib/cli/train_args.ts";
 
 const curriculum = await loadCurriculum();
 

@@ -7,11 +7,11 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { REPO_ROOT } from "../lib/curriculum.ts";
-import { fitNormalizer, splitTrainValidation } from "../lib/dataset.ts";
-import { loadMnist } from "../lib/mnist.ts";
-import { loadModel } from "../lib/model_file.ts";
-import { evaluate } from "../lib/train.ts";
+import { REPO_ROOT } from "../lib/kit/curriculum.ts";
+import { fitNormalizer, splitTrainValidation } from "../lib/data/dataset.ts";
+import { loadMnist } from "../lib/data/mnist.ts";
+import { loadModel } from "../lib/train/model_file.ts";
+import { evaluate } from "../lib/train/train.ts";
 
 Deno.test({
   name:

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { KitError } from "../lib/errors.ts";
+import { KitError } from "../lib/base/errors.ts";
 import { checkRunMetrics } from "../lib/report/run_metrics.ts";
 import { writeReport } from "../lib/report/write_report.ts";
-import { runTraining } from "../lib/train_command.ts";
+import { runTraining } from "../lib/cli/train_command.ts";
 import {
   shortRunOptions,
   writeMnistWithMistakes,

@@ -1,4 +1,4 @@
-/** `deno task check`: see lib/check.ts. */
-import { checkCommand } from "../lib/check.ts";
+/** `deno task check`: see lib/kit/check.ts. */
+import { checkCommand } from "../lib/kit/check.ts";
 
 if (import.meta.main) Deno.exit(await checkCommand());

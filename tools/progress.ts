@@ -1,4 +1,4 @@
-/** `deno task progress`: see lib/curriculum_progress.ts. */
-import { progressCommand } from "../lib/curriculum_progress.ts";
+/** `deno task progress`: see lib/kit/progress.ts. */
+import { progressCommand } from "../lib/kit/progress.ts";
 
 if (import.meta.main) Deno.exit(await progressCommand());

@@ -1,4 +1,4 @@
-/** `deno task reset NN [--yes]`: see lib/curriculum_reset.ts. */
-import { resetCommand } from "../lib/curriculum_reset.ts";
+/** `deno task reset NN [--yes]`: see lib/kit/reset.ts. */
+import { resetCommand } from "../lib/kit/reset.ts";
 
 if (import.meta.main) Deno.exit(await resetCommand(Deno.args));

@@ -7,8 +7,8 @@
  */
 
 import { Buffer } from "node:buffer";
-import { KitError } from "../errors.ts";
-import type { Mnist } from "../mnist.ts";
+import { KitError } from "../base/errors.ts";
+import type { Mnist } from "../data/mnist.ts";
 import { confusionChart } from "./charts.ts";
 import { confusionMatrix } from "./confusion.ts";
 import {

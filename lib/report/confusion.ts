@@ -5,7 +5,7 @@
  * @module
  */
 
-import { KitError } from "../errors.ts";
+import { KitError } from "../base/errors.ts";
 
 /**
  * Counts a set's images by true and predicted digit.

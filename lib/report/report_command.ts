@@ -6,7 +6,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { KitError } from "../errors.ts";
+import { KitError } from "../base/errors.ts";
 import { writeReport } from "./write_report.ts";
 
 /** The `--help` text. */

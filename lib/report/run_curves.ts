@@ -8,7 +8,7 @@
  * @module
  */
 
-import { learningRateAt } from "../schedule.ts";
+import { learningRateAt } from "../optim/schedule.ts";
 import { lineChart, type Series } from "./charts.ts";
 import type { RunMetrics } from "./run_metrics.ts";
 

@@ -1,5 +1,5 @@
 /**
- * Reading a run folder's `metrics.json` (schema: lib/run_files.ts) back,
+ * Reading a run folder's `metrics.json` (schema: lib/train/run_files.ts) back,
  * checking every field the report uses, so a malformed file gets a one-line
  * message naming the field instead of a broken page.
  *
@@ -7,9 +7,9 @@
  */
 
 import { join } from "node:path";
-import { KitError } from "../errors.ts";
-import { METRICS_FILE } from "../run_files.ts";
-import { type ScheduleName, SCHEDULES } from "../schedule.ts";
+import { KitError } from "../base/errors.ts";
+import { METRICS_FILE } from "../train/run_files.ts";
+import { type ScheduleName, SCHEDULES } from "../optim/schedule.ts";
 
 /** A mistake as `metrics.json` lists it. */
 export interface MetricsMiss {

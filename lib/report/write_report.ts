@@ -8,10 +8,10 @@
  */
 
 import { dirname, join } from "node:path";
-import { writeFileAtomic } from "../atomic.ts";
-import { KitError } from "../errors.ts";
-import { loadMnist, type Mnist } from "../mnist.ts";
-import { loadModel } from "../model_file.ts";
+import { writeFileAtomic } from "../base/atomic.ts";
+import { KitError } from "../base/errors.ts";
+import { loadMnist, type Mnist } from "../data/mnist.ts";
+import { loadModel } from "../train/model_file.ts";
 import { buildReport, FIGURES_DIR, REPORT_FILE } from "./build_report.ts";
 import { readRunMetrics } from "./run_metrics.ts";
 

@@ -7,11 +7,11 @@
  */
 
 import { join } from "node:path";
-import { encodeIdx } from "../../lib/idx.ts";
-import { MNIST_FILES } from "../../lib/mnist.ts";
-import { Rng } from "../../lib/rng.ts";
-import { DEFAULT_CONFIG } from "../../lib/train.ts";
-import type { TrainOptions } from "../../lib/train_args.ts";
+import { encodeIdx } from "../../lib/data/idx.ts";
+import { MNIST_FILES } from "../../lib/data/mnist.ts";
+import { Rng } from "../../lib/base/rng.ts";
+import { DEFAULT_CONFIG } from "../../lib/train/train.ts";
+import type { TrainOptions } from "../../lib/cli/train_args.ts";
 import { writeSyntheticMnist } from "./synthetic.ts";
 
 /**

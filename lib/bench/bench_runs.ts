@@ -1,0 +1,220 @@
+/**
+ * The parts of `deno task bench` that run whole programs: the readable
+ * solutions' training, one complete default `deno task train`, the
+ * full-batch recipe, and the bar chart of the comparison.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import {
+  benchPeer,
+  type BenchRow,
+  benchRow,
+  buildEigenPeer,
+  skippedRow,
+} from "./bench.ts";
+import { renderSvg } from "../report/charts.ts";
+
+const TRAIN_SCRIPT = new URL("../../bin/train.ts", import.meta.url).pathname;
+
+/** Runs `bin/train.ts` with `args` plus `--quiet --out TMP`; returns its metrics.json. */
+async function trainRun(
+  args: string[],
+): Promise<{ metrics: Record<string, unknown>; wallSeconds: number }> {
+  const out = join(await Deno.makeTempDir(), "run");
+  const started = performance.now();
+  const child = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", TRAIN_SCRIPT, ...args, "--quiet", "--out", out],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const wallSeconds = (performance.now() - started) / 1000;
+  if (child.code > 1) throw new Error(new TextDecoder().decode(child.stderr));
+  const metrics = JSON.parse(
+    await Deno.readTextFile(join(out, "metrics.json")),
+  );
+  await Deno.remove(join(out, ".."), { recursive: true });
+  return { metrics, wallSeconds };
+}
+
+/**
+ * Times the readable reference solutions (`--impl solutions`, plain f64
+ * loops, no zero skipping in the solutions' own matmul) for a few epochs.
+ *
+ * @param epochs How many epochs to time.
+ * @returns The row (no per-epoch test accuracy: the solutions report only
+ * the final one).
+ */
+export async function benchSolutions(epochs: number): Promise<BenchRow> {
+  try {
+    const { metrics } = await trainRun([
+      "--impl",
+      "solutions",
+      "--epochs",
+      String(epochs),
+    ]);
+    const seconds = (metrics.epochs as { seconds: number }[]).map((e) =>
+      e.seconds
+    );
+    const row = benchRow(
+      "solutions (readable TypeScript)",
+      "f64",
+      seconds,
+      [],
+      0.97,
+    );
+    row.note = `${epochs} epochs of its own schedule`;
+    return row;
+  } catch (error) {
+    return skippedRow(
+      "solutions (readable TypeScript)",
+      "f64",
+      (error as Error).message.split("\n")[0],
+    );
+  }
+}
+
+/** What one whole default run cost. */
+export interface WholeRun {
+  /** From launch to exit, loading and report included. */
+  wallSeconds: number;
+  /** Training only. */
+  trainSeconds: number;
+  /** Peak resident memory of the training process. */
+  peakRssMiB: number | null;
+  /** The run's test accuracy. */
+  testAccuracy: number;
+}
+
+/** @returns The cost of one `deno task train --quiet` in a fresh process. */
+export async function benchWholeRun(): Promise<WholeRun> {
+  const { metrics, wallSeconds } = await trainRun([]);
+  const rss = metrics.peak_rss_bytes as number | null;
+  return {
+    wallSeconds,
+    trainSeconds: metrics.train_seconds as number,
+    peakRssMiB: rss === null ? null : rss / 2 ** 20,
+    testAccuracy: metrics.test_accuracy as number,
+  };
+}
+
+/** One implementation's time for the full-batch recipe. */
+export interface FullBatchResult {
+  /** E.g. `"numpy (2 threads)"`. */
+  implementation: string;
+  /** `"f32"` or `"f64"`. */
+  dtype: "f32" | "f64";
+  /** Training seconds for the 300 steps, or `null` when it did not run. */
+  seconds: number | null;
+  /** Final test accuracy, or `null` when it did not run. */
+  testAccuracy: number | null;
+  /** Why it did not run. */
+  note?: string;
+}
+
+/**
+ * Times the original project's recipe (`--full-batch`: 300 steps over all
+ * 50,000 images) with the kit (f32), NumPy and Eigen (f32 and f64), where
+ * present.
+ *
+ * @param peersDir The folder holding the peer programs.
+ * @param dataDir The folder with the four MNIST files.
+ * @returns One result per implementation and dtype.
+ */
+export async function benchFullBatch(
+  peersDir: string,
+  dataDir: string,
+): Promise<FullBatchResult[]> {
+  // f32 only: in f64 the kit runs its TypeScript kernels, about 4 times slower.
+  const { metrics } = await trainRun(["--full-batch"]);
+  const results: FullBatchResult[] = [{
+    implementation: "lib wasm-workers",
+    dtype: "f32",
+    seconds: metrics.train_seconds as number,
+    testAccuracy: metrics.test_accuracy as number,
+  }];
+  const fromRow = (row: BenchRow): FullBatchResult => ({
+    implementation: row.implementation,
+    dtype: row.dtype,
+    seconds: row.status === "ok"
+      ? row.epochSeconds.reduce((a, b) => a + b, 0)
+      : null,
+    testAccuracy: row.testAccuracy.at(-1) ?? null,
+    note: row.note,
+  });
+  for (const dtype of ["f32", "f64"] as const) {
+    const command = [
+      "python3",
+      join(peersDir, "numpy_mlp.py"),
+      dataDir,
+      dtype,
+      "full-batch",
+      "300",
+    ];
+    results.push(
+      fromRow(await benchPeer("numpy (2 threads)", dtype, command, 2)),
+    );
+  }
+  const build = await Deno.makeTempDir();
+  for (const dtype of ["f32", "f64"] as const) {
+    const binary = await buildEigenPeer(peersDir, dtype, build);
+    results.push(fromRow(
+      binary
+        ? await benchPeer("c++ eigen -O3", dtype, [
+          binary,
+          dataDir,
+          "full-batch",
+          "300",
+        ], 2)
+        : skippedRow(
+          "c++ eigen -O3",
+          dtype,
+          "g++ failed to build bench/peers/eigen_mlp.cpp",
+        ),
+    ));
+  }
+  await Deno.remove(build, { recursive: true });
+  return results;
+}
+
+/**
+ * Draws seconds per epoch of every row that ran, as horizontal bars.
+ *
+ * @param rows The comparison.
+ * @param machine Named in the title.
+ * @returns An SVG document.
+ */
+export async function benchChartSvg(
+  rows: BenchRow[],
+  machine: string,
+): Promise<string> {
+  const values = rows.filter((r) => r.status === "ok").map((r) => ({
+    implementation: `${r.implementation} ${r.dtype}`,
+    seconds: r.median,
+  }));
+  return await renderSvg({
+    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+    title: {
+      text: "Seconds per epoch (median), 784-128-64-10, batch 64",
+      subtitle: machine,
+    },
+    width: 520,
+    data: { values },
+    mark: { type: "bar", color: "#4c78a8" },
+    encoding: {
+      y: {
+        field: "implementation",
+        type: "nominal",
+        sort: "x",
+        title: null,
+        axis: { labelLimit: 300 },
+      },
+      x: {
+        field: "seconds",
+        type: "quantitative",
+        title: "seconds per epoch (shorter is faster)",
+      },
+    },
+  });
+}

@@ -1,0 +1,255 @@
+/**
+ * From bytes to batches: the train/validation split, normalization and
+ * shuffled minibatches.
+ *
+ * Images stay as bytes (47 MB for all of MNIST) and are turned into floats
+ * one batch at a time, so f64 training costs no extra memory for the data.
+ *
+ * @module
+ */
+
+import type { Kernels } from "../kernels/gemm.ts";
+import type { LabeledImages } from "./mnist.ts";
+import type { Rng } from "../base/rng.ts";
+import { allocate, type DType, Tensor, zeros } from "../base/tensor.ts";
+
+/** A contiguous slice of a {@link LabeledImages} (views, no copies). */
+export function sliceImages(
+  set: LabeledImages,
+  start: number,
+  end: number,
+): LabeledImages {
+  const pixels = set.rows * set.cols;
+  return {
+    images: set.images.subarray(start * pixels, end * pixels),
+    labels: set.labels.subarray(start, end),
+    count: end - start,
+    rows: set.rows,
+    cols: set.cols,
+  };
+}
+
+/**
+ * The original project's split: the first `count - validationCount`
+ * training images train, the last `validationCount` (10,000) validate.
+ *
+ * @param train The full training set.
+ * @param validationCount How many to hold out; default 10,000.
+ * @returns Both parts, as views.
+ * @throws {RangeError} When there are not enough images.
+ */
+export function splitTrainValidation(
+  train: LabeledImages,
+  validationCount = 10000,
+): { train: LabeledImages; validation: LabeledImages } {
+  if (!(validationCount >= 0 && validationCount < train.count)) {
+    throw new RangeError(
+      `cannot hold out ${validationCount} of ${train.count} images for validation`,
+    );
+  }
+  const cut = train.count - validationCount;
+  return {
+    train: sliceImages(train, 0, cut),
+    validation: sliceImages(train, cut, train.count),
+  };
+}
+
+/**
+ * How pixels become network inputs: `x = byte × scale`.
+ *
+ * `scale` makes the mean of x² over the training images equal 1. That is
+ * the quantity He initialization assumes (a layer's output variance is
+ * `fanIn · Var(w) · E[x²]`), and unlike subtracting the mean it keeps blank
+ * pixels at exactly 0, which the fast kernels skip.
+ */
+export interface Normalizer {
+  /** Multiplies each byte. */
+  scale: number;
+}
+
+/**
+ * Fits a {@link Normalizer} on training images only: statistics from
+ * validation or test images would leak them into training.
+ *
+ * @param train The training split.
+ * @returns The scale that gives the training pixels a mean square of 1.
+ */
+export function fitNormalizer(train: LabeledImages): Normalizer {
+  let sumSquares = 0;
+  const images = train.images;
+  for (let i = 0; i < images.length; i++) sumSquares += images[i] * images[i];
+  const meanSquare = sumSquares / train.images.length;
+  return { scale: meanSquare > 0 ? 1 / Math.sqrt(meanSquare) : 1 };
+}
+
+/**
+ * Writes normalized images into a batch tensor.
+ *
+ * @param set Where the images come from.
+ * @param indices Which images, in order; `count` of them starting at `from`.
+ * @param from The first position in `indices`.
+ * @param normalizer The byte → float scale.
+ * @param out `[count, pixels]` receives the images.
+ * @param labels `[count]` receives their labels.
+ */
+export function fillBatch(
+  set: LabeledImages,
+  indices: ArrayLike<number>,
+  from: number,
+  normalizer: Normalizer,
+  out: Tensor,
+  labels: Uint8Array,
+): void {
+  const pixels = set.rows * set.cols;
+  const x = out.data;
+  const images = set.images;
+  const { scale } = normalizer;
+  for (let r = 0; r < out.rows; r++) {
+    const image = indices[from + r];
+    const src = image * pixels;
+    const dst = r * pixels;
+    for (let p = 0; p < pixels; p++) x[dst + p] = images[src + p] * scale;
+    labels[r] = set.labels[image];
+  }
+}
+
+/**
+ * Converts images `[start, end)` of a set to a tensor, e.g. for evaluation.
+ *
+ * @returns `[end - start, pixels]`.
+ */
+export function toTensor(
+  set: LabeledImages,
+  start: number,
+  end: number,
+  normalizer: Normalizer,
+  dtype: DType,
+): Tensor {
+  const pixels = set.rows * set.cols;
+  const out = zeros([end - start, pixels], dtype);
+  const { scale } = normalizer;
+  const bytes = set.images.subarray(start * pixels, end * pixels);
+  for (let i = 0; i < bytes.length; i++) out.data[i] = bytes[i] * scale;
+  return out;
+}
+
+/** A minibatch: images and labels, in buffers reused from batch to batch. */
+export interface Batch {
+  /** `[batchSize, pixels]`, normalized. */
+  images: Tensor;
+  /** `[batchSize]` */
+  labels: Uint8Array;
+}
+
+/**
+ * Shuffled minibatches over a set: each epoch visits every image once, in
+ * an order drawn from the RNG; the last batch of an epoch may be smaller.
+ */
+export class Batcher {
+  readonly #order: Int32Array;
+  readonly #full: Batch;
+  #last: Batch | null = null;
+  readonly #kernels: Kernels | undefined;
+  /** The set's images in the kernels' memory, for `kernels.gatherScaled`. */
+  readonly #placedImages: Uint8Array | null;
+
+  /**
+   * Prepares batches over `set`; buffers are allocated once here.
+   *
+   * @param set The images to batch.
+   * @param batchSize Images per batch.
+   * @param normalizer The byte → float scale.
+   * @param dtype The batch tensors' dtype.
+   * @param kernels The kernels the batches are for: batches live where
+   * `kernels.allocate` puts them, and when the kernels can
+   * (`placeBytes`, `gatherScaled`) they hold a copy of the images and
+   * gather each batch from it. Optional.
+   */
+  constructor(
+    readonly set: LabeledImages,
+    readonly batchSize: number,
+    readonly normalizer: Normalizer,
+    readonly dtype: DType,
+    kernels?: Kernels,
+  ) {
+    this.#kernels = kernels;
+    this.#order = Int32Array.from({ length: set.count }, (_, i) => i);
+    this.#full = this.#makeBatch(Math.min(batchSize, set.count));
+    this.#placedImages = kernels?.gatherScaled
+      ? kernels.placeBytes?.(set.images) ?? null
+      : null;
+  }
+
+  /** How many batches an epoch has. */
+  get batchesPerEpoch(): number {
+    return Math.ceil(this.set.count / this.batchSize);
+  }
+
+  /**
+   * Yields one epoch of batches. Each batch's buffers are overwritten by the
+   * next one.
+   *
+   * @param rng Shuffles the order.
+   */
+  *epoch(rng: Rng): Generator<Batch> {
+    rng.shuffle(this.#order);
+    for (let from = 0; from < this.set.count; from += this.batchSize) {
+      const size = Math.min(this.batchSize, this.set.count - from);
+      let batch = this.#full;
+      if (size !== this.#full.labels.length) {
+        if (this.#last?.labels.length !== size) {
+          this.#last = this.#makeBatch(size);
+        }
+        batch = this.#last;
+      }
+      if (!this.#fillScaled(from, batch)) {
+        fillBatch(
+          this.set,
+          this.#order,
+          from,
+          this.normalizer,
+          batch.images,
+          batch.labels,
+        );
+      }
+      yield batch;
+    }
+  }
+
+  /**
+   * What {@link fillBatch} does, by `kernels.gatherScaled` (SIMD, and on two
+   * threads for a large batch); the same floats come out.
+   *
+   * @returns `false` when the kernels cannot (nothing was written).
+   */
+  #fillScaled(from: number, batch: Batch): boolean {
+    const images = this.#placedImages;
+    if (images === null) return false;
+    const size = batch.labels.length;
+    const gathered = this.#kernels!.gatherScaled!(
+      images,
+      this.set.rows * this.set.cols,
+      this.#order,
+      from,
+      size,
+      this.normalizer.scale,
+      batch.images.data,
+    );
+    if (!gathered) return false;
+    for (let r = 0; r < size; r++) {
+      batch.labels[r] = this.set.labels[this.#order[from + r]];
+    }
+    return true;
+  }
+
+  #makeBatch(size: number): Batch {
+    const pixels = this.set.rows * this.set.cols;
+    const length = size * pixels;
+    const data = this.#kernels?.allocate?.(this.dtype, length) ??
+      allocate(this.dtype, length);
+    return {
+      images: new Tensor(data, [size, pixels]),
+      labels: new Uint8Array(size),
+    };
+  }
+}

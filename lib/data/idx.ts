@@ -1,0 +1,150 @@
+/**
+ * The IDX format MNIST ships in: a big-endian header, then raw bytes.
+ *
+ * | bytes | what                                                         |
+ * |-------|--------------------------------------------------------------|
+ * | 2     | zero                                                         |
+ * | 1     | element type: `0x08` = unsigned byte (the only one MNIST uses)|
+ * | 1     | number of dimensions: 3 for images, 1 for labels             |
+ * | 4 × d | each dimension, uint32 big-endian: `[count, 28, 28]`, `[count]`|
+ * | rest  | the values, row-major                                        |
+ *
+ * So images start with the magic number `0x00000803`, labels with
+ * `0x00000801`. Files may also be gzip-compressed (`.gz`, as LeCun's site
+ * served them); {@link readIdxFile} inflates them.
+ *
+ * @module
+ */
+
+import { KitError } from "../base/errors.ts";
+
+/** A parsed IDX file of unsigned bytes. */
+export interface IdxArray {
+  /** The dimensions, e.g. `[60000, 28, 28]`. */
+  dims: number[];
+  /** The values, row-major: `data.length` is the product of `dims`. */
+  data: Uint8Array;
+}
+
+/** The magic number of an IDX file of unsigned bytes with `dims` dimensions. */
+export function idxMagic(dimensions: number): number {
+  return 0x0800 + dimensions;
+}
+
+/**
+ * Parses an IDX file of unsigned bytes, checking magic number and length.
+ *
+ * @param bytes The file's (uncompressed) contents.
+ * @param source The file's name, for error messages.
+ * @param dimensions How many dimensions the file must have (3 for images,
+ * 1 for labels).
+ * @returns The dimensions and a view of the values (no copy).
+ * @throws {KitError} On a wrong magic number or a length that does not match
+ * the header.
+ */
+export function parseIdx(
+  bytes: Uint8Array,
+  source: string,
+  dimensions: number,
+): IdxArray {
+  const headerLength = 4 + 4 * dimensions;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const magic = bytes.length >= 4 ? view.getUint32(0, false) : -1;
+  if (magic !== idxMagic(dimensions)) {
+    const found = magic < 0
+      ? `only ${bytes.length} bytes`
+      : `0x${magic.toString(16).padStart(8, "0")}`;
+    throw new KitError(
+      `${source}: not an IDX file of ${dimensions}-D unsigned bytes: expected magic ` +
+        `0x${
+          idxMagic(dimensions).toString(16).padStart(8, "0")
+        }, found ${found}`,
+    );
+  }
+  if (bytes.length < headerLength) {
+    throw new KitError(
+      `${source}: truncated IDX header: ${bytes.length} bytes, expected at least ${headerLength}`,
+    );
+  }
+  const dims: number[] = [];
+  for (let d = 0; d < dimensions; d++) {
+    dims.push(view.getUint32(4 + 4 * d, false));
+  }
+  const count = dims.reduce((a, b) => a * b, 1);
+  if (bytes.length !== headerLength + count) {
+    throw new KitError(
+      `${source}: dimensions [${dims.join(", ")}] need ${
+        headerLength + count
+      } bytes, ` +
+        `the file has ${bytes.length}${
+          bytes.length < headerLength + count ? " (truncated)" : ""
+        }`,
+    );
+  }
+  return { dims, data: bytes.subarray(headerLength) };
+}
+
+/**
+ * Builds IDX bytes: how tests make small MNIST-like files of their own.
+ *
+ * @param dims The dimensions, e.g. `[2, 28, 28]`.
+ * @param data The values; its length must be the product of `dims`.
+ * @returns The file's contents.
+ */
+export function encodeIdx(
+  dims: readonly number[],
+  data: ArrayLike<number>,
+): Uint8Array {
+  const count = dims.reduce((a, b) => a * b, 1);
+  if (data.length !== count) {
+    throw new RangeError(
+      `encodeIdx: dims [${dims}] need ${count} values, got ${data.length}`,
+    );
+  }
+  const bytes = new Uint8Array(4 + 4 * dims.length + count);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(0, idxMagic(dims.length), false);
+  dims.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
+  bytes.set(data, 4 + 4 * dims.length);
+  return bytes;
+}
+
+/**
+ * Inflates gzip data; passes anything else through.
+ *
+ * @param bytes Possibly gzip-compressed bytes.
+ * @returns The bytes, inflated if they started with the gzip signature.
+ */
+export async function gunzipIfNeeded(bytes: Uint8Array): Promise<Uint8Array> {
+  if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+  const stream = new Blob([bytes as BlobPart]).stream()
+    .pipeThrough(new DecompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/**
+ * Reads and parses an IDX file, plain or gzip-compressed.
+ *
+ * @param path The file.
+ * @param dimensions 3 for images, 1 for labels.
+ * @returns The parsed array.
+ * @throws {KitError} When the file is missing, unreadable, not valid gzip,
+ * or not a valid IDX file.
+ */
+export async function readIdxFile(
+  path: string,
+  dimensions: number,
+): Promise<IdxArray> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await Deno.readFile(path);
+  } catch (error) {
+    throw new KitError(`${path}: cannot read (${(error as Error).message})`);
+  }
+  try {
+    bytes = await gunzipIfNeeded(bytes);
+  } catch (error) {
+    throw new KitError(`${path}: not valid gzip (${(error as Error).message})`);
+  }
+  return parseIdx(bytes, path, dimensions);
+}

@@ -1,0 +1,383 @@
+import assert from "node:assert/strict";
+import {
+  createWasmKernels,
+  fastKernels,
+  type FloatArray,
+  fromValues,
+  type Kernels,
+  Linear,
+  Mlp,
+  referenceKernels,
+  RELAXED_SIMD_AVAILABLE,
+  ReLU,
+  Rng,
+  Sgd,
+  Tensor,
+} from "../../../mod.ts";
+import { buildEmbed, EMBED_URL } from "./build.ts";
+import {
+  CONTROL,
+  controlViews,
+  JOB,
+  type WorkerStart,
+  writeArgs,
+} from "./protocol.ts";
+
+Deno.test("lib/kernels/wasm/gemm_wasm.ts is exactly what deno task build:wasm makes from gemm.wat", async () => {
+  assert.equal(await Deno.readTextFile(EMBED_URL), await buildEmbed());
+});
+
+Deno.test("this runtime has relaxed SIMD (else the plain build is used)", () => {
+  assert.equal(RELAXED_SIMD_AVAILABLE, true);
+});
+
+function random(
+  length: number,
+  rng: Rng,
+  zeroFraction: number,
+  into?: Float32Array,
+) {
+  const data = into ?? new Float32Array(length);
+  for (let i = 0; i < length; i++) {
+    data[i] = rng.uniform() < zeroFraction ? 0 : rng.normal();
+  }
+  return data;
+}
+
+/**
+ * Where two arrays first differ (Object.is), or -1: for large arrays, whose
+ * deepEqual failure message would take minutes to build.
+ */
+function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Math.min(a.length, b.length);
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return i;
+  return -1;
+}
+
+const shapes: [number, number, number][] = [
+  [1, 1, 1],
+  [3, 5, 7],
+  [17, 33, 9],
+  [64, 784, 128],
+  [31, 13, 65],
+  [5, 130, 10],
+  [64, 64, 32],
+  // atb adds its second slice of k into out: accumulating, with a 2-column tail
+  [40, 2000, 10],
+  // k ≥ 4096: atb adds rows' outer products (atb_rows), with 8-, 4- and
+  // 1-column tails
+  [10, 5000, 7],
+  [33, 4100, 45],
+];
+
+for (const relaxed of [true, false]) {
+  for (const inArena of [false, true]) {
+    Deno.test(`wasm kernels (${relaxed ? "relaxed" : "plain"} SIMD, operands ${inArena ? "in the arena" : "copied"}) match the reference`, () => {
+      // Small scratch regions force the row-chunked path on the larger shapes.
+      const kernels = createWasmKernels({
+        relaxed,
+        scratchBytes: 256 * 1024,
+        arenaBytes: 8 << 20,
+      });
+      const rng = new Rng(12);
+      const make = (length: number, zeros = 0) =>
+        random(
+          length,
+          rng,
+          zeros,
+          inArena
+            ? kernels.allocate!("f32", length) as Float32Array
+            : undefined,
+        );
+      for (const product of ["ab", "atb", "abt"] as const) {
+        for (const [m, k, n] of shapes) {
+          const a = make(m * k, 0.7);
+          const b = make(k * n);
+          const expected = new Float64Array(m * n);
+          (referenceKernels as Kernels)[product](
+            Float64Array.from(a),
+            Float64Array.from(b),
+            expected,
+            m,
+            k,
+            n,
+          );
+          const actual = make(m * n);
+          kernels[product](a, b, actual, m, k, n);
+          for (let i = 0; i < m * n; i++) {
+            assert.ok(
+              Math.abs(actual[i] - expected[i]) <=
+                1e-5 * Math.sqrt(k) * Math.max(1, Math.abs(expected[i])),
+              `${product} [${m},${k},${n}]: out[${i}] = ${
+                actual[i]
+              }, reference ${expected[i]}`,
+            );
+          }
+        }
+      }
+    });
+  }
+}
+
+Deno.test("wasm kernels fall back to the TypeScript ones for f64", () => {
+  const kernels = createWasmKernels({ arenaBytes: 1 << 20 });
+  const a = Float64Array.of(1, 2, 3, 4);
+  const out = new Float64Array(4);
+  kernels.ab(a, a, out, 2, 2, 2);
+  assert.deepEqual([...out], [7, 10, 15, 22]);
+  assert.ok(kernels.allocate!("f64", 3) instanceof Float64Array);
+});
+
+Deno.test("an MLP on wasm kernels computes what it computes on the TypeScript kernels", () => {
+  const wasm = createWasmKernels({ arenaBytes: 8 << 20 });
+  const rng = new Rng(4);
+  const input = fromValues(random(32 * 784, rng, 0.8), [32, 784]);
+  const logits = (
+    kernels: Kernels,
+  ) => [
+    ...new Mlp({ sizes: [784, 128, 64, 10], seed: 3, kernels }).forward(input)
+      .data,
+  ];
+  const fast = logits(fastKernels);
+  const viaWasm = logits(wasm);
+  for (let i = 0; i < fast.length; i++) {
+    assert.ok(
+      Math.abs(fast[i] - viaWasm[i]) < 1e-4,
+      `logit ${i}: ${viaWasm[i]} vs ${fast[i]}`,
+    );
+  }
+});
+
+Deno.test("the WebAssembly bias and ReLU loops give the layers exactly the numbers of their own loops", () => {
+  const wasm = createWasmKernels({ arenaBytes: 1 << 20 });
+  const rng = new Rng(5);
+  // 7 columns: the 4-wide loops and their scalar tails both run.
+  const [rows, cols] = [3, 7];
+  const values = [NaN, -0, 0, -1.5, 2.25, ...random(rows * cols - 5, rng, 0.3)];
+  const pair = () => ({
+    plain: { relu: new ReLU(cols), linear: new Linear(2, cols) },
+    wasm: {
+      relu: new ReLU(cols, "f32", wasm),
+      linear: new Linear(2, cols, { kernels: wasm }),
+    },
+  });
+  const layers = pair();
+  const gradient = random(rows * cols, rng, 0);
+  const bias = random(cols, rng, 0);
+  layers.plain.linear.bias.data.set(bias);
+  layers.wasm.linear.bias.data.set(bias);
+  const results = Object.entries(layers).map(([where, { relu, linear }]) => {
+    const place = (data: Float32Array) => {
+      const out = where === "wasm"
+        ? wasm.allocate!("f32", data.length) as Float32Array
+        : new Float32Array(data.length);
+      out.set(data);
+      return out;
+    };
+    const input = new Tensor(place(Float32Array.from(values)), [rows, cols]);
+    const dOutput = new Tensor(place(gradient), [
+      rows,
+      cols,
+    ]);
+    const activated = [...relu.forward(input).data];
+    const dInput = [...relu.backward(dOutput).data];
+    // Zero weights make the product exactly 0, leaving the bias.
+    const biased = [
+      ...linear.forward(
+        new Tensor(place(new Float32Array(rows * 2)), [rows, 2]),
+      ).data,
+    ];
+    linear.backward(dOutput);
+    return { activated, dInput, biased, dBias: [...linear.dBias.data] };
+  });
+  assert.deepEqual(results[1], results[0]);
+  assert.ok(Number.isNaN(results[0].activated[0]), "NaN passes ReLU");
+  // 150 rows: the bias gradient sums them in chunks of 64, in row order.
+  const tall = wasm.allocate!("f32", 150 * cols) as Float32Array;
+  random(tall.length, rng, 0.2, tall);
+  const sums = wasm.allocate!("f32", cols);
+  assert.equal(wasm.sumRows!(tall, sums, 150, cols), true);
+  const expected = new Float32Array(cols);
+  for (let r = 0; r < 150; r++) {
+    for (let j = 0; j < cols; j++) expected[j] += tall[r * cols + j];
+  }
+  assert.deepEqual(sums, expected);
+  const arena = wasm.allocate!("f32", 4);
+  assert.equal(wasm.relu!(arena, arena), true, "arena arrays run in wasm");
+  assert.equal(
+    wasm.relu!(new Float32Array(4), arena),
+    false,
+    "others fall back",
+  );
+});
+
+Deno.test("the WebAssembly SGD step matches the TypeScript one", () => {
+  const wasm = createWasmKernels({ arenaBytes: 1 << 20 });
+  for (const nesterov of [false, true]) {
+    const rng = new Rng(9);
+    const length = 37; // not a multiple of 4: exercises the scalar tail
+    const make = (place: (n: number) => FloatArray) => {
+      const values = place(length);
+      const grad = place(length);
+      for (let i = 0; i < length; i++) values[i] = rng.normal();
+      return {
+        name: "p",
+        value: new Tensor(values, [length]),
+        grad: new Tensor(grad, [length]),
+      };
+    };
+    const plain = make((n) => new Float32Array(n));
+    const inArena = make((n) => wasm.allocate!("f32", n));
+    inArena.value.data.set(plain.value.data);
+    const options = { momentum: 0.9, weightDecay: 0.01, nesterov };
+    const sgdPlain = new Sgd([plain], options);
+    const sgdWasm = new Sgd([inArena], { ...options, kernels: wasm });
+    for (let step = 0; step < 5; step++) {
+      for (let i = 0; i < length; i++) {
+        plain.grad.data[i] = inArena.grad.data[i] = rng.normal();
+      }
+      sgdPlain.step(0.1);
+      sgdWasm.step(0.1);
+    }
+    for (let i = 0; i < length; i++) {
+      assert.ok(
+        Math.abs(plain.value.data[i] - inArena.value.data[i]) < 1e-5,
+        `nesterov ${nesterov}, w[${i}]: ${inArena.value.data[i]} vs ${
+          plain.value.data[i]
+        }`,
+      );
+    }
+    const [w, g] = [inArena.value.data, inArena.grad.data];
+    const step = { lr: 0, momentum: 0, weightDecay: 0, nesterov };
+    assert.equal(
+      wasm.sgdStep!(w, g, wasm.allocate!("f32", length), step),
+      true,
+      "arena arrays run in wasm",
+    );
+    assert.equal(
+      wasm.sgdStep!(new Float32Array(length), g, g, step),
+      false,
+      "others fall back",
+    );
+  }
+});
+
+Deno.test("wasm kernels on two threads: a row split gives identical results, a k split the same to rounding, both deterministic", () => {
+  const one = createWasmKernels({ arenaBytes: 16 << 20 });
+  const two = createWasmKernels({
+    arenaBytes: 16 << 20,
+    worker: true,
+    splitThreshold: 1,
+  });
+  try {
+    assert.match(two.name, /-workers$/);
+    const rng = new Rng(21);
+    for (
+      const [m, k, n] of [[64, 784, 128], [7, 33, 10], [1000, 64, 10], [
+        40,
+        4100,
+        40,
+      ]]
+    ) {
+      const a = random(m * k, rng, 0.6);
+      const b = random(k * n, rng, 0);
+      for (const product of ["ab", "atb"] as const) {
+        const expected = new Float32Array(m * n);
+        const actual = new Float32Array(m * n);
+        const again = new Float32Array(m * n);
+        // atb reads a as [k, m]: the same numbers, another shape.
+        one[product](a, b, expected, m, k, n);
+        two[product](a, b, actual, m, k, n);
+        two[product](a, b, again, m, k, n);
+        const where = `${product} [${m},${k},${n}]`;
+        assert.deepEqual(again, actual, `${where} is deterministic`);
+        if (k <= m) {
+          assert.deepEqual(actual, expected, `${where}: rows split`);
+          continue;
+        }
+        // Split along k: two partial sums added, so the last bits may move.
+        assert.notDeepEqual(actual, new Float32Array(m * n));
+        for (let i = 0; i < m * n; i++) {
+          assert.ok(
+            Math.abs(actual[i] - expected[i]) <=
+              1e-5 * Math.sqrt(k) * Math.max(1, Math.abs(expected[i])),
+            `${where}: out[${i}] = ${actual[i]}, one thread ${expected[i]}`,
+          );
+        }
+      }
+    }
+    // An SGD step split between the threads updates every value as one
+    // thread does.
+    const length = 784 * 128;
+    const step = { lr: 0.1, momentum: 0.9, weightDecay: 0.01, nesterov: true };
+    const [w1, g1, v1, w2, g2, v2] = [one, one, one, two, two, two].map((
+      kernels,
+    ) => kernels.allocate!("f32", length));
+    random(length, rng, 0, w1 as Float32Array);
+    random(length, rng, 0, g1 as Float32Array);
+    w2.set(w1);
+    g2.set(g1);
+    for (let i = 0; i < 3; i++) {
+      assert.equal(one.sgdStep!(w1, g1, v1, step, 128), true);
+      assert.equal(two.sgdStep!(w2, g2, v2, step, 128), true);
+    }
+    assert.equal(firstDifference(w2, w1), -1, "weights");
+    assert.equal(firstDifference(v2, v1), -1, "velocities");
+    // Elementwise loops over 2^18 values or more are split too.
+    const [rows, cols] = [42_858, 7]; // 300,006 values
+    const elementwise = (kernels: Kernels) => {
+      const [x, y, dy, dx] = [0, 1, 2, 3].map(() =>
+        kernels.allocate!("f32", rows * cols) as Float32Array
+      );
+      const bias = kernels.allocate!("f32", cols) as Float32Array;
+      const data = new Rng(8);
+      random(x.length, data, 0.1, x);
+      random(dy.length, data, 0, dy);
+      random(cols, data, 0, bias);
+      assert.equal(kernels.addRowVector!(x, bias, rows, cols), true);
+      assert.equal(kernels.relu!(x, y), true);
+      assert.equal(kernels.reluBackward!(y, dy, dx), true);
+      return { addRowVector: x, relu: y, reluBackward: dx };
+    };
+    const [split, single] = [elementwise(two), elementwise(one)];
+    for (const [name, values] of Object.entries(split)) {
+      const expected = single[name as keyof typeof single];
+      assert.equal(firstDifference(values, expected), -1, name);
+    }
+  } finally {
+    two.dispose();
+  }
+});
+
+Deno.test("a kernel worker whose job traps says so instead of leaving the main thread spinning", async () => {
+  const memory = new WebAssembly.Memory({
+    initial: 2,
+    maximum: 2,
+    shared: true,
+  });
+  const views = controlViews(memory.buffer, 0);
+  const worker = new Worker(
+    new URL("./worker.ts", import.meta.url),
+    { type: "module" },
+  );
+  try {
+    worker.postMessage(
+      {
+        memory,
+        control: 0,
+        relaxed: RELAXED_SIMD_AVAILABLE,
+      } satisfies WorkerStart,
+    );
+    await Atomics.waitAsync(views.ints, CONTROL.ready, 0, 30_000).value;
+    // An ab job whose first operand lies far past the 128 KiB memory.
+    writeArgs(views, JOB.ab, [1 << 30, 0, 0, 1, 16, 4, 16, 4, 1024, 0]);
+    views.ints[CONTROL.kind] = JOB.ab;
+    Atomics.store(views.ints, CONTROL.job, 1);
+    Atomics.notify(views.ints, CONTROL.job);
+    await Atomics.waitAsync(views.ints, CONTROL.done, 0, 10_000).value;
+    assert.equal(Atomics.load(views.ints, CONTROL.done), 1, "job 1 done");
+    assert.equal(Atomics.load(views.ints, CONTROL.failed), 1, "and failed");
+  } finally {
+    worker.terminate();
+  }
+});

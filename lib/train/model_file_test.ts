@@ -1,0 +1,113 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import {
+  decodeModel,
+  encodeModel,
+  KitError,
+  loadModel,
+  Mlp,
+  MODEL_MAGIC,
+  Rng,
+  saveModel,
+  zeros,
+} from "../../mod.ts";
+
+function input(rows: number, cols: number) {
+  const rng = new Rng(3);
+  const x = zeros([rows, cols]);
+  for (let i = 0; i < x.data.length; i++) x.data[i] = rng.normal();
+  return x;
+}
+
+for (const dtype of ["f32", "f64"] as const) {
+  Deno.test(`a saved ${dtype} model loads back with identical parameters and predictions`, async () => {
+    const dir = await Deno.makeTempDir();
+    const model = new Mlp({
+      sizes: [20, 8, 10],
+      activation: "tanh",
+      dtype,
+      seed: 5,
+    });
+    await saveModel(join(dir, "model.bin"), model);
+    const loaded = await loadModel(join(dir, "model.bin"), {
+      sizes: [20, 8, 10],
+      activation: "tanh",
+    });
+    assert.equal(loaded.toString(), model.toString());
+    for (const [i, p] of model.parameters().entries()) {
+      assert.deepEqual(loaded.parameters()[i].value.data, p.value.data, p.name);
+    }
+    const x = input(5, 20);
+    assert.deepEqual(loaded.predict(x), model.predict(x));
+    await Deno.remove(dir, { recursive: true });
+  });
+}
+
+Deno.test("the model file starts with the magic and a JSON header giving the architecture", () => {
+  const bytes = encodeModel(new Mlp({ sizes: [4, 3, 10] }));
+  assert.equal(new TextDecoder().decode(bytes.subarray(0, 8)), MODEL_MAGIC);
+  const headerLength = new DataView(bytes.buffer).getUint32(8, true);
+  const header = JSON.parse(
+    new TextDecoder().decode(bytes.subarray(12, 12 + headerLength)),
+  );
+  assert.deepEqual(header.sizes, [4, 3, 10]);
+  assert.equal(header.dtype, "f32");
+  assert.equal(header.version, 1);
+  const values = 4 * 3 + 3 + 3 * 10 + 10;
+  assert.equal(
+    bytes.length,
+    Math.ceil((12 + headerLength) / 8) * 8 + 4 * values,
+  );
+});
+
+Deno.test("a truncated model file is refused, naming the file", () => {
+  const bytes = encodeModel(new Mlp({ sizes: [4, 3, 10] }));
+  assert.throws(
+    () => decodeModel(bytes.subarray(0, bytes.length - 4), "m.bin"),
+    (e) =>
+      e instanceof KitError &&
+      /^m\.bin: not a valid model file: expected \d+ bytes .* \(truncated\)$/
+        .test(e.message),
+  );
+  assert.throws(
+    () => decodeModel(bytes.subarray(0, 20), "m.bin"),
+    /m\.bin: .*truncated/,
+  );
+});
+
+Deno.test("a model of another architecture is refused", () => {
+  const bytes = encodeModel(new Mlp({ sizes: [784, 32, 10] }));
+  assert.throws(
+    () => decodeModel(bytes, "m.bin", { sizes: [784, 128, 64, 10] }),
+    /m\.bin: the model is 784-32-10 relu f32, expected 784-128-64-10 relu f32/,
+  );
+  assert.throws(
+    () => decodeModel(bytes, "m.bin", { sizes: [784, 32, 10], dtype: "f64" }),
+    /expected 784-32-10 relu f64/,
+  );
+});
+
+Deno.test("a file that is not a model, or has trailing bytes, is refused", () => {
+  assert.throws(
+    () =>
+      decodeModel(new TextEncoder().encode("hello world, not a model"), "x"),
+    /does not start with "MNISTMLP"/,
+  );
+  const bytes = encodeModel(new Mlp({ sizes: [4, 10] }));
+  const longer = new Uint8Array(bytes.length + 8);
+  longer.set(bytes);
+  assert.throws(
+    () => decodeModel(longer, "x"),
+    /expected \d+ bytes for 50 f32 values, found \d+$/,
+  );
+  const corrupt = bytes.slice();
+  corrupt[13] = 0x7b; // break the JSON header
+  assert.throws(() => decodeModel(corrupt, "x"), /header is not valid JSON/);
+});
+
+Deno.test("loadModel names a missing file", async () => {
+  await assert.rejects(
+    loadModel("/nonexistent/model.bin"),
+    /\/nonexistent\/model\.bin: cannot read model file/,
+  );
+});
