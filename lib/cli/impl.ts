@@ -338,11 +338,13 @@ export async function implTrainCommand(
       if (error.help) console.error(`help: ${error.help}`);
       return 1;
     }
-    if (impl === "exercises" && error instanceof Error) {
-      console.error(`error: your code threw: ${error.message}`);
-      const frame = error.stack?.split("\n").find((l) =>
-        l.includes("/exercises/")
-      );
+    if (impl === "exercises") {
+      // Learners' code may throw anything, not only an Error.
+      const message = error instanceof Error ? error.message : String(error);
+      console.error(`error: your code threw: ${message.split("\n")[0]}`);
+      const frame = error instanceof Error
+        ? error.stack?.split("\n").find((l) => l.includes("/exercises/"))
+        : undefined;
       if (frame) console.error(`  ${frame.trim()}`);
       console.error(
         "help: run the exercises' tests (`deno test exercises/`) to find the piece at fault",

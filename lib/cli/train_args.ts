@@ -13,6 +13,12 @@ import {
 import { type ActivationName, ACTIVATIONS } from "../nn/layers.ts";
 import { type ScheduleName, SCHEDULES } from "../optim/schedule.ts";
 import { DEFAULT_CONFIG, type TrainConfig } from "../train/train.ts";
+import {
+  type FlagSpec,
+  parseDecimal,
+  repeatedFlag,
+  SAFETY_FLAGS,
+} from "./strict_args.ts";
 
 export type { TrainOptions } from "../train/options.ts";
 import type { TrainOptions } from "../train/options.ts";
@@ -24,13 +30,6 @@ export class UsageError extends Error {
     super(message);
     this.name = "UsageError";
   }
-}
-
-interface FlagSpec {
-  type: "string" | "boolean";
-  help: string;
-  default: string | boolean;
-  short?: string;
 }
 
 const d = DEFAULT_CONFIG;
@@ -127,6 +126,7 @@ export const TRAIN_FLAGS: Readonly<Record<string, FlagSpec>> = {
     default: false,
     help: "print only the summary line",
   },
+  ...SAFETY_FLAGS,
   help: { type: "boolean", default: false, short: "h", help: "show this help" },
 };
 
@@ -171,6 +171,10 @@ export function trainHelp(): string {
  */
 export function parseTrainArgs(args: string[]): TrainOptions | "help" {
   let values: Record<string, string | boolean | undefined>;
+  const repeated = repeatedFlag(args, TRAIN_FLAGS);
+  if (repeated) {
+    throw new UsageError(`--${repeated}: given twice; give each flag once`);
+  }
   try {
     values = parseArgs({
       args,
@@ -250,6 +254,13 @@ export function parseTrainArgs(args: string[]): TrainOptions | "help" {
       "a percentage in (0, 100]",
     ),
     quiet: flag("quiet"),
+    force: flag("force"),
+    maxMemoryMb: number(
+      "max-memory",
+      get("max-memory"),
+      (x) => x > 0,
+      "a positive number of megabytes",
+    ),
     fullBatch: flag("full-batch"),
     kernels: choice("kernels", get("kernels"), KERNEL_NAMES) as KernelName,
     impl: choice("impl", get("impl"), ["lib", "exercises", "solutions"]) as
@@ -265,7 +276,7 @@ function number(
   ok: (x: number) => boolean,
   expected: string,
 ): number {
-  const value = text.trim() === "" ? NaN : Number(text);
+  const value = parseDecimal(text);
   if (!Number.isFinite(value) || !ok(value)) {
     throw new UsageError(`--${name}: expected ${expected}, got "${text}"`);
   }

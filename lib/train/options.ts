@@ -21,6 +21,10 @@ export interface TrainOptions {
   targetPercent: number;
   /** Print only the summary line. */
   quiet: boolean;
+  /** Write into a folder holding the user's report or figures; clear a stale lock. */
+  force?: boolean;
+  /** Refuse a network whose estimated memory is above this, in MB. */
+  maxMemoryMb?: number;
   /** The matrix-product kernels, by name. */
   kernels: KernelName;
   /** Whether `--full-batch` chose the recipe. */
