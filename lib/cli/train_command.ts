@@ -9,7 +9,13 @@ import { join } from "node:path";
 import { fitNormalizer, splitTrainValidation } from "../data/dataset.ts";
 import { KitError } from "../base/errors.ts";
 import { kernelsByName } from "../kernels/registry.ts";
-import { loadMnist } from "../data/mnist.ts";
+import { loadMnist, type Mnist } from "../data/mnist.ts";
+import {
+  checkData,
+  checkMemory,
+  parameterCount,
+  prepareRunFolder,
+} from "./preflight.ts";
 import { saveModel } from "../train/model_file.ts";
 import {
   barProgress,
@@ -82,6 +88,39 @@ export async function runTraining(
 ): Promise<{ result: TrainResult; runDir: string }> {
   const startedAt = new Date();
   const mnist = await loadMnist({ dir: options.data });
+  checkData(mnist);
+  const c = options.config;
+  const sizes = [mnist.train.rows * mnist.train.cols, ...c.hidden, 10];
+  checkMemory(sizes, c, options.maxMemoryMb);
+  const folder = await prepareRunFolder(options.out, {
+    startedAt,
+    force: options.force,
+    // model.bin plus room for metrics.json and the report
+    probeBytes: parameterCount(sizes) * (c.dtype === "f64" ? 8 : 4) + 2 ** 22,
+  });
+  if (folder.lock.cleaned.length > 0 && !options.quiet) {
+    console.log(
+      `removed ${folder.lock.cleaned.length} temporary files of an interrupted save in ${folder.dir}`,
+    );
+  }
+  try {
+    return await trainInto(folder.dir, mnist, sizes, options, startedAt);
+  } catch (error) {
+    await folder.abandon();
+    throw error;
+  } finally {
+    await folder.lock.release();
+  }
+}
+
+/** Trains and writes the run's files into its prepared folder. */
+async function trainInto(
+  runDir: string,
+  mnist: Mnist,
+  sizes: number[],
+  options: TrainOptions,
+  startedAt: Date,
+): Promise<{ result: TrainResult; runDir: string }> {
   const { train: trainSet, validation } = splitTrainValidation(mnist.train);
   const data = {
     train: trainSet,
@@ -90,7 +129,6 @@ export async function runTraining(
     normalizer: fitNormalizer(trainSet),
     dir: mnist.dir,
   };
-  const runDir = await makeRunDir(options.out, startedAt);
   const progress: ProgressReporter = options.quiet
     ? silentProgress()
     : Deno.stderr.isTerminal()
@@ -99,9 +137,7 @@ export async function runTraining(
   if (!options.quiet) {
     const c = options.config;
     console.log(
-      `training ${
-        [784, ...c.hidden, 10].join("-")
-      } ${c.activation} ${c.dtype} on ` +
+      `training ${sizes.join("-")} ${c.activation} ${c.dtype} on ` +
         `${trainSet.count} images for ${c.epochs} epochs (seed ${c.seed}) → ${runDir}`,
     );
   }
@@ -134,41 +170,6 @@ export async function runTraining(
   const report = await writeReport(runDir, { mnist });
   if (!options.quiet) console.log(`${report.terminal}\nreport: ${report.path}`);
   return { result, runDir };
-}
-
-/**
- * Creates the run folder: `out`, or `runs/<timestamp>/`. Refuses a folder
- * that already holds a run, so no earlier result is overwritten.
- */
-async function makeRunDir(
-  out: string | undefined,
-  startedAt: Date,
-): Promise<string> {
-  const dir = out ??
-    join(
-      "runs",
-      startedAt.toISOString().replace(/:/g, "-").replace(/\..*$/, ""),
-    );
-  for (const file of [METRICS_FILE, MODEL_FILE]) {
-    const exists = await Deno.stat(join(dir, file)).then(
-      () => true,
-      () => false,
-    );
-    if (exists) {
-      throw new KitError(
-        `${dir}: already holds a run (${file}); it is left untouched`,
-        "choose another --out folder, or leave --out out for a new runs/<timestamp>/",
-      );
-    }
-  }
-  try {
-    await Deno.mkdir(dir, { recursive: true });
-  } catch (error) {
-    throw new KitError(
-      `${dir}: cannot create the run folder (${(error as Error).message})`,
-    );
-  }
-  return dir;
 }
 
 /** Prints the closing lines; returns whether the run met its target. */
