@@ -78,9 +78,7 @@ Deno.test("the same seed gives the same metrics, bit for bit", async () => {
   const run = async () => {
     const out = join(await Deno.makeTempDir(), "run");
     const result = await runScript("bin/train.ts", [
-      ...quick,
-      "--epochs",
-      "1",
+      ...quick.with(1, "1"), // one epoch
       "--data",
       data,
       "--out",

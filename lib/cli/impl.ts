@@ -11,6 +11,7 @@
 
 import { join } from "node:path";
 import { KitError } from "../base/errors.ts";
+import { prepareRunFolder, type RunFolder } from "./preflight.ts";
 import {
   findExercise,
   loadCurriculum,
@@ -185,24 +186,6 @@ export async function unfinishedLines(
   return lines;
 }
 
-async function makeRunDir(out: string | undefined): Promise<string> {
-  const dir = out ??
-    join(
-      "runs",
-      new Date().toISOString().replace(/:/g, "-").replace(/\..*$/, ""),
-    );
-  for (const file of [METRICS_FILE, MODEL_FILE]) {
-    if (await Deno.stat(join(dir, file)).then(() => true, () => false)) {
-      throw new KitError(
-        `${dir}: already holds a run (${file}); it is left untouched`,
-        "choose another --out folder, or leave --out out for a new runs/<timestamp>/",
-      );
-    }
-  }
-  await Deno.mkdir(dir, { recursive: true });
-  return dir;
-}
-
 /** Copies the learner's weights into the kit's `Mlp`, to save `model.bin`. */
 function toKitModel(model: ReturnType<ImplModule["trainMnist"]>["model"]): Mlp {
   const kit = new Mlp({
@@ -253,6 +236,7 @@ export async function implTrainCommand(
   const target = flagGiven(args, "target")
     ? options.targetPercent
     : IMPL_TARGET_PERCENT;
+  let folder: RunFolder | undefined;
   try {
     const module = await loadImpl(impl);
     const config = implConfig(module.MNIST_CONFIG, options, args);
@@ -263,7 +247,11 @@ export async function implTrainCommand(
         "pass --data DIR with the four uncompressed MNIST files, or leave --data out for the cache in data/",
       );
     });
-    const runDir = await makeRunDir(options.out);
+    folder = await prepareRunFolder(options.out, {
+      startedAt: new Date(),
+      force: options.force,
+    });
+    const runDir = folder.dir;
     const sizes = [data.train.pixels, ...config.hidden, 10];
     if (!options.quiet) {
       console.log(
@@ -312,6 +300,7 @@ export async function implTrainCommand(
       },
       started_at: startedAt.toISOString(),
     });
+    await folder.lock.release();
     const passed = result.testAccuracy * 100 >= target - 1e-9;
     if (!options.quiet) {
       console.log(
@@ -333,6 +322,7 @@ export async function implTrainCommand(
     );
     return passed ? 0 : 1;
   } catch (error) {
+    await folder?.abandon();
     if (error instanceof KitError) {
       console.error(`error: ${error.message}`);
       if (error.help) console.error(`help: ${error.help}`);
