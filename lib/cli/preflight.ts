@@ -243,8 +243,12 @@ async function refuseOverwrite(dir: string, force: boolean): Promise<void> {
  */
 async function probeWrite(dir: string, bytes: number): Promise<void> {
   const probe = join(dir, `.probe.${Deno.pid}.tmp`);
+  const zeros = new Uint8Array(Math.min(bytes, 2 ** 20));
   try {
-    await Deno.writeFile(probe, new Uint8Array(bytes));
+    using file = await Deno.open(probe, { createNew: true, write: true });
+    for (let left = bytes; left > 0;) {
+      left -= await file.write(zeros.subarray(0, Math.min(left, zeros.length)));
+    }
   } catch (error) {
     throw new KitError(
       `${dir}: cannot write the run's files (${

@@ -132,7 +132,10 @@ async function removeTemporaries(dir: string): Promise<string[]> {
         removed.push(path);
       }
     } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      // No figures/ yet, or a file of that name: nothing to clean there.
+      const absent = error instanceof Deno.errors.NotFound ||
+        error instanceof Deno.errors.NotADirectory;
+      if (!absent) throw error;
     }
   }
   return removed;

@@ -68,3 +68,11 @@ Deno.test("of many concurrent acquireRunLock() calls on one folder, exactly one 
   );
   assert.equal(results.filter((r) => r.status === "fulfilled").length, 1);
 });
+
+Deno.test("acquireRunLock() takes a folder whose figures is a file, not a folder", async () => {
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(join(dir, "figures"), "not a folder");
+  const lock = await acquireRunLock(dir);
+  assert.deepEqual(lock.cleaned, []);
+  await lock.release();
+});
