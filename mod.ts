@@ -79,7 +79,21 @@ export {
   numericGradient,
   relativeError,
 } from "./lib/nn/gradcheck.ts";
-export { Sgd, type SgdOptions } from "./lib/optim/optimizer.ts";
+export {
+  copyState,
+  type Optimizer,
+  type OptimizerSettings,
+  zeroStates,
+} from "./lib/optim/optimizer.ts";
+export { Sgd, type SgdOptions } from "./lib/optim/sgd.ts";
+export { Adam, type AdamOptions, AdamW } from "./lib/optim/adam.ts";
+export {
+  createOptimizer,
+  OPTIMIZER_NAMES,
+  type OptimizerClass,
+  type OptimizerName,
+  OPTIMIZERS,
+} from "./lib/optim/registry.ts";
 export {
   learningRateAt,
   type Schedule,

@@ -11,6 +11,7 @@ import {
   type KernelName,
 } from "../kernels/registry.ts";
 import { type ActivationName, ACTIVATIONS } from "../nn/layers.ts";
+import { OPTIMIZER_NAMES, type OptimizerName } from "../optim/registry.ts";
 import { type ScheduleName, SCHEDULES } from "../optim/schedule.ts";
 import { DEFAULT_CONFIG, type TrainConfig } from "../train/train.ts";
 
@@ -73,6 +74,22 @@ export const TRAIN_FLAGS: Readonly<Record<string, FlagSpec>> = {
     default: `${d.weightDecay}`,
     help: "L2 weight decay",
   },
+  optimizer: {
+    type: "string",
+    default: d.optimizer,
+    help: `optimizer: ${OPTIMIZER_NAMES.join(", ")}`,
+  },
+  beta1: {
+    type: "string",
+    default: `${d.beta1}`,
+    help: "Adam's β1, in [0, 1)",
+  },
+  beta2: {
+    type: "string",
+    default: `${d.beta2}`,
+    help: "Adam's β2, in [0, 1)",
+  },
+  eps: { type: "string", default: `${d.eps}`, help: "Adam's ε, > 0" },
   hidden: {
     type: "string",
     default: d.hidden.join(","),
@@ -225,6 +242,24 @@ export function parseTrainArgs(args: string[]): TrainOptions | "help" {
       (x) => x >= 0,
       "a number ≥ 0",
     ),
+    optimizer: choice(
+      "optimizer",
+      get("optimizer"),
+      OPTIMIZER_NAMES,
+    ) as OptimizerName,
+    beta1: number(
+      "beta1",
+      get("beta1"),
+      (x) => x >= 0 && x < 1,
+      "a number in [0, 1)",
+    ),
+    beta2: number(
+      "beta2",
+      get("beta2"),
+      (x) => x >= 0 && x < 1,
+      "a number in [0, 1)",
+    ),
+    eps: number("eps", get("eps"), (x) => x > 0, "a positive number"),
     hidden: widths(get("hidden")),
     activation: choice(
       "activation",

@@ -16,7 +16,7 @@ import type { ActivationName } from "../nn/layers.ts";
 import { softmaxCrossEntropy } from "../nn/loss.ts";
 import type { LabeledImages } from "../data/mnist.ts";
 import { Mlp } from "../nn/mlp.ts";
-import { Sgd } from "../optim/optimizer.ts";
+import { createOptimizer, type OptimizerName } from "../optim/registry.ts";
 import { Rng } from "../base/rng.ts";
 import { learningRateAt, type ScheduleName } from "../optim/schedule.ts";
 import { argmaxRows, type DType, type Tensor, zeros } from "../base/tensor.ts";
@@ -40,6 +40,14 @@ export interface TrainConfig {
   nesterov: boolean;
   /** L2 weight decay. */
   weightDecay: number;
+  /** The optimizer, by registry name. */
+  optimizer: OptimizerName;
+  /** Adam's first-moment decay. */
+  beta1: number;
+  /** Adam's second-moment decay. */
+  beta2: number;
+  /** Adam's ε. */
+  eps: number;
   /** Hidden layer widths, e.g. `[128, 64]`. */
   hidden: number[];
   /** The hidden activation. */
@@ -60,6 +68,10 @@ export const DEFAULT_CONFIG: Readonly<TrainConfig> = {
   momentum: 0.9,
   nesterov: false,
   weightDecay: 5e-4,
+  optimizer: "sgd",
+  beta1: 0.9,
+  beta2: 0.999,
+  eps: 1e-8,
   hidden: [128, 64],
   activation: "relu",
   dtype: "f32",
@@ -202,7 +214,10 @@ export async function train(
     rng,
     kernels,
   });
-  const optimizer = new Sgd(model.parameters(), { ...config, kernels });
+  const optimizer = createOptimizer(config.optimizer, model.parameters(), {
+    ...config,
+    kernels,
+  });
   const batcher = new Batcher(
     data.train,
     config.batchSize,
