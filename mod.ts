@@ -148,14 +148,29 @@ export {
   toTensor,
 } from "./lib/data/dataset.ts";
 export {
+  choiceSetting,
+  configProblem,
   DEFAULT_CONFIG,
+  defaultsOf,
+  flagOf,
+  fractionSetting,
+  integerSetting,
+  metricsKeyOf,
+  numberSetting,
+  type Setting,
+  type Settings,
+  settingsJson,
+  switchSetting,
+  TRAIN_SETTINGS,
+  type TrainConfig,
+} from "./lib/train/settings.ts";
+export {
   DivergedError,
   type EpochMetrics,
   evaluate,
   type Evaluation,
   type Miss,
   train,
-  type TrainConfig,
   type TrainData,
   type TrainHooks,
   type TrainResult,
@@ -169,4 +184,3 @@ export {
   peakRssBytes,
   writeMetrics,
 } from "./lib/train/run_files.ts";
-export type { TrainOptions } from "./lib/train/options.ts";
