@@ -11,6 +11,9 @@ import { KitError } from "../base/errors.ts";
 /** The flag that keeps the stack trace of an unexpected error. */
 export const DEBUG_FLAG = "--debug";
 
+/** `--help`'s line for {@link DEBUG_FLAG}. */
+export const DEBUG_HELP = "print the stack trace of an unexpected error";
+
 /** Printed after an unexpected error, so it reaches us rather than a forum. */
 export const BUG_NOTICE =
   "this is a bug in the kit, please report it (run again with --debug for the stack trace)";

@@ -14,7 +14,7 @@ import { type Mnist, MNIST_FILES } from "../data/mnist.ts";
 import { FIGURES_DIR, REPORT_FILE } from "../report/build_report.ts";
 import { acquireRunLock, type RunLock } from "../train/run_lock.ts";
 import { METRICS_FILE, MODEL_FILE } from "../train/run_files.ts";
-import type { TrainConfig } from "../train/train.ts";
+import type { TrainConfig } from "../train/settings.ts";
 import { DEFAULT_MAX_MEMORY_MB } from "./strict_args.ts";
 
 /** How many training images the validation split holds out. */
@@ -161,6 +161,44 @@ export async function prepareRunFolder(
     throw error;
   }
   return { dir, lock, abandon };
+}
+
+/**
+ * Runs `body` in a prepared run folder: the lock is released afterwards,
+ * and after a failure a folder this run created and left empty is removed.
+ *
+ * @param out `--out`, or `undefined` for `runs/<timestamp>/`.
+ * @param options As for {@link prepareRunFolder}; `quiet` silences the
+ * note about removed temporary files.
+ * @param body Trains and writes into the folder.
+ * @returns What `body` returns.
+ * @throws {KitError} From the checks, or whatever `body` throws.
+ */
+export async function withRunFolder<T>(
+  out: string | undefined,
+  options: {
+    startedAt: Date;
+    force?: boolean;
+    probeBytes?: number;
+    quiet?: boolean;
+  },
+  body: (dir: string) => Promise<T>,
+): Promise<T> {
+  const folder = await prepareRunFolder(out, options);
+  const cleaned = folder.lock.cleaned.length;
+  if (cleaned > 0 && !options.quiet) {
+    console.log(
+      `removed ${cleaned} temporary files of an interrupted save in ${folder.dir}`,
+    );
+  }
+  try {
+    return await body(folder.dir);
+  } catch (error) {
+    await folder.abandon();
+    throw error;
+  } finally {
+    await folder.lock.release();
+  }
 }
 
 /** `runs/<timestamp>`, or the first free `runs/<timestamp>-N`. */

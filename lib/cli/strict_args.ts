@@ -1,46 +1,43 @@
 /**
  * Stricter command lines than `node:util`'s `parseArgs` gives: a flag given
- * twice is refused instead of silently taking the last value, and numbers
- * are plain decimals (`Number()` alone reads `0x10` as 16, `""` as 0 and
- * `Infinity` as a number). Also the flags that keep runs safe (`--force`,
- * `--max-memory`, `--debug`), declared here once and listed by `--help`.
+ * twice is refused instead of silently taking the last value. Also the
+ * settings that keep runs safe (`--force`, `--max-memory`), declared here
+ * once; `RUN_SETTINGS` includes them.
  *
  * @module
  */
 
-/** A flag as `deno task train --help` lists it (see `TRAIN_FLAGS`). */
-export interface FlagSpec {
-  /** Strings carry a value; booleans are present or not. */
-  type: "string" | "boolean";
-  /** One line for `--help`. */
-  help: string;
-  /** The value when the flag is not given. */
-  default: string | boolean;
-  /** A one-letter alias, e.g. `h`. */
-  short?: string;
-}
+import {
+  numberSetting,
+  type Settings,
+  switchSetting,
+} from "../train/settings.ts";
 
 /** The default of `--max-memory`, in MB: well above any sensible MLP. */
 export const DEFAULT_MAX_MEMORY_MB = 4096;
 
-/** The flags that protect runs; `TRAIN_FLAGS` includes them. */
-export const SAFETY_FLAGS: Readonly<Record<string, FlagSpec>> = {
-  force: {
-    type: "boolean",
-    default: false,
-    help:
-      "write into an --out folder that holds a report or figures of its own, or clear a stale lock",
-  },
-  "max-memory": {
-    type: "string",
-    default: `${DEFAULT_MAX_MEMORY_MB}`,
-    help:
+/** How a run protects the user's files and the machine. */
+export interface SafetyOptions {
+  /** Write into a folder holding the user's report or figures; clear a stale lock. */
+  force: boolean;
+  /** Refuse a network whose estimated memory is above this, in MB. */
+  maxMemoryMb: number;
+}
+
+/** The flags of {@link SafetyOptions}, in `--help` order. */
+export const SAFETY_SETTINGS: Settings<SafetyOptions> = {
+  force: switchSetting(
+    false,
+    "write into an --out folder that holds a report or figures of its own, or clear a stale lock",
+  ),
+  maxMemoryMb: {
+    ...numberSetting(
+      DEFAULT_MAX_MEMORY_MB,
+      (x) => x > 0,
+      "a positive number of megabytes",
       "refuse a network whose estimated memory (parameters, optimizer, activations) is above this many MB",
-  },
-  debug: {
-    type: "boolean",
-    default: false,
-    help: "print the stack trace of an unexpected error",
+    ),
+    flag: "max-memory",
   },
 };
 
@@ -49,12 +46,12 @@ export const SAFETY_FLAGS: Readonly<Record<string, FlagSpec>> = {
  *
  * @param args The command line (`--name`, `--name=value`, `--no-name`,
  * `-h`); nothing after a bare `--` counts.
- * @param flags The known flags, to map short aliases to their names.
+ * @param flags The known flags by name, with their one-letter aliases.
  * @returns The repeated flag's name (`epochs`), or `undefined`.
  */
 export function repeatedFlag(
   args: readonly string[],
-  flags: Readonly<Record<string, FlagSpec>>,
+  flags: Readonly<Record<string, { short?: string }>>,
 ): string | undefined {
   const shorts = new Map(
     Object.entries(flags).flatMap(([name, spec]) =>
@@ -76,18 +73,4 @@ export function repeatedFlag(
     seen.add(name);
   }
   return undefined;
-}
-
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
-/**
- * Reads a decimal number: digits, an optional point and exponent
- * (`0.05`, `5e-4`, `-1`). Anything else, hex, binary, `Infinity`, blanks
- * or the empty string included, is `NaN`.
- *
- * @param text The flag's value as typed.
- * @returns The number, or `NaN`.
- */
-export function parseDecimal(text: string): number {
-  return DECIMAL.test(text) ? Number(text) : NaN;
 }

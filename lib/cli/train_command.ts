@@ -10,12 +10,6 @@ import { fitNormalizer, splitTrainValidation } from "../data/dataset.ts";
 import { KitError } from "../base/errors.ts";
 import { kernelsByName } from "../kernels/registry.ts";
 import { loadMnist, type Mnist } from "../data/mnist.ts";
-import {
-  checkData,
-  checkMemory,
-  parameterCount,
-  prepareRunFolder,
-} from "./preflight.ts";
 import { saveModel } from "../train/model_file.ts";
 import {
   barProgress,
@@ -30,15 +24,28 @@ import {
   MODEL_FILE,
   writeMetrics,
 } from "../train/run_files.ts";
-import { DivergedError, train, type TrainResult } from "../train/train.ts";
+import {
+  DivergedError,
+  train,
+  type TrainData,
+  type TrainResult,
+} from "../train/train.ts";
 import { implTrainCommand } from "./impl.ts";
 import { writeReport } from "../report/write_report.ts";
 import {
+  configJson,
   parseTrainArgs,
   trainHelp,
   type TrainOptions,
   UsageError,
 } from "./train_args.ts";
+import { printVerdict, reportKitError } from "./run_folder.ts";
+import {
+  checkData,
+  checkMemory,
+  parameterCount,
+  withRunFolder,
+} from "./preflight.ts";
 
 /**
  * Runs the command.
@@ -61,17 +68,12 @@ export async function trainCommand(args: string[]): Promise<number> {
     console.log(trainHelp());
     return 0;
   }
-  if (options.impl && options.impl !== "lib") {
-    return await implTrainCommand(options, args);
-  }
   try {
+    if (options.impl !== "lib") return await implTrainCommand(options, args);
     const { result, runDir } = await runTraining(options);
     return printSummary(options, result, runDir) ? 0 : 1;
   } catch (error) {
-    if (!(error instanceof KitError)) throw error;
-    console.error(`error: ${error.message}`);
-    if (error.help) console.error(`help: ${error.help}`);
-    return 1;
+    return reportKitError(error);
   }
 }
 
@@ -92,28 +94,16 @@ export async function runTraining(
   const c = options.config;
   const sizes = [mnist.train.rows * mnist.train.cols, ...c.hidden, 10];
   checkMemory(sizes, c, options.maxMemoryMb);
-  const folder = await prepareRunFolder(options.out, {
+  return await withRunFolder(options.out, {
     startedAt,
     force: options.force,
+    quiet: options.quiet,
     // model.bin plus room for metrics.json and the report
     probeBytes: parameterCount(sizes) * (c.dtype === "f64" ? 8 : 4) + 2 ** 22,
-  });
-  if (folder.lock.cleaned.length > 0 && !options.quiet) {
-    console.log(
-      `removed ${folder.lock.cleaned.length} temporary files of an interrupted save in ${folder.dir}`,
-    );
-  }
-  try {
-    return await trainInto(folder.dir, mnist, sizes, options, startedAt);
-  } catch (error) {
-    await folder.abandon();
-    throw error;
-  } finally {
-    await folder.lock.release();
-  }
+  }, (runDir) => trainInto(runDir, mnist, sizes, options, startedAt));
 }
 
-/** Trains and writes the run's files into its prepared folder. */
+/** Trains, then writes the run's files into its prepared folder. */
 async function trainInto(
   runDir: string,
   mnist: Mnist,
@@ -121,55 +111,70 @@ async function trainInto(
   options: TrainOptions,
   startedAt: Date,
 ): Promise<{ result: TrainResult; runDir: string }> {
+  const data = splitData(mnist);
+  if (!options.quiet) {
+    const c = options.config;
+    console.log(
+      `training ${sizes.join("-")} ${c.activation} ${c.dtype} on ` +
+        `${data.train.count} images for ${c.epochs} epochs (seed ${c.seed}) → ${runDir}`,
+    );
+  }
+  const result = await trainSavingModels(options, data, runDir);
+  await writeMetrics(
+    join(runDir, METRICS_FILE),
+    metricsJson(configJson(options), data, result, startedAt),
+  );
+  const report = await writeReport(runDir, { mnist });
+  if (!options.quiet) console.log(`${report.terminal}\nreport: ${report.path}`);
+  return { result, runDir };
+}
+
+/** The 50,000/10,000 split, the test set, and a normalizer fitted on train. */
+function splitData(mnist: Mnist): TrainData & { dir: string } {
   const { train: trainSet, validation } = splitTrainValidation(mnist.train);
-  const data = {
+  return {
     train: trainSet,
     validation,
     test: mnist.test,
     normalizer: fitNormalizer(trainSet),
     dir: mnist.dir,
   };
+}
+
+/**
+ * Trains with a progress display, saving the model after every epoch; a
+ * diverging run's error says which epoch's model was kept.
+ */
+async function trainSavingModels(
+  options: TrainOptions,
+  data: TrainData,
+  runDir: string,
+): Promise<TrainResult> {
   const progress: ProgressReporter = options.quiet
     ? silentProgress()
     : Deno.stderr.isTerminal()
     ? barProgress()
     : lineProgress();
-  if (!options.quiet) {
-    const c = options.config;
-    console.log(
-      `training ${sizes.join("-")} ${c.activation} ${c.dtype} on ` +
-        `${trainSet.count} images for ${c.epochs} epochs (seed ${c.seed}) → ${runDir}`,
-    );
-  }
+  const modelPath = join(runDir, MODEL_FILE);
   let savedEpoch = 0;
-  let result: TrainResult;
   try {
-    result = await train(data, options.config, {
+    return await train(data, options.config, {
       onStep: (step, total, loss) => progress.step(step, total, loss),
       onEpoch: async (metrics, model) => {
         progress.epoch(metrics, options.config.epochs);
-        await saveModel(join(runDir, MODEL_FILE), model);
+        await saveModel(modelPath, model);
         savedEpoch = metrics.epoch;
       },
     }, kernelsByName(options.kernels));
   } catch (error) {
     if (!(error instanceof DivergedError)) throw error;
     const kept = savedEpoch > 0
-      ? `the last good model (epoch ${savedEpoch}) is in ${
-        join(runDir, MODEL_FILE)
-      }`
+      ? `the last good model (epoch ${savedEpoch}) is in ${modelPath}`
       : "no epoch finished, so no model was saved";
     throw new KitError(`${error.message}; ${kept}`, error.help);
   } finally {
     progress.stop();
   }
-  await writeMetrics(
-    join(runDir, METRICS_FILE),
-    metricsJson(options, data, result, startedAt),
-  );
-  const report = await writeReport(runDir, { mnist });
-  if (!options.quiet) console.log(`${report.terminal}\nreport: ${report.path}`);
-  return { result, runDir };
 }
 
 /** Prints the closing lines; returns whether the run met its target. */
@@ -178,30 +183,21 @@ function printSummary(
   result: TrainResult,
   runDir: string,
 ): boolean {
-  const accuracy = result.test.accuracy;
-  const passed = accuracy * 100 >= options.targetPercent - 1e-9;
-  const color = Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR");
-  const verdict = passed ? "PASS" : "FAIL";
-  const painted = color
-    ? `\x1b[${passed ? 32 : 31};1m${verdict}\x1b[0m`
-    : verdict;
+  const { validation, test } = result;
   if (!options.quiet) {
     console.log(
       `validation ${
-        percent(result.validation.accuracy)
-      } (${result.validation.missed.length} missed), ` +
+        percent(validation.accuracy)
+      } (${validation.missed.length} missed), ` +
         `test ${
-          percent(accuracy)
-        } (${result.test.missed.length} missed); run folder ${runDir}`,
+          percent(test.accuracy)
+        } (${test.missed.length} missed); run folder ${runDir}`,
     );
   }
-  console.log(
-    `${painted} test accuracy ${percent(accuracy)} (target ${
-      options.targetPercent.toFixed(2)
-    }%) ` +
-      `in ${
-        result.trainSeconds.toFixed(1)
-      } s of training, ${result.epochs.length} epochs`,
-  );
-  return passed;
+  return printVerdict({
+    testAccuracy: test.accuracy,
+    targetPercent: options.targetPercent,
+    trainSeconds: result.trainSeconds,
+    epochs: result.epochs.length,
+  });
 }

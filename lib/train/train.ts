@@ -12,59 +12,15 @@ import {
   toTensor,
 } from "../data/dataset.ts";
 import { KitError } from "../base/errors.ts";
-import type { ActivationName } from "../nn/layers.ts";
 import { softmaxCrossEntropy } from "../nn/loss.ts";
 import type { LabeledImages } from "../data/mnist.ts";
 import { Mlp } from "../nn/mlp.ts";
-import { Sgd } from "../optim/optimizer.ts";
+import { createOptimizer } from "../optim/registry.ts";
+import type { TrainConfig } from "./settings.ts";
 import { Rng } from "../base/rng.ts";
-import { learningRateAt, type ScheduleName } from "../optim/schedule.ts";
-import { argmaxRows, type DType, type Tensor, zeros } from "../base/tensor.ts";
+import { learningRateAt } from "../optim/schedule.ts";
+import { argmaxRows, type Tensor, zeros } from "../base/tensor.ts";
 import type { Kernels } from "../kernels/gemm.ts";
-
-/** Everything that decides a training run. */
-export interface TrainConfig {
-  /** Passes over the training split. */
-  epochs: number;
-  /** Images per step. */
-  batchSize: number;
-  /** The peak learning rate. */
-  lr: number;
-  /** Where the cosine schedule ends. */
-  lrMin: number;
-  /** How the learning rate moves over the run. */
-  schedule: ScheduleName;
-  /** SGD momentum. */
-  momentum: number;
-  /** Nesterov momentum. */
-  nesterov: boolean;
-  /** L2 weight decay. */
-  weightDecay: number;
-  /** Hidden layer widths, e.g. `[128, 64]`. */
-  hidden: number[];
-  /** The hidden activation. */
-  activation: ActivationName;
-  /** The dtype of the whole computation. */
-  dtype: DType;
-  /** Seeds initialization and shuffling. */
-  seed: number;
-}
-
-/** The kit's default run: 784-128-64-10 ReLU, f32. */
-export const DEFAULT_CONFIG: Readonly<TrainConfig> = {
-  epochs: 15,
-  batchSize: 64,
-  lr: 0.05,
-  lrMin: 0,
-  schedule: "cosine",
-  momentum: 0.9,
-  nesterov: false,
-  weightDecay: 5e-4,
-  hidden: [128, 64],
-  activation: "relu",
-  dtype: "f32",
-  seed: 1,
-};
 
 /** The data a run uses; see `splitTrainValidation` and `fitNormalizer`. */
 export interface TrainData {
@@ -202,7 +158,10 @@ export async function train(
     rng,
     kernels,
   });
-  const optimizer = new Sgd(model.parameters(), { ...config, kernels });
+  const optimizer = createOptimizer(config.optimizer, model.parameters(), {
+    ...config,
+    kernels,
+  });
   const batcher = new Batcher(
     data.train,
     config.batchSize,

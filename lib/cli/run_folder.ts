@@ -1,0 +1,58 @@
+/**
+ * What every `deno task train` run shares, whichever code trains: the
+ * closing verdict line and how a bad input is reported (the run folder is
+ * lib/cli/preflight.ts's `withRunFolder`).
+ *
+ * @module
+ */
+
+import { KitError } from "../base/errors.ts";
+import { percent } from "./progress_bar.ts";
+
+/** What the verdict line reports. */
+export interface Verdict {
+  /** Final test accuracy, a fraction. */
+  testAccuracy: number;
+  /** PASS from here, in percent. */
+  targetPercent: number;
+  /** Training time, without evaluation. */
+  trainSeconds: number;
+  /** Epochs run. */
+  epochs: number;
+  /** Appended to the line, e.g. `" (--impl exercises)"`. */
+  suffix?: string;
+}
+
+/**
+ * Prints the last line, `PASS test accuracy 98.27% (target 98.00%) in 3.9 s
+ * of training, 15 epochs`, green or red in a terminal.
+ *
+ * @returns Whether the run met its target.
+ */
+export function printVerdict(verdict: Verdict): boolean {
+  const { testAccuracy, targetPercent } = verdict;
+  const passed = testAccuracy * 100 >= targetPercent - 1e-9;
+  const color = Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR");
+  const word = passed ? "PASS" : "FAIL";
+  const painted = color ? `\x1b[${passed ? 32 : 31};1m${word}\x1b[0m` : word;
+  console.log(
+    `${painted} test accuracy ${percent(testAccuracy)} ` +
+      `(target ${targetPercent.toFixed(2)}%) in ${
+        verdict.trainSeconds.toFixed(1)
+      } s of training, ${verdict.epochs} epochs${verdict.suffix ?? ""}`,
+  );
+  return passed;
+}
+
+/**
+ * Prints a {@link KitError} as `error:` and `help:` lines.
+ *
+ * @returns 1, the exit code of a run that met bad input.
+ * @throws Anything that is not a KitError: a bug keeps its stack trace.
+ */
+export function reportKitError(error: unknown): number {
+  if (!(error instanceof KitError)) throw error;
+  console.error(`error: ${error.message}`);
+  if (error.help) console.error(`help: ${error.help}`);
+  return 1;
+}
