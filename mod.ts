@@ -97,6 +97,7 @@ export {
   assertArchitecture,
   decodeModel,
   encodeModel,
+  type LoadedModel,
   loadModel,
   MODEL_MAGIC,
   MODEL_VERSION,

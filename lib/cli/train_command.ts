@@ -112,7 +112,7 @@ export async function runTraining(
       onStep: (step, total, loss) => progress.step(step, total, loss),
       onEpoch: async (metrics, model) => {
         progress.epoch(metrics, options.config.epochs);
-        await saveModel(join(runDir, MODEL_FILE), model);
+        await saveModel(join(runDir, MODEL_FILE), model, data.normalizer);
         savedEpoch = metrics.epoch;
       },
     }, kernelsByName(options.kernels));
