@@ -111,6 +111,7 @@ export {
   assertArchitecture,
   decodeModel,
   encodeModel,
+  type LoadedModel,
   loadModel,
   MODEL_MAGIC,
   MODEL_VERSION,

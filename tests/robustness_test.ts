@@ -311,6 +311,7 @@ Deno.test("report refuses a model.bin of another architecture than metrics.json 
   await saveModel(
     join(out, "model.bin"),
     new Mlp({ sizes: [784, 16, 10], seed: 1 }),
+    { scale: 0.0117 },
   );
   await Deno.remove(join(out, "report.html"));
   const result = await runScript("bin/report.ts", [out]);

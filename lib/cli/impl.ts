@@ -20,6 +20,7 @@ import {
 } from "../kit/curriculum.ts";
 import { Linear } from "../nn/layers.ts";
 import { ensureMnist } from "../data/mnist.ts";
+import { fitNormalizer } from "../data/dataset.ts";
 import { Mlp } from "../nn/mlp.ts";
 import { saveModel } from "../train/model_file.ts";
 import { formatEpoch, percent } from "./progress_bar.ts";
@@ -314,7 +315,13 @@ async function trainImplInto(
   const target = flagGiven(args, "target")
     ? options.targetPercent
     : IMPL_TARGET_PERCENT;
-  await saveModel(join(runDir, MODEL_FILE), toKitModel(result.model));
+  // The exercises fit the same scale (mean square 1 on the training split),
+  // so the model file can carry it.
+  await saveModel(
+    join(runDir, MODEL_FILE),
+    toKitModel(result.model),
+    fitNormalizer(data.train),
+  );
   await writeMetrics(join(runDir, METRICS_FILE), {
     impl,
     config,

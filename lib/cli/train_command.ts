@@ -162,7 +162,7 @@ async function trainSavingModels(
       onStep: (step, total, loss) => progress.step(step, total, loss),
       onEpoch: async (metrics, model) => {
         progress.epoch(metrics, options.config.epochs);
-        await saveModel(modelPath, model);
+        await saveModel(modelPath, model, data.normalizer);
         savedEpoch = metrics.epoch;
       },
     }, kernelsByName(options.kernels));

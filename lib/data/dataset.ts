@@ -74,7 +74,9 @@ export interface Normalizer {
  * @param train The training split.
  * @returns The scale that gives the training pixels a mean square of 1.
  */
-export function fitNormalizer(train: LabeledImages): Normalizer {
+export function fitNormalizer(
+  train: Pick<LabeledImages, "images">,
+): Normalizer {
   let sumSquares = 0;
   const images = train.images;
   for (let i = 0; i < images.length; i++) sumSquares += images[i] * images[i];

@@ -55,7 +55,7 @@ export async function writeReport(
   const mnist = options.mnist ?? await loadMnist({ dir: metrics.data.dir });
   const modelPath = join(runDir, metrics.model.file);
   // The model must be the one the metrics describe (README: an error).
-  const model = await loadModel(modelPath, {
+  const { model } = await loadModel(modelPath, {
     sizes: metrics.model.sizes,
     activation: metrics.model.activation as ActivationName,
     dtype: metrics.model.dtype as DType,
