@@ -21,6 +21,14 @@ import { Rng } from "../base/rng.ts";
 import { learningRateAt } from "../optim/schedule.ts";
 import { argmaxRows, type Tensor, zeros } from "../base/tensor.ts";
 import type { Kernels } from "../kernels/gemm.ts";
+import {
+  captureCheckpoint,
+  freshProgress,
+  restoreCheckpoint,
+  type TrainCheckpoint,
+  type TrainParts,
+  type TrainProgress,
+} from "./checkpoint.ts";
 
 /** The data a run uses; see `splitTrainValidation` and `fitNormalizer`. */
 export interface TrainData {
@@ -104,6 +112,17 @@ export interface TrainHooks {
     metrics: EpochMetrics,
     model: Mlp,
   ): void | boolean | Promise<void | boolean>;
+  /**
+   * The state to resume from: after every epoch, and at a requested stop.
+   * Awaited, so a checkpoint is on disk before training goes on.
+   */
+  onCheckpoint?(checkpoint: TrainCheckpoint): void | Promise<void>;
+  /**
+   * Asked after every step: `true` stops training there (after
+   * `onCheckpoint`) with {@link TrainInterrupted}. With this hook the
+   * event loop also runs every 50 ms, so signal handlers can set it.
+   */
+  stopRequested?(): boolean;
 }
 
 /**
@@ -134,20 +153,41 @@ export class DivergedError extends KitError {
 }
 
 /**
- * Trains an MLP `[pixels, ...hidden, 10]` from scratch.
+ * Thrown when {@link TrainHooks.stopRequested} asked training to stop (a
+ * Ctrl-C): the step finished, `onCheckpoint` saved the state, and
+ * `train(..., resume)` with that checkpoint continues exactly there.
+ */
+export class TrainInterrupted extends KitError {
+  /**
+   * @param step The last finished step (from 1).
+   * @param epoch The epoch it was in.
+   */
+  constructor(readonly step: number, readonly epoch: number) {
+    super(`training stopped after step ${step} (epoch ${epoch}) as asked`);
+    this.name = "TrainInterrupted";
+  }
+}
+
+/**
+ * Trains an MLP `[pixels, ...hidden, 10]` from scratch, or continues an
+ * interrupted run from its checkpoint.
  *
  * @param data Train, validation and test sets and the normalizer.
  * @param config The hyperparameters and seed.
- * @param hooks Progress callbacks.
+ * @param hooks Progress callbacks, checkpoints and stop requests.
  * @param kernels The matrix products to use; the fast ones by default.
+ * @param resume A checkpoint of this run (same data and config): training
+ * continues from it and ends with the numbers the uninterrupted run has.
  * @returns The model and everything measured.
  * @throws {DivergedError} When the loss turns NaN or infinite.
+ * @throws {TrainInterrupted} When `hooks.stopRequested` said so.
  */
 export async function train(
   data: TrainData,
   config: TrainConfig,
   hooks: TrainHooks = {},
   kernels?: Kernels,
+  resume?: TrainCheckpoint,
 ): Promise<TrainResult> {
   const rng = new Rng(config.seed);
   const pixels = data.train.rows * data.train.cols;
@@ -169,73 +209,18 @@ export async function train(
     config.dtype,
     kernels,
   );
-  const totalSteps = config.epochs * batcher.batchesPerEpoch;
-  const schedule = {
-    kind: config.schedule,
-    lr: config.lr,
-    lrMin: config.lrMin,
-  };
-  // The loss gradient and predictions, one set of buffers per batch size
-  // (the last batch of an epoch is shorter), so a step allocates nothing.
-  const classes = model.sizes[model.sizes.length - 1];
-  const stepBuffers = new Map<
-    number,
-    { dLogits: Tensor; predicted: Int32Array }
-  >();
-  const buffersFor = (size: number) => {
-    let buffers = stepBuffers.get(size);
-    if (!buffers) {
-      buffers = {
-        dLogits: zeros([size, classes], config.dtype),
-        predicted: new Int32Array(size),
-      };
-      stepBuffers.set(size, buffers);
+  const parts = { model, optimizer, rng, order: batcher.order };
+  const progress = resume ? restoreCheckpoint(resume, parts) : freshProgress();
+  const loop = { data, config, hooks, batcher, parts, progress };
+  const buffersFor = stepBuffers(model.sizes[model.sizes.length - 1], config);
+  while (progress.epoch <= config.epochs) {
+    const metrics = await runEpoch(loop, buffersFor);
+    if (hooks.onCheckpoint) {
+      await hooks.onCheckpoint(captureCheckpoint(progress, parts));
     }
-    return buffers;
-  };
-
-  const epochs: EpochMetrics[] = [];
-  const batchAccuracy: number[] = [];
-  const batchLoss: number[] = [];
-  let step = 0;
-  for (let epoch = 1; epoch <= config.epochs; epoch++) {
-    const started = performance.now();
-    const epochLr = learningRateAt(schedule, step, totalSteps);
-    let lossSum = 0;
-    let correct = 0;
-    for (const batch of batcher.epoch(rng)) {
-      const size = batch.labels.length;
-      const lr = learningRateAt(schedule, step, totalSteps);
-      const logits = model.forward(batch.images);
-      const { dLogits, predicted } = buffersFor(size);
-      const loss = softmaxCrossEntropy(logits, batch.labels, dLogits);
-      step++;
-      if (!Number.isFinite(loss)) {
-        throw new DivergedError(step, epoch, lr, loss);
-      }
-      const right = countCorrect(argmaxRows(logits, predicted), batch);
-      model.backward(dLogits);
-      optimizer.step(lr);
-      lossSum += loss * size;
-      correct += right;
-      batchAccuracy.push(right / size);
-      batchLoss.push(loss);
-      hooks.onStep?.(step, totalSteps, loss, lr);
-    }
-    const seconds = (performance.now() - started) / 1000;
-    const metrics: EpochMetrics = {
-      epoch,
-      trainLoss: lossSum / data.train.count,
-      trainAccuracy: correct / data.train.count,
-      validationAccuracy:
-        evaluate(model, data.validation, data.normalizer).accuracy,
-      seconds,
-      samplesPerSecond: data.train.count / seconds,
-      lr: epochLr,
-    };
-    epochs.push(metrics);
     if ((await hooks.onEpoch?.(metrics, model)) === false) break;
   }
+  const { epochs, batchAccuracy, batchLoss } = progress;
   return {
     model,
     epochs,
@@ -244,6 +229,119 @@ export async function train(
     trainSeconds: epochs.reduce((sum, e) => sum + e.seconds, 0),
     validation: evaluate(model, data.validation, data.normalizer),
     test: evaluate(model, data.test, data.normalizer),
+  };
+}
+
+/** What {@link runEpoch} works on. */
+interface TrainLoop {
+  data: TrainData;
+  config: TrainConfig;
+  hooks: TrainHooks;
+  batcher: Batcher;
+  parts: TrainParts;
+  progress: TrainProgress;
+}
+
+/**
+ * How often training lets the event loop run when stops can be requested,
+ * so a Ctrl-C handler gets to set its flag (a step alone never awaits).
+ */
+const YIELD_MS = 50;
+
+/**
+ * Runs the rest of the epoch in progress (all of it, unless resumed
+ * mid-epoch), validates, and moves `progress` to the next epoch.
+ */
+async function runEpoch(
+  loop: TrainLoop,
+  buffersFor: ReturnType<typeof stepBuffers>,
+): Promise<EpochMetrics> {
+  const { data, config, hooks, batcher, parts, progress } = loop;
+  const { model, optimizer, rng } = parts;
+  const schedule = {
+    kind: config.schedule,
+    lr: config.lr,
+    lrMin: config.lrMin,
+  };
+  const totalSteps = config.epochs * batcher.batchesPerEpoch;
+  const epoch = progress.epoch;
+  const epochStart = progress.step - progress.stepInEpoch;
+  const started = performance.now();
+  let lastYield = started;
+  for (const batch of batcher.epoch(rng, progress.stepInEpoch)) {
+    const size = batch.labels.length;
+    const lr = learningRateAt(schedule, progress.step, totalSteps);
+    const logits = model.forward(batch.images);
+    const { dLogits, predicted } = buffersFor(size);
+    const loss = softmaxCrossEntropy(logits, batch.labels, dLogits);
+    progress.step++;
+    if (!Number.isFinite(loss)) {
+      throw new DivergedError(progress.step, epoch, lr, loss);
+    }
+    const right = countCorrect(argmaxRows(logits, predicted), batch);
+    model.backward(dLogits);
+    optimizer.step(lr);
+    progress.stepInEpoch++;
+    progress.lossSum += loss * size;
+    progress.correct += right;
+    progress.batchAccuracy.push(right / size);
+    progress.batchLoss.push(loss);
+    hooks.onStep?.(progress.step, totalSteps, loss, lr);
+    if (hooks.stopRequested) {
+      if (performance.now() - lastYield > YIELD_MS) {
+        // A signal handler (Ctrl-C) runs only when the event loop does.
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        lastYield = performance.now();
+      }
+      if (hooks.stopRequested()) {
+        progress.secondsInEpoch += (performance.now() - started) / 1000;
+        await hooks.onCheckpoint?.(captureCheckpoint(progress, parts));
+        throw new TrainInterrupted(progress.step, epoch);
+      }
+    }
+  }
+  const seconds = progress.secondsInEpoch +
+    (performance.now() - started) / 1000;
+  const metrics: EpochMetrics = {
+    epoch,
+    trainLoss: progress.lossSum / data.train.count,
+    trainAccuracy: progress.correct / data.train.count,
+    validationAccuracy:
+      evaluate(model, data.validation, data.normalizer).accuracy,
+    seconds,
+    samplesPerSecond: data.train.count / seconds,
+    lr: learningRateAt(schedule, epochStart, totalSteps),
+  };
+  progress.epochs.push(metrics);
+  Object.assign(progress, {
+    epoch: epoch + 1,
+    stepInEpoch: 0,
+    lossSum: 0,
+    correct: 0,
+    secondsInEpoch: 0,
+  });
+  return metrics;
+}
+
+/**
+ * The loss gradient and predictions, one set of buffers per batch size (the
+ * last batch of an epoch is shorter), so a step allocates nothing.
+ */
+function stepBuffers(
+  classes: number,
+  config: TrainConfig,
+): (size: number) => { dLogits: Tensor; predicted: Int32Array } {
+  const buffers = new Map<number, { dLogits: Tensor; predicted: Int32Array }>();
+  return (size) => {
+    let held = buffers.get(size);
+    if (!held) {
+      held = {
+        dLogits: zeros([size, classes], config.dtype),
+        predicted: new Int32Array(size),
+      };
+      buffers.set(size, held);
+    }
+    return held;
   };
 }
 
