@@ -134,7 +134,12 @@ export interface RunFolder {
  */
 export async function prepareRunFolder(
   out: string | undefined,
-  options: { startedAt: Date; force?: boolean; probeBytes?: number },
+  options: {
+    startedAt: Date;
+    force?: boolean;
+    resume?: boolean;
+    probeBytes?: number;
+  },
 ): Promise<RunFolder> {
   const { dir, created } = out === undefined
     ? await createDefaultFolder(options.startedAt)
@@ -144,7 +149,10 @@ export async function prepareRunFolder(
   };
   let lock: RunLock;
   try {
-    lock = await acquireRunLock(dir, { clearStale: options.force });
+    // The run being resumed was stopped: its lock, if left, is stale.
+    lock = await acquireRunLock(dir, {
+      clearStale: options.force || options.resume,
+    });
   } catch (error) {
     await removeIfEmpty();
     throw error;
@@ -154,7 +162,7 @@ export async function prepareRunFolder(
     await removeIfEmpty();
   };
   try {
-    await refuseOverwrite(dir, options.force ?? false);
+    if (!options.resume) await refuseOverwrite(dir, options.force ?? false);
     await probeWrite(dir, options.probeBytes ?? 0);
   } catch (error) {
     await abandon();
@@ -179,16 +187,22 @@ export async function withRunFolder<T>(
   options: {
     startedAt: Date;
     force?: boolean;
+    resume?: boolean;
     probeBytes?: number;
     quiet?: boolean;
   },
   body: (dir: string) => Promise<T>,
 ): Promise<T> {
   const folder = await prepareRunFolder(out, options);
-  const cleaned = folder.lock.cleaned.length;
-  if (cleaned > 0 && !options.quiet) {
+  const { cleaned, clearedStalePid } = folder.lock;
+  if (clearedStalePid !== undefined) {
+    console.error(
+      `note: cleared the stale lock of process ${clearedStalePid} (no longer running) in ${folder.dir}`,
+    );
+  }
+  if (cleaned.length > 0 && !options.quiet) {
     console.log(
-      `removed ${cleaned} temporary files of an interrupted save in ${folder.dir}`,
+      `removed ${cleaned.length} temporary files of an interrupted save in ${folder.dir}`,
     );
   }
   try {

@@ -1,8 +1,9 @@
 /**
  * Stricter command lines than `node:util`'s `parseArgs` gives: a flag given
  * twice is refused instead of silently taking the last value. Also the
- * settings that keep runs safe (`--force`, `--max-memory`), declared here
- * once; `RUN_SETTINGS` includes them.
+ * settings that keep runs safe and let them continue (`--force`,
+ * `--max-memory`, `--resume`), declared here once; `RUN_SETTINGS` includes
+ * them.
  *
  * @module
  */
@@ -22,6 +23,8 @@ export interface SafetyOptions {
   force: boolean;
   /** Refuse a network whose estimated memory is above this, in MB. */
   maxMemoryMb: number;
+  /** Continue the interrupted run in this folder, with its saved flags. */
+  resume?: string;
 }
 
 /** The flags of {@link SafetyOptions}, in `--help` order. */
@@ -38,6 +41,15 @@ export const SAFETY_SETTINGS: Settings<SafetyOptions> = {
       "refuse a network whose estimated memory (parameters, optimizer, activations) is above this many MB",
     ),
     flag: "max-memory",
+  },
+  resume: {
+    default: undefined,
+    help:
+      "continue the interrupted run in RUN_DIR from its checkpoint, with its saved flags (no other flag)",
+    kind: "value",
+    expected: "a run folder",
+    parse: (text) => text || undefined,
+    show: (dir) => dir ?? "",
   },
 };
 

@@ -196,6 +196,7 @@ Deno.test("configJson() records every flag under its metrics.json key", () => {
     quiet: false,
     force: false,
     max_memory: 4096,
+    resume: null,
   });
 });
 

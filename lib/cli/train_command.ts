@@ -28,6 +28,7 @@ import {
   DivergedError,
   train,
   type TrainData,
+  TrainInterrupted,
   type TrainResult,
 } from "../train/train.ts";
 import { implTrainCommand } from "./impl.ts";
@@ -40,6 +41,14 @@ import {
   UsageError,
 } from "./train_args.ts";
 import { printVerdict, reportKitError } from "./run_folder.ts";
+import {
+  INTERRUPTED_EXIT_CODE,
+  listenForStop,
+  RunInterrupted,
+} from "./interrupt.ts";
+import { assertResumeAlone, readResumption, savedFlags } from "./resume.ts";
+import { CHECKPOINT_FILE, type TrainCheckpoint } from "../train/checkpoint.ts";
+import { saveCheckpoint } from "../train/checkpoint_file.ts";
 import {
   checkData,
   checkMemory,
@@ -58,6 +67,7 @@ export async function trainCommand(args: string[]): Promise<number> {
   let options: TrainOptions | "help";
   try {
     options = parseTrainArgs(args);
+    if (options !== "help" && options.resume) assertResumeAlone(args);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     console.error(`error: ${error.message}`);
@@ -69,11 +79,16 @@ export async function trainCommand(args: string[]): Promise<number> {
     return 0;
   }
   try {
+    const resumed = options.resume
+      ? await readResumption(options.resume)
+      : undefined;
+    if (resumed) options = resumed.options;
     if (options.impl !== "lib") return await implTrainCommand(options, args);
-    const { result, runDir } = await runTraining(options);
+    const { result, runDir } = await runTraining(options, resumed?.checkpoint);
     return printSummary(options, result, runDir) ? 0 : 1;
   } catch (error) {
-    return reportKitError(error);
+    const code = reportKitError(error);
+    return error instanceof RunInterrupted ? INTERRUPTED_EXIT_CODE : code;
   }
 }
 
@@ -87,6 +102,7 @@ export async function trainCommand(args: string[]): Promise<number> {
  */
 export async function runTraining(
   options: TrainOptions,
+  resume?: TrainCheckpoint,
 ): Promise<{ result: TrainResult; runDir: string }> {
   const startedAt = new Date();
   const mnist = await loadMnist({ dir: options.data });
@@ -94,36 +110,52 @@ export async function runTraining(
   const c = options.config;
   const sizes = [mnist.train.rows * mnist.train.cols, ...c.hidden, 10];
   checkMemory(sizes, c, options.maxMemoryMb);
-  return await withRunFolder(options.out, {
-    startedAt,
-    force: options.force,
-    quiet: options.quiet,
-    // model.bin plus room for metrics.json and the report
-    probeBytes: parameterCount(sizes) * (c.dtype === "f64" ? 8 : 4) + 2 ** 22,
-  }, (runDir) => trainInto(runDir, mnist, sizes, options, startedAt));
+  return await withRunFolder(
+    options.out,
+    {
+      startedAt,
+      force: options.force,
+      resume: resume !== undefined,
+      quiet: options.quiet,
+      // model.bin plus room for metrics.json and the report
+      probeBytes: parameterCount(sizes) * (c.dtype === "f64" ? 8 : 4) + 2 ** 22,
+    },
+    (runDir) => trainInto(runDir, mnist, { sizes, options, startedAt, resume }),
+  );
 }
 
 /** Trains, then writes the run's files into its prepared folder. */
 async function trainInto(
   runDir: string,
   mnist: Mnist,
-  sizes: number[],
-  options: TrainOptions,
-  startedAt: Date,
+  run: {
+    sizes: number[];
+    options: TrainOptions;
+    startedAt: Date;
+    resume?: TrainCheckpoint;
+  },
 ): Promise<{ result: TrainResult; runDir: string }> {
+  const { options, startedAt, resume } = run;
   const data = splitData(mnist);
   if (!options.quiet) {
     const c = options.config;
+    const from = resume
+      ? ` from step ${resume.progress.step} (epoch ${resume.progress.epoch})`
+      : "";
     console.log(
-      `training ${sizes.join("-")} ${c.activation} ${c.dtype} on ` +
-        `${data.train.count} images for ${c.epochs} epochs (seed ${c.seed}) → ${runDir}`,
+      `${resume ? "resuming" : "training"} ${
+        run.sizes.join("-")
+      } ${c.activation} ${c.dtype} on ` +
+        `${data.train.count} images for ${c.epochs} epochs (seed ${c.seed})${from} → ${runDir}`,
     );
   }
-  const result = await trainSavingModels(options, data, runDir);
+  const result = await trainSavingModels(options, data, runDir, resume);
   await writeMetrics(
     join(runDir, METRICS_FILE),
     metricsJson(configJson(options), data, result, startedAt),
   );
+  // The run is complete: its checkpoint has served.
+  await Deno.remove(join(runDir, CHECKPOINT_FILE)).catch(() => {});
   const report = await writeReport(runDir, { mnist });
   if (!options.quiet) console.log(`${report.terminal}\nreport: ${report.path}`);
   return { result, runDir };
@@ -149,6 +181,7 @@ async function trainSavingModels(
   options: TrainOptions,
   data: TrainData,
   runDir: string,
+  resume?: TrainCheckpoint,
 ): Promise<TrainResult> {
   const progress: ProgressReporter = options.quiet
     ? silentProgress()
@@ -156,25 +189,49 @@ async function trainSavingModels(
     ? barProgress()
     : lineProgress();
   const modelPath = join(runDir, MODEL_FILE);
-  let savedEpoch = 0;
+  let savedEpoch = resume?.progress.epochs.length ?? 0;
+  const stop = listenForStop();
+  const checkpoints = checkpointWriter(runDir, options);
   try {
-    return await train(data, options.config, {
-      onStep: (step, total, loss) => progress.step(step, total, loss),
-      onEpoch: async (metrics, model) => {
-        progress.epoch(metrics, options.config.epochs);
-        await saveModel(modelPath, model, data.normalizer);
-        savedEpoch = metrics.epoch;
+    return await train(
+      data,
+      options.config,
+      {
+        onStep: (step, total, loss) => progress.step(step, total, loss),
+        onEpoch: async (metrics, model) => {
+          progress.epoch(metrics, options.config.epochs);
+          await saveModel(modelPath, model, data.normalizer);
+          savedEpoch = metrics.epoch;
+        },
+        onCheckpoint: checkpoints,
+        stopRequested: stop.requested,
       },
-    }, kernelsByName(options.kernels));
+      kernelsByName(options.kernels),
+      resume,
+    );
   } catch (error) {
+    if (error instanceof TrainInterrupted) {
+      throw new RunInterrupted(error.step, error.epoch, runDir);
+    }
     if (!(error instanceof DivergedError)) throw error;
     const kept = savedEpoch > 0
       ? `the last good model (epoch ${savedEpoch}) is in ${modelPath}`
       : "no epoch finished, so no model was saved";
     throw new KitError(`${error.message}; ${kept}`, error.help);
   } finally {
+    stop.dispose();
     progress.stop();
   }
+}
+
+/** Saves each checkpoint with the run's flags, atomically. */
+function checkpointWriter(
+  runDir: string,
+  options: TrainOptions,
+): (checkpoint: TrainCheckpoint) => Promise<void> {
+  const path = join(runDir, CHECKPOINT_FILE);
+  const args = savedFlags(options);
+  return (checkpoint) => saveCheckpoint(path, { args, checkpoint });
 }
 
 /** Prints the closing lines; returns whether the run met its target. */

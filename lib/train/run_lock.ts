@@ -21,6 +21,8 @@ export interface RunLock {
   path: string;
   /** Temporary files of an interrupted save that were removed. */
   cleaned: string[];
+  /** The process whose stale lock was cleared, if one was. */
+  clearedStalePid?: number;
   /** Removes the lock file (idempotent). */
   release(): Promise<void>;
 }
@@ -54,6 +56,7 @@ export async function acquireRunLock(
   options: { clearStale?: boolean } = {},
 ): Promise<RunLock> {
   const path = join(dir, LOCK_FILE);
+  let clearedStalePid: number | undefined;
   while (!(await tryCreate(path))) {
     const holder = await readHolder(path);
     if (holder === undefined) continue; // released meanwhile: try again
@@ -70,12 +73,14 @@ export async function acquireRunLock(
       );
     }
     await Deno.remove(path).catch(() => {});
+    clearedStalePid = holder;
   }
   const cleaned = await removeTemporaries(dir);
   let held = true;
   return {
     path,
     cleaned,
+    clearedStalePid,
     async release() {
       if (!held) return;
       held = false;
