@@ -152,8 +152,7 @@ export async function gunzipIdx(
   dimensions: number,
 ): Promise<Uint8Array> {
   const headerLength = 4 + 4 * dimensions;
-  const reader = new Blob([gzipped as BlobPart]).stream()
-    .pipeThrough(new DecompressionStream("gzip")).getReader();
+  const reader = inflateInPieces(gzipped);
   let out: Uint8Array = new Uint8Array(headerLength);
   let length = 0;
   let sized = false;
@@ -184,6 +183,31 @@ export async function gunzipIdx(
     await reader.cancel().catch(() => {});
   }
   return out.subarray(0, length);
+}
+
+/** Compressed bytes fed to the inflater at a time: see inflateInPieces. */
+const GZIP_PIECE = 4096;
+
+/**
+ * A reader of the inflated bytes that feeds the compressed ones in 4 KiB
+ * pieces, each only once the previous piece's output was read. The
+ * inflater turns a whole input chunk into output at once, and deflate
+ * reaches 1032:1, so one 1 MB chunk of a gzip bomb would be a gigabyte
+ * before the first read; a 4 KiB piece is at most about 4 MB.
+ */
+function inflateInPieces(
+  gzipped: Uint8Array,
+): ReadableStreamDefaultReader<Uint8Array> {
+  const inflater = new DecompressionStream("gzip");
+  const writer = inflater.writable.getWriter();
+  (async () => {
+    for (let at = 0; at < gzipped.length; at += GZIP_PIECE) {
+      await writer.ready;
+      await writer.write(gzipped.subarray(at, at + GZIP_PIECE) as BufferSource);
+    }
+    await writer.close();
+  })().catch(() => {}); // the reader sees the same error, or cancelled
+  return inflater.readable.getReader();
 }
 
 /**
