@@ -174,6 +174,7 @@ Deno.test("8 mutated training-image files through deno task train: a parse or on
     assert.ok(result.peakKb < ONE_GB_KB, `${fuzzed.kind}: ${result.peakKb} kB`);
     if (result.code === 0) continue; // the mutation left a valid file
     assertCleanRefusal(result);
+    refused++;
     await assert.rejects(
       Deno.stat(out),
       Deno.errors.NotFound,
@@ -181,7 +182,9 @@ Deno.test("8 mutated training-image files through deno task train: a parse or on
     );
   }
   console.log(
-    `fuzz train CLI: 8 tried, peak RSS ${Math.round(peakKb / 1024)} MiB`,
+    `fuzz train CLI: 8 tried, ${refused} refused, peak RSS ${
+      Math.round(peakKb / 1024)
+    } MiB`,
   );
 });
 
@@ -213,7 +216,9 @@ Deno.test("8 mutated model files through deno task report: one error line each, 
     await assert.rejects(Deno.stat(join(runDir, "report.html")));
   }
   console.log(
-    `fuzz report CLI: 8 tried, peak RSS ${Math.round(peakKb / 1024)} MiB`,
+    `fuzz report CLI: 8 tried, ${refused} refused, peak RSS ${
+      Math.round(peakKb / 1024)
+    } MiB`,
   );
 });
 
