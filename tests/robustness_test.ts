@@ -14,6 +14,7 @@ import {
 } from "./helpers/report_run.ts";
 import { writeSyntheticMnist } from "./helpers/synthetic.ts";
 
+const repo = new URL("../", import.meta.url).pathname;
 const quick = ["--epochs", "1", "--hidden", "16"];
 
 function assertCleanError(
@@ -324,4 +325,18 @@ Deno.test("report refuses a model.bin of another architecture than metrics.json 
     Deno.stat(join(out, "report.html")),
     Deno.errors.NotFound,
   );
+});
+
+Deno.test("every entry point in bin/ and tools/ runs its command under the guard", async () => {
+  const unguarded: string[] = [];
+  for (const folder of ["bin", "tools"]) {
+    for await (const entry of Deno.readDir(join(repo, folder))) {
+      if (!entry.name.endsWith(".ts")) continue;
+      const source = await Deno.readTextFile(join(repo, folder, entry.name));
+      if (!/Deno\.exit\(await runGuarded\(/.test(source)) {
+        unguarded.push(`${folder}/${entry.name}`);
+      }
+    }
+  }
+  assert.deepEqual(unguarded, []);
 });
