@@ -71,6 +71,15 @@ export {
   Sigmoid,
   Tanh,
 } from "./lib/nn/layers.ts";
+export { Dropout } from "./lib/nn/dropout.ts";
+export {
+  buildLayers,
+  LAYER_KINDS,
+  type LayerBuilder,
+  type LayerContext,
+  type LayerSpec,
+  mlpSpecs,
+} from "./lib/nn/layer_specs.ts";
 export { softmax, softmaxCrossEntropy } from "./lib/nn/loss.ts";
 export {
   assertGradientsClose,

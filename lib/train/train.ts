@@ -154,6 +154,7 @@ export async function train(
   const model = new Mlp({
     sizes: [pixels, ...config.hidden, 10],
     activation: config.activation,
+    dropout: config.dropout,
     dtype: config.dtype,
     rng,
     kernels,
