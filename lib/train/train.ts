@@ -18,8 +18,9 @@ import { Mlp } from "../nn/mlp.ts";
 import { createOptimizer } from "../optim/registry.ts";
 import type { TrainConfig } from "./settings.ts";
 import { Rng } from "../base/rng.ts";
-import { learningRateAt } from "../optim/schedule.ts";
-import { argmaxRows, type Tensor, zeros } from "../base/tensor.ts";
+import { learningRateAt, type Schedule } from "../optim/schedule.ts";
+import type { Optimizer } from "../optim/optimizer.ts";
+import { argmaxRows, type DType, type Tensor, zeros } from "../base/tensor.ts";
 import type { Kernels } from "../kernels/gemm.ts";
 
 /** The data a run uses; see `splitTrainValidation` and `fitNormalizer`. */
@@ -149,10 +150,52 @@ export async function train(
   hooks: TrainHooks = {},
   kernels?: Kernels,
 ): Promise<TrainResult> {
+  const run = startRun(data, config, kernels);
+  const epochs: EpochMetrics[] = [];
+  for (let epoch = 1; epoch <= config.epochs; epoch++) {
+    const metrics = trainEpoch(run, epoch, data, hooks);
+    epochs.push(metrics);
+    if ((await hooks.onEpoch?.(metrics, run.model)) === false) break;
+  }
+  const { model, batchAccuracy, batchLoss } = run;
+  return {
+    model,
+    epochs,
+    batchAccuracy,
+    batchLoss,
+    trainSeconds: epochs.reduce((sum, e) => sum + e.seconds, 0),
+    validation: evaluate(model, data.validation, data.normalizer),
+    test: evaluate(model, data.test, data.normalizer),
+  };
+}
+
+/** A run in progress: what it trains, with what, and what it measured. */
+interface Run {
+  readonly rng: Rng;
+  readonly model: Mlp;
+  readonly optimizer: Optimizer;
+  readonly batcher: Batcher;
+  readonly schedule: Schedule;
+  readonly totalSteps: number;
+  readonly buffers: StepBuffers;
+  readonly batchAccuracy: number[];
+  readonly batchLoss: number[];
+  /** Steps taken so far. */
+  step: number;
+}
+
+/**
+ * Builds the network, optimizer and batcher. The one RNG draws the initial
+ * weights first, then each epoch's shuffle and dropout masks.
+ */
+function startRun(
+  data: TrainData,
+  config: TrainConfig,
+  kernels: Kernels | undefined,
+): Run {
   const rng = new Rng(config.seed);
-  const pixels = data.train.rows * data.train.cols;
   const model = new Mlp({
-    sizes: [pixels, ...config.hidden, 10],
+    sizes: [data.train.rows * data.train.cols, ...config.hidden, 10],
     activation: config.activation,
     dropout: config.dropout,
     dtype: config.dtype,
@@ -170,82 +213,100 @@ export async function train(
     config.dtype,
     kernels,
   );
-  const totalSteps = config.epochs * batcher.batchesPerEpoch;
-  const schedule = {
-    kind: config.schedule,
-    lr: config.lr,
-    lrMin: config.lrMin,
+  return {
+    rng,
+    model,
+    optimizer,
+    batcher,
+    schedule: { kind: config.schedule, lr: config.lr, lrMin: config.lrMin },
+    totalSteps: config.epochs * batcher.batchesPerEpoch,
+    buffers: new StepBuffers(model.sizes[model.sizes.length - 1], config.dtype),
+    batchAccuracy: [],
+    batchLoss: [],
+    step: 0,
   };
-  // The loss gradient and predictions, one set of buffers per batch size
-  // (the last batch of an epoch is shorter), so a step allocates nothing.
-  const classes = model.sizes[model.sizes.length - 1];
-  const stepBuffers = new Map<
+}
+
+/** One pass over the training split, then validation. */
+function trainEpoch(
+  run: Run,
+  epoch: number,
+  data: TrainData,
+  hooks: TrainHooks,
+): EpochMetrics {
+  const started = performance.now();
+  const epochLr = learningRateAt(run.schedule, run.step, run.totalSteps);
+  let lossSum = 0;
+  let correct = 0;
+  for (const batch of run.batcher.epoch(run.rng)) {
+    const { loss, right, lr } = trainStep(run, batch, epoch);
+    lossSum += loss * batch.labels.length;
+    correct += right;
+    hooks.onStep?.(run.step, run.totalSteps, loss, lr);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const count = data.train.count;
+  return {
+    epoch,
+    trainLoss: lossSum / count,
+    trainAccuracy: correct / count,
+    validationAccuracy:
+      evaluate(run.model, data.validation, data.normalizer).accuracy,
+    seconds,
+    samplesPerSecond: count / seconds,
+    lr: epochLr,
+  };
+}
+
+/**
+ * Forward, loss, backward and one optimizer step on a batch; records the
+ * batch's loss and accuracy.
+ *
+ * @throws {DivergedError} When the loss is not finite.
+ */
+function trainStep(
+  run: Run,
+  batch: Batch,
+  epoch: number,
+): { loss: number; right: number; lr: number } {
+  const size = batch.labels.length;
+  const lr = learningRateAt(run.schedule, run.step, run.totalSteps);
+  const logits = run.model.forward(batch.images);
+  const { dLogits, predicted } = run.buffers.for(size);
+  const loss = softmaxCrossEntropy(logits, batch.labels, dLogits);
+  run.step++;
+  if (!Number.isFinite(loss)) {
+    throw new DivergedError(run.step, epoch, lr, loss);
+  }
+  const right = countCorrect(argmaxRows(logits, predicted), batch);
+  run.model.backward(dLogits);
+  run.optimizer.step(lr);
+  run.batchAccuracy.push(right / size);
+  run.batchLoss.push(loss);
+  return { loss, right, lr };
+}
+
+/**
+ * The loss gradient and predictions, one set of buffers per batch size (the
+ * last batch of an epoch is shorter), so a step allocates nothing.
+ */
+class StepBuffers {
+  readonly #bySize = new Map<
     number,
     { dLogits: Tensor; predicted: Int32Array }
   >();
-  const buffersFor = (size: number) => {
-    let buffers = stepBuffers.get(size);
+  constructor(readonly classes: number, readonly dtype: DType) {}
+  for(size: number): { dLogits: Tensor; predicted: Int32Array } {
+    let buffers = this.#bySize.get(size);
     if (!buffers) {
       buffers = {
-        dLogits: zeros([size, classes], config.dtype),
+        dLogits: zeros([size, this.classes], this.dtype),
         predicted: new Int32Array(size),
       };
-      stepBuffers.set(size, buffers);
+      this.#bySize.set(size, buffers);
     }
     return buffers;
-  };
-
-  const epochs: EpochMetrics[] = [];
-  const batchAccuracy: number[] = [];
-  const batchLoss: number[] = [];
-  let step = 0;
-  for (let epoch = 1; epoch <= config.epochs; epoch++) {
-    const started = performance.now();
-    const epochLr = learningRateAt(schedule, step, totalSteps);
-    let lossSum = 0;
-    let correct = 0;
-    for (const batch of batcher.epoch(rng)) {
-      const size = batch.labels.length;
-      const lr = learningRateAt(schedule, step, totalSteps);
-      const logits = model.forward(batch.images);
-      const { dLogits, predicted } = buffersFor(size);
-      const loss = softmaxCrossEntropy(logits, batch.labels, dLogits);
-      step++;
-      if (!Number.isFinite(loss)) {
-        throw new DivergedError(step, epoch, lr, loss);
-      }
-      const right = countCorrect(argmaxRows(logits, predicted), batch);
-      model.backward(dLogits);
-      optimizer.step(lr);
-      lossSum += loss * size;
-      correct += right;
-      batchAccuracy.push(right / size);
-      batchLoss.push(loss);
-      hooks.onStep?.(step, totalSteps, loss, lr);
-    }
-    const seconds = (performance.now() - started) / 1000;
-    const metrics: EpochMetrics = {
-      epoch,
-      trainLoss: lossSum / data.train.count,
-      trainAccuracy: correct / data.train.count,
-      validationAccuracy:
-        evaluate(model, data.validation, data.normalizer).accuracy,
-      seconds,
-      samplesPerSecond: data.train.count / seconds,
-      lr: epochLr,
-    };
-    epochs.push(metrics);
-    if ((await hooks.onEpoch?.(metrics, model)) === false) break;
   }
-  return {
-    model,
-    epochs,
-    batchAccuracy,
-    batchLoss,
-    trainSeconds: epochs.reduce((sum, e) => sum + e.seconds, 0),
-    validation: evaluate(model, data.validation, data.normalizer),
-    test: evaluate(model, data.test, data.normalizer),
-  };
 }
 
 function countCorrect(predicted: Int32Array, batch: Batch): number {
