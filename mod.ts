@@ -72,14 +72,7 @@ export {
   Tanh,
 } from "./lib/nn/layers.ts";
 export { Dropout } from "./lib/nn/dropout.ts";
-export {
-  buildLayers,
-  LAYER_KINDS,
-  type LayerBuilder,
-  type LayerContext,
-  type LayerSpec,
-  mlpSpecs,
-} from "./lib/nn/layer_specs.ts";
+export { type LayerSpec, mlpSpecs } from "./lib/nn/layer_specs.ts";
 export { softmax, softmaxCrossEntropy } from "./lib/nn/loss.ts";
 export {
   assertGradientsClose,
@@ -89,17 +82,14 @@ export {
   relativeError,
 } from "./lib/nn/gradcheck.ts";
 export {
-  copyState,
   type Optimizer,
   type OptimizerSettings,
-  zeroStates,
 } from "./lib/optim/optimizer.ts";
 export { Sgd, type SgdOptions } from "./lib/optim/sgd.ts";
 export { Adam, type AdamOptions, AdamW } from "./lib/optim/adam.ts";
 export {
   createOptimizer,
   OPTIMIZER_NAMES,
-  type OptimizerClass,
   type OptimizerName,
   OPTIMIZERS,
 } from "./lib/optim/registry.ts";
@@ -157,19 +147,9 @@ export {
   toTensor,
 } from "./lib/data/dataset.ts";
 export {
-  choiceSetting,
-  configProblem,
   DEFAULT_CONFIG,
-  defaultsOf,
-  flagOf,
-  fractionSetting,
-  integerSetting,
-  metricsKeyOf,
-  numberSetting,
   type Setting,
   type Settings,
-  settingsJson,
-  switchSetting,
   TRAIN_SETTINGS,
   type TrainConfig,
 } from "./lib/train/settings.ts";
