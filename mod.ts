@@ -6,6 +6,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fromValues, Mlp, softmaxCrossEntropy, zeros } from "./mod.ts";
  *
  * const model = new Mlp({ sizes: [4, 8, 3], dtype: "f64", seed: 1 });
@@ -14,7 +15,7 @@
  * const dLogits = zeros([2, 3], "f64");
  * const loss = softmaxCrossEntropy(logits, [2, 0], dLogits);
  * model.backward(dLogits);
- * console.assert(loss > 0);
+ * assert(loss > 0);
  * ```
  *
  * @module
