@@ -94,7 +94,6 @@ export class Tensor {
  * Allocates a zero-filled typed array of a dtype.
  *
  * @param dtype `"f32"` or `"f64"`.
- * @param length How many values.
  * @returns A zero-filled array of that dtype.
  *
  * @example
@@ -113,7 +112,6 @@ export function allocate(dtype: DType, length: number): FloatArray {
  *
  * @param shape The dimensions, e.g. `[128, 64]`.
  * @param dtype `"f32"` (the default) or `"f64"`.
- * @returns A tensor of zeros.
  *
  * @example
  * ```ts
@@ -131,7 +129,6 @@ export function zeros(shape: readonly number[], dtype: DType = "f32"): Tensor {
  * Creates a tensor from a list of numbers.
  *
  * @param values The values, row-major.
- * @param shape The dimensions.
  * @param dtype `"f32"` (the default) or `"f64"`.
  * @returns A tensor holding a copy of `values`.
  *
@@ -156,7 +153,6 @@ export function fromValues(
 /**
  * Throws unless `tensor` has exactly the expected shape.
  *
- * @param tensor The tensor to check.
  * @param expected The shape it must have; `-1` accepts any size there.
  * @param what Which argument this is, named in the error.
  * @throws {RangeError} Naming the argument, the expected and the actual shape.

@@ -283,7 +283,6 @@ export class Batcher {
   /**
    * Prepares batches over `set`; buffers are allocated once here.
    *
-   * @param set The images to batch.
    * @param batchSize Images per batch.
    * @param normalizer The byte → float scale.
    * @param dtype The batch tensors' dtype.

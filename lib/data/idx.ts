@@ -168,9 +168,7 @@ export async function gunzipIfNeeded(bytes: Uint8Array): Promise<Uint8Array> {
 /**
  * Reads and parses an IDX file, plain or gzip-compressed.
  *
- * @param path The file.
  * @param dimensions 3 for images, 1 for labels.
- * @returns The parsed array.
  * @throws {KitError} When the file is missing, unreadable, not valid gzip,
  * or not a valid IDX file.
  *

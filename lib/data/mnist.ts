@@ -150,7 +150,6 @@ export interface Mnist {
 /**
  * Computes a SHA-256 digest.
  *
- * @param bytes Data to hash.
  * @returns The SHA-256 digest, hex.
  *
  * @example
@@ -173,7 +172,6 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
 /**
  * Throws unless `bytes` are the genuine `file`.
  *
- * @param bytes The contents.
  * @param file Which MNIST file they should be.
  * @param source Where they came from, for the message.
  * @throws {KitError} On a size or checksum mismatch.
@@ -217,7 +215,6 @@ export async function verifyMnistFile(
  * or copied, is checked against its size and SHA-256.
  *
  * @param cacheDir The folder; default {@link DEFAULT_CACHE_DIR}.
- * @returns The folder.
  * @throws {KitError} When a file is corrupt or cannot be read or written.
  *
  * @example
@@ -275,7 +272,6 @@ export async function ensureMnist(
 /**
  * Finds a standard MNIST file in `dir`, plain or with `.gz`.
  *
- * @returns The path.
  * @throws {KitError} When neither exists.
  */
 async function findIn(dir: string, name: string): Promise<string> {

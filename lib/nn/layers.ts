@@ -366,7 +366,6 @@ export abstract class Activation implements Layer {
   /**
    * The function, for one number.
    *
-   * @param x An input value.
    * @returns f(x).
    */
   abstract apply(x: number): number;
@@ -374,7 +373,6 @@ export abstract class Activation implements Layer {
   /**
    * The derivative, written in terms of the output.
    *
-   * @param y An output value, f(x).
    * @returns f'(x).
    */
   abstract slopeFromOutput(y: number): number;
@@ -397,7 +395,6 @@ export abstract class Activation implements Layer {
    * `output[i] = f(input[i])` for every entry; a subclass may replace the
    * loop with a faster one that computes the same numbers.
    *
-   * @param input The entries to transform.
    * @param output Receives them, same length.
    */
   protected applyAll(input: FloatArray, output: FloatArray): void {
@@ -467,18 +464,12 @@ export class ReLU extends Activation {
    * without a branch: about half the inputs are negative, in no pattern a
    * branch predictor could learn, and a branch here made the activation 3×
    * slower.
-   *
-   * @param x An input.
-   * @returns The output.
    */
   apply(x: number): number {
     return Math.max(x, 0);
   }
   /**
    * 1 where `y > 0`, else 0, without a branch (see `apply`).
-   *
-   * @param y An output.
-   * @returns The slope.
    */
   slopeFromOutput(y: number): number {
     return +(y > 0);
@@ -487,7 +478,6 @@ export class ReLU extends Activation {
    * `max(input, 0)` for every entry, in WebAssembly SIMD when the kernels
    * offer it.
    *
-   * @param input The entries.
    * @param output Receives `max(input, 0)`.
    */
   protected override applyAll(input: FloatArray, output: FloatArray): void {
@@ -527,11 +517,11 @@ export class ReLU extends Activation {
 export class Sigmoid extends Activation {
   /** `"Sigmoid"` */
   readonly name = "Sigmoid";
-  /** `1 / (1 + e^-x)` @param x An input. @returns The output. */
+  /** `1 / (1 + e^-x)` */
   apply(x: number): number {
     return 1 / (1 + Math.exp(-x));
   }
-  /** `y (1 - y)` @param y An output. @returns The slope. */
+  /** `y (1 - y)` */
   slopeFromOutput(y: number): number {
     return y * (1 - y);
   }
@@ -552,11 +542,11 @@ export class Sigmoid extends Activation {
 export class Tanh extends Activation {
   /** `"Tanh"` */
   readonly name = "Tanh";
-  /** `tanh(x)` @param x An input. @returns The output. */
+  /** `tanh(x)` */
   apply(x: number): number {
     return Math.tanh(x);
   }
-  /** `1 - y²` @param y An output. @returns The slope. */
+  /** `1 - y²` */
   slopeFromOutput(y: number): number {
     return 1 - y * y;
   }

@@ -82,7 +82,6 @@ export interface ModelHeader {
 /**
  * Serializes a model to the model-file format.
  *
- * @param model The model to serialize.
  * @returns The bytes of a model file.
  *
  * @example
@@ -240,7 +239,6 @@ export function decodeModel(
 /**
  * Throws unless a model has the expected architecture.
  *
- * @param model A model.
  * @param expected The architecture it must have (sizes, activation, dtype
  * where given).
  * @param source Where the model came from, for the message.
@@ -285,7 +283,6 @@ export function assertArchitecture(
  * Writes a model file atomically.
  *
  * @param path Where to write.
- * @param model The model.
  *
  * @example
  * ```ts
@@ -307,7 +304,6 @@ export async function saveModel(path: string, model: Mlp): Promise<void> {
  *
  * @param path A file written by {@link saveModel}.
  * @param expected When given, the architecture the model must have.
- * @returns The model.
  * @throws {KitError} When the file is missing or invalid.
  *
  * @example

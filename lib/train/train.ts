@@ -474,7 +474,6 @@ function countCorrect(predicted: Int32Array, batch: Batch): number {
 /**
  * Classifies a whole set, 1,000 images at a time.
  *
- * @param model The network.
  * @param set The images and their labels.
  * @param normalizer The same normalizer the model trained with.
  * @returns Accuracy, predictions and every mistake.
