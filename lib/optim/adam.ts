@@ -103,8 +103,9 @@ export class Adam implements Optimizer {
   step(lr: number): void {
     const t = ++this.#step[0];
     const { beta1, beta2, eps } = this;
-    const c1 = 1 - beta1 ** t;
-    const c2 = 1 - beta2 ** t;
+    // m̂ / (√v̂ + ε) = (m / c1) / (√v / √c2 + ε): one division per entry.
+    const stepSize = lr / (1 - beta1 ** t);
+    const invRootC2 = 1 / Math.sqrt(1 - beta2 ** t);
     // L2 decay enters the gradient; decoupled decay shrinks the weights.
     const l2 = this.decoupled ? 0 : this.weightDecay;
     const shrink = this.decoupled ? 1 - lr * this.weightDecay : 1;
@@ -119,7 +120,8 @@ export class Adam implements Optimizer {
         const vi = beta2 * v[i] + (1 - beta2) * g * g;
         m[i] = mi;
         v[i] = vi;
-        w[i] = w[i] * shrink - lr * (mi / c1) / (Math.sqrt(vi / c2) + eps);
+        w[i] = w[i] * shrink -
+          stepSize * mi / (Math.sqrt(vi) * invRootC2 + eps);
       }
     }
   }
