@@ -96,11 +96,12 @@ export const RUN_SETTINGS: Settings<RunOptions> = {
     KERNEL_NAMES,
     "matrix-product kernels",
   ),
-  impl: choiceSetting(
-    "lib",
-    IMPLS,
-    "whose code trains (impl runs default to exercise 11's MNIST_CONFIG and --target 97)",
-  ),
+  impl: {
+    ...choiceSetting("lib", IMPLS, "whose code trains"),
+    help: `whose code trains: ${
+      IMPLS.join(", ")
+    } (the last two default to exercise 11's MNIST_CONFIG and --target 97)`,
+  },
   fullBatch: switchSetting(
     false,
     "the original project's recipe: 300 steps over all 50,000 images at once, " +
