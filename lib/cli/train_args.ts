@@ -111,19 +111,18 @@ export const RUN_SETTINGS: Settings<RunOptions> = {
 };
 
 /** What `--full-batch` sets, unless given: the original project's recipe. */
-export const FULL_BATCH_PRESET: Readonly<Partial<TrainOptions & TrainConfig>> =
-  {
-    epochs: 300,
-    batchSize: 50000,
-    lr: 0.05,
-    lrMin: 0.01,
-    schedule: "cosine",
-    momentum: 0.9,
-    nesterov: false,
-    weightDecay: 0,
-    // A batch of 50,000 is where the second core pays: 1.4x per step.
-    kernels: "wasm-workers",
-  };
+export const FULL_BATCH_PRESET: Readonly<Partial<RunOptions & TrainConfig>> = {
+  epochs: 300,
+  batchSize: 50000,
+  lr: 0.05,
+  lrMin: 0.01,
+  schedule: "cosine",
+  momentum: 0.9,
+  nesterov: false,
+  weightDecay: 0,
+  // A batch of 50,000 is where the second core pays: 1.4x per step.
+  kernels: "wasm-workers",
+};
 
 /** Every flag: the training settings, then the run's, by setting name. */
 function allSettings(): [string, Setting<unknown>][] {
