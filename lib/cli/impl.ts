@@ -230,13 +230,13 @@ export async function implTrainCommand(
     );
     return 1;
   }
-  const module = await loadImpl(impl);
-  for (const flag of ignoredFlags(module.MNIST_CONFIG, args)) {
-    console.error(
-      `note: --${flag} is ignored with --impl ${impl}: that run uses exercise 11's MNIST_CONFIG (plus the flags given) and its own float64 loops`,
-    );
-  }
   try {
+    const module = await loadImpl(impl);
+    for (const flag of ignoredFlags(module.MNIST_CONFIG, args)) {
+      console.error(
+        `note: --${flag} is ignored with --impl ${impl}: that run uses exercise 11's MNIST_CONFIG (plus the flags given) and its own float64 loops`,
+      );
+    }
     return await runImpl(module, options, args, impl);
   } catch (error) {
     if (impl !== "exercises" || error instanceof KitError) throw error;
@@ -262,13 +262,7 @@ async function runImpl(
   impl: Exclude<Impl, "lib">,
 ): Promise<number> {
   const config = implConfig(module.MNIST_CONFIG, options, args);
-  const dir = options.data ?? await ensureMnist();
-  const data = await module.loadMnist(dir).catch((error: Error) => {
-    throw new KitError(
-      `${dir}: cannot load MNIST with the code in ${impl}/ (${error.message})`,
-      "pass --data DIR with the four uncompressed MNIST files, or leave --data out for the cache in data/",
-    );
-  });
+  const { dir, data } = await loadImplData(module, options.data, impl);
   const startedAt = new Date();
   return await withRunFolder(
     options.out,
@@ -361,6 +355,27 @@ async function trainImplInto(
     suffix: ` (--impl ${impl})`,
   });
   return passed ? 0 : 1;
+}
+
+/** MNIST read by the impl's own `loadMnist`, from `--data` or the cache. */
+async function loadImplData(
+  module: ImplModule,
+  data: string | undefined,
+  impl: Exclude<Impl, "lib">,
+): Promise<
+  { dir: string; data: Awaited<ReturnType<ImplModule["loadMnist"]>> }
+> {
+  const dir = data ?? await ensureMnist();
+  try {
+    return { dir, data: await module.loadMnist(dir) };
+  } catch (error) {
+    throw new KitError(
+      `${dir}: cannot load MNIST with the code in ${impl}/ (${
+        (error as Error).message
+      })`,
+      "pass --data DIR with the four uncompressed MNIST files, or leave --data out for the cache in data/",
+    );
+  }
 }
 
 /** Prints each epoch's line as lib runs print it, with the schedule's lr. */

@@ -26,7 +26,19 @@ export const CHECKPOINT_FILE = "checkpoint.json";
 /** The format's version; a file of another is refused. */
 export const CHECKPOINT_VERSION = 1;
 
-/** Where the loop stands, and what it has measured so far. */
+/**
+ * Where the loop stands, and what it has measured so far.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { TrainProgress } from "@mnist-from-scratch/kit";
+ *
+ * // Three steps into epoch 2 of a run with 10 steps an epoch:
+ * const progress: Pick<TrainProgress, "epoch" | "step" | "stepInEpoch"> = { epoch: 2, step: 13, stepInEpoch: 3 };
+ * assert(progress.step - progress.stepInEpoch === 10);
+ * ```
+ */
 export interface TrainProgress {
   /** The epoch in progress, from 1 (`epochs + 1` when all are done). */
   epoch: number;
@@ -48,7 +60,30 @@ export interface TrainProgress {
   batchLoss: number[];
 }
 
-/** The state of a training run between two steps. */
+/**
+ * The state of a training run between two steps: `train(data, config,
+ * hooks, kernels, checkpoint)` continues from it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_CONFIG, train, type TrainCheckpoint, type TrainData } from "@mnist-from-scratch/kit";
+ *
+ * const images = new Uint8Array(32);
+ * const labels = new Uint8Array(8);
+ * for (let i = 0; i < 8; i++) {
+ *   labels[i] = i % 4;
+ *   images[i * 4 + labels[i]] = 255;
+ * }
+ * const set = { images, labels, count: 8, rows: 2, cols: 2 };
+ * const data: TrainData = { train: set, validation: set, test: set, normalizer: { scale: 1 / 255 } };
+ * const config = { ...DEFAULT_CONFIG, epochs: 4, hidden: [8], batchSize: 4 };
+ * const saved: TrainCheckpoint[] = [];
+ * const whole = await train(data, config, { onCheckpoint: (c) => void saved.push(c) });
+ * const resumed = await train(data, config, {}, undefined, saved[1]); // from after epoch 2
+ * assert.deepEqual(resumed.batchLoss, whole.batchLoss);
+ * ```
+ */
 export interface TrainCheckpoint {
   /** Counters and measurements. */
   progress: TrainProgress;

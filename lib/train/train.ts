@@ -18,8 +18,9 @@ import { Mlp } from "../nn/mlp.ts";
 import { createOptimizer } from "../optim/registry.ts";
 import type { TrainConfig } from "./settings.ts";
 import { Rng } from "../base/rng.ts";
-import { learningRateAt } from "../optim/schedule.ts";
-import { argmaxRows, type Tensor, zeros } from "../base/tensor.ts";
+import { learningRateAt, type Schedule } from "../optim/schedule.ts";
+import type { Optimizer } from "../optim/optimizer.ts";
+import { argmaxRows, type DType, type Tensor, zeros } from "../base/tensor.ts";
 import type { Kernels } from "../kernels/gemm.ts";
 import {
   captureCheckpoint,
@@ -30,7 +31,26 @@ import {
   type TrainProgress,
 } from "./checkpoint.ts";
 
-/** The data a run uses; see `splitTrainValidation` and `fitNormalizer`. */
+/**
+ * The data a run uses; see `splitTrainValidation` and `fitNormalizer`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_CONFIG } from "@mnist-from-scratch/kit";
+ *
+ * // Eight 2x2 "images": the label is the brightest pixel.
+ * const images = new Uint8Array(32);
+ * const labels = new Uint8Array(8);
+ * for (let i = 0; i < 8; i++) {
+ *   labels[i] = i % 4;
+ *   images[i * 4 + labels[i]] = 255;
+ * }
+ * const set = { images, labels, count: 8, rows: 2, cols: 2 };
+ * const data: TrainData = { train: set, validation: set, test: set, normalizer: { scale: 1 / 255 } };
+ * assert(data.train.rows * data.train.cols === 4);
+ * ```
+ */
 export interface TrainData {
   /** What the network learns from. */
   train: LabeledImages;
@@ -42,7 +62,28 @@ export interface TrainData {
   normalizer: Normalizer;
 }
 
-/** What one epoch did. */
+/**
+ * What one epoch did.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_CONFIG } from "@mnist-from-scratch/kit";
+ *
+ * // Eight 2x2 "images": the label is the brightest pixel.
+ * const images = new Uint8Array(32);
+ * const labels = new Uint8Array(8);
+ * for (let i = 0; i < 8; i++) {
+ *   labels[i] = i % 4;
+ *   images[i * 4 + labels[i]] = 255;
+ * }
+ * const set = { images, labels, count: 8, rows: 2, cols: 2 };
+ * const data: TrainData = { train: set, validation: set, test: set, normalizer: { scale: 1 / 255 } };
+ * const result = await train(data, { ...DEFAULT_CONFIG, epochs: 2, hidden: [] });
+ * const last: EpochMetrics = result.epochs[1];
+ * assert(last.epoch === 2 && last.lr < DEFAULT_CONFIG.lr);
+ * ```
+ */
 export interface EpochMetrics {
   /** From 1. */
   epoch: number;
@@ -60,7 +101,28 @@ export interface EpochMetrics {
   lr: number;
 }
 
-/** A misclassified image. */
+/**
+ * A misclassified image.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_CONFIG } from "@mnist-from-scratch/kit";
+ *
+ * // Eight 2x2 "images": the label is the brightest pixel.
+ * const images = new Uint8Array(32);
+ * const labels = new Uint8Array(8);
+ * for (let i = 0; i < 8; i++) {
+ *   labels[i] = i % 4;
+ *   images[i * 4 + labels[i]] = 255;
+ * }
+ * const set = { images, labels, count: 8, rows: 2, cols: 2 };
+ * const data: TrainData = { train: set, validation: set, test: set, normalizer: { scale: 1 / 255 } };
+ * const { test } = await train(data, { ...DEFAULT_CONFIG, epochs: 1, hidden: [] });
+ * const misses: Miss[] = test.missed;
+ * assert(misses.every((m) => m.label !== m.predicted));
+ * ```
+ */
 export interface Miss {
   /** Its index in its set (validation indices count from the split's start). */
   index: number;
@@ -72,7 +134,28 @@ export interface Miss {
   confidence: number;
 }
 
-/** A set's accuracy, its predictions and its mistakes. */
+/**
+ * A set's accuracy, its predictions and its mistakes.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_CONFIG } from "@mnist-from-scratch/kit";
+ *
+ * // Eight 2x2 "images": the label is the brightest pixel.
+ * const images = new Uint8Array(32);
+ * const labels = new Uint8Array(8);
+ * for (let i = 0; i < 8; i++) {
+ *   labels[i] = i % 4;
+ *   images[i * 4 + labels[i]] = 255;
+ * }
+ * const set = { images, labels, count: 8, rows: 2, cols: 2 };
+ * const data: TrainData = { train: set, validation: set, test: set, normalizer: { scale: 1 / 255 } };
+ * const { model } = await train(data, { ...DEFAULT_CONFIG, epochs: 1, hidden: [] });
+ * const evaluation: Evaluation = evaluate(model, data.test, data.normalizer);
+ * assert(evaluation.missed.length === Math.round((1 - evaluation.accuracy) * 8));
+ * ```
+ */
 export interface Evaluation {
   /** Fraction right. */
   accuracy: number;
@@ -82,7 +165,27 @@ export interface Evaluation {
   missed: Miss[];
 }
 
-/** Everything a run measured. */
+/**
+ * Everything a run measured.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_CONFIG } from "@mnist-from-scratch/kit";
+ *
+ * // Eight 2x2 "images": the label is the brightest pixel.
+ * const images = new Uint8Array(32);
+ * const labels = new Uint8Array(8);
+ * for (let i = 0; i < 8; i++) {
+ *   labels[i] = i % 4;
+ *   images[i * 4 + labels[i]] = 255;
+ * }
+ * const set = { images, labels, count: 8, rows: 2, cols: 2 };
+ * const data: TrainData = { train: set, validation: set, test: set, normalizer: { scale: 1 / 255 } };
+ * const result: TrainResult = await train(data, { ...DEFAULT_CONFIG, epochs: 1, hidden: [] });
+ * assert(result.epochs.length === 1 && result.trainSeconds >= 0);
+ * ```
+ */
 export interface TrainResult {
   /** The trained network. */
   model: Mlp;
@@ -100,7 +203,33 @@ export interface TrainResult {
   test: Evaluation;
 }
 
-/** Called as training goes, e.g. to draw a progress bar or save checkpoints. */
+/**
+ * Called as training goes, e.g. to draw a progress bar or save checkpoints.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_CONFIG } from "@mnist-from-scratch/kit";
+ *
+ * // Eight 2x2 "images": the label is the brightest pixel.
+ * const images = new Uint8Array(32);
+ * const labels = new Uint8Array(8);
+ * for (let i = 0; i < 8; i++) {
+ *   labels[i] = i % 4;
+ *   images[i * 4 + labels[i]] = 255;
+ * }
+ * const set = { images, labels, count: 8, rows: 2, cols: 2 };
+ * const data: TrainData = { train: set, validation: set, test: set, normalizer: { scale: 1 / 255 } };
+ * const losses: number[] = [];
+ * const hooks: TrainHooks = {
+ *   onStep: (_step, _total, loss) => void losses.push(loss),
+ *   onEpoch: () => false, // stop after the first epoch
+ * };
+ * const config = { ...DEFAULT_CONFIG, epochs: 5, hidden: [], batchSize: 4 };
+ * const result = await train(data, config, hooks);
+ * assert(result.epochs.length === 1 && losses.length === 2);
+ * ```
+ */
 export interface TrainHooks {
   /** After every step. */
   onStep?(step: number, totalSteps: number, loss: number, lr: number): void;
@@ -128,6 +257,14 @@ export interface TrainHooks {
 /**
  * Thrown when the loss stops being a finite number: a learning rate too
  * high, usually. Training stops at that step.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const error = new DivergedError(12, 1, 10, NaN);
+ * assert(error.message.includes("step 12") && error.help !== undefined);
+ * ```
  */
 export class DivergedError extends KitError {
   /**
@@ -156,9 +293,19 @@ export class DivergedError extends KitError {
  * Thrown when {@link TrainHooks.stopRequested} asked training to stop (a
  * Ctrl-C): the step finished, `onCheckpoint` saved the state, and
  * `train(..., resume)` with that checkpoint continues exactly there.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const error = new TrainInterrupted(40, 2);
+ * assert(error.message === "training stopped after step 40 (epoch 2) as asked");
+ * ```
  */
 export class TrainInterrupted extends KitError {
   /**
+   * Describes where training stopped.
+   *
    * @param step The last finished step (from 1).
    * @param epoch The epoch it was in.
    */
@@ -181,6 +328,24 @@ export class TrainInterrupted extends KitError {
  * @returns The model and everything measured.
  * @throws {DivergedError} When the loss turns NaN or infinite.
  * @throws {TrainInterrupted} When `hooks.stopRequested` said so.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_CONFIG } from "@mnist-from-scratch/kit";
+ *
+ * // Eight 2x2 "images": the label is the brightest pixel.
+ * const images = new Uint8Array(32);
+ * const labels = new Uint8Array(8);
+ * for (let i = 0; i < 8; i++) {
+ *   labels[i] = i % 4;
+ *   images[i * 4 + labels[i]] = 255;
+ * }
+ * const set = { images, labels, count: 8, rows: 2, cols: 2 };
+ * const data: TrainData = { train: set, validation: set, test: set, normalizer: { scale: 1 / 255 } };
+ * const result = await train(data, { ...DEFAULT_CONFIG, epochs: 30, hidden: [8], batchSize: 4, weightDecay: 0 });
+ * assert(result.test.accuracy === 1 && result.batchLoss.length === 60);
+ * ```
  */
 export async function train(
   data: TrainData,
@@ -189,11 +354,59 @@ export async function train(
   kernels?: Kernels,
   resume?: TrainCheckpoint,
 ): Promise<TrainResult> {
+  const run = startRun(data, config, kernels, resume);
+  const { progress } = run;
+  while (progress.epoch <= config.epochs) {
+    const metrics = await trainEpoch(run, data, hooks);
+    if (hooks.onCheckpoint) {
+      await hooks.onCheckpoint(captureCheckpoint(progress, run.parts));
+    }
+    if ((await hooks.onEpoch?.(metrics, run.model)) === false) break;
+  }
+  const { model } = run;
+  const { epochs, batchAccuracy, batchLoss } = progress;
+  return {
+    model,
+    epochs,
+    batchAccuracy,
+    batchLoss,
+    trainSeconds: epochs.reduce((sum, e) => sum + e.seconds, 0),
+    validation: evaluate(model, data.validation, data.normalizer),
+    test: evaluate(model, data.test, data.normalizer),
+  };
+}
+
+/** A run in progress: what it trains, with what, and what it measured. */
+interface Run {
+  readonly rng: Rng;
+  readonly model: Mlp;
+  readonly optimizer: Optimizer;
+  readonly batcher: Batcher;
+  readonly schedule: Schedule;
+  readonly totalSteps: number;
+  readonly buffers: StepBuffers;
+  /** What a checkpoint copies: model, optimizer, RNG and batch order. */
+  readonly parts: TrainParts;
+  /** Counters and everything measured so far. */
+  readonly progress: TrainProgress;
+}
+
+/**
+ * Builds the network, optimizer and batcher. The one RNG draws the initial
+ * weights first, then each epoch's shuffle and dropout masks. A checkpoint,
+ * when given, then overwrites all of their state.
+ */
+function startRun(
+  data: TrainData,
+  config: TrainConfig,
+  kernels: Kernels | undefined,
+  resume: TrainCheckpoint | undefined,
+): Run {
   const rng = new Rng(config.seed);
-  const pixels = data.train.rows * data.train.cols;
   const model = new Mlp({
-    sizes: [pixels, ...config.hidden, 10],
+    sizes: [data.train.rows * data.train.cols, ...config.hidden, 10],
     activation: config.activation,
+    dropout: config.dropout,
     dtype: config.dtype,
     rng,
     kernels,
@@ -210,107 +423,59 @@ export async function train(
     kernels,
   );
   const parts = { model, optimizer, rng, order: batcher.order };
-  const progress = resume ? restoreCheckpoint(resume, parts) : freshProgress();
-  const loop = { data, config, hooks, batcher, parts, progress };
-  const buffersFor = stepBuffers(model.sizes[model.sizes.length - 1], config);
-  while (progress.epoch <= config.epochs) {
-    const metrics = await runEpoch(loop, buffersFor);
-    if (hooks.onCheckpoint) {
-      await hooks.onCheckpoint(captureCheckpoint(progress, parts));
-    }
-    if ((await hooks.onEpoch?.(metrics, model)) === false) break;
-  }
-  const { epochs, batchAccuracy, batchLoss } = progress;
   return {
+    rng,
     model,
-    epochs,
-    batchAccuracy,
-    batchLoss,
-    trainSeconds: epochs.reduce((sum, e) => sum + e.seconds, 0),
-    validation: evaluate(model, data.validation, data.normalizer),
-    test: evaluate(model, data.test, data.normalizer),
+    optimizer,
+    batcher,
+    schedule: { kind: config.schedule, lr: config.lr, lrMin: config.lrMin },
+    totalSteps: config.epochs * batcher.batchesPerEpoch,
+    buffers: new StepBuffers(model.sizes[model.sizes.length - 1], config.dtype),
+    parts,
+    progress: resume ? restoreCheckpoint(resume, parts) : freshProgress(),
   };
 }
 
-/** What {@link runEpoch} works on. */
-interface TrainLoop {
-  data: TrainData;
-  config: TrainConfig;
-  hooks: TrainHooks;
-  batcher: Batcher;
-  parts: TrainParts;
-  progress: TrainProgress;
-}
-
 /**
- * How often training lets the event loop run when stops can be requested,
- * so a Ctrl-C handler gets to set its flag (a step alone never awaits).
+ * The rest of the epoch in progress (all of it, unless resumed mid-epoch),
+ * then validation; moves `run.progress` on to the next epoch.
+ *
+ * @throws {TrainInterrupted} After saving a checkpoint, when asked to stop.
  */
-const YIELD_MS = 50;
-
-/**
- * Runs the rest of the epoch in progress (all of it, unless resumed
- * mid-epoch), validates, and moves `progress` to the next epoch.
- */
-async function runEpoch(
-  loop: TrainLoop,
-  buffersFor: ReturnType<typeof stepBuffers>,
+async function trainEpoch(
+  run: Run,
+  data: TrainData,
+  hooks: TrainHooks,
 ): Promise<EpochMetrics> {
-  const { data, config, hooks, batcher, parts, progress } = loop;
-  const { model, optimizer, rng } = parts;
-  const schedule = {
-    kind: config.schedule,
-    lr: config.lr,
-    lrMin: config.lrMin,
-  };
-  const totalSteps = config.epochs * batcher.batchesPerEpoch;
+  const { progress } = run;
   const epoch = progress.epoch;
-  const epochStart = progress.step - progress.stepInEpoch;
   const started = performance.now();
-  let lastYield = started;
-  for (const batch of batcher.epoch(rng, progress.stepInEpoch)) {
-    const size = batch.labels.length;
-    const lr = learningRateAt(schedule, progress.step, totalSteps);
-    const logits = model.forward(batch.images);
-    const { dLogits, predicted } = buffersFor(size);
-    const loss = softmaxCrossEntropy(logits, batch.labels, dLogits);
-    progress.step++;
-    if (!Number.isFinite(loss)) {
-      throw new DivergedError(progress.step, epoch, lr, loss);
-    }
-    const right = countCorrect(argmaxRows(logits, predicted), batch);
-    model.backward(dLogits);
-    optimizer.step(lr);
+  const epochStart = progress.step - progress.stepInEpoch;
+  const stopAsked = stopChecker(hooks);
+  for (const batch of run.batcher.epoch(run.rng, progress.stepInEpoch)) {
+    const { loss, right, lr } = trainStep(run, batch, epoch);
     progress.stepInEpoch++;
-    progress.lossSum += loss * size;
+    progress.lossSum += loss * batch.labels.length;
     progress.correct += right;
-    progress.batchAccuracy.push(right / size);
-    progress.batchLoss.push(loss);
-    hooks.onStep?.(progress.step, totalSteps, loss, lr);
-    if (hooks.stopRequested) {
-      if (performance.now() - lastYield > YIELD_MS) {
-        // A signal handler (Ctrl-C) runs only when the event loop does.
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        lastYield = performance.now();
-      }
-      if (hooks.stopRequested()) {
-        progress.secondsInEpoch += (performance.now() - started) / 1000;
-        await hooks.onCheckpoint?.(captureCheckpoint(progress, parts));
-        throw new TrainInterrupted(progress.step, epoch);
-      }
+    hooks.onStep?.(progress.step, run.totalSteps, loss, lr);
+    if (hooks.stopRequested && await stopAsked()) {
+      progress.secondsInEpoch += (performance.now() - started) / 1000;
+      await hooks.onCheckpoint?.(captureCheckpoint(progress, run.parts));
+      throw new TrainInterrupted(progress.step, epoch);
     }
   }
   const seconds = progress.secondsInEpoch +
     (performance.now() - started) / 1000;
+  const count = data.train.count;
   const metrics: EpochMetrics = {
     epoch,
-    trainLoss: progress.lossSum / data.train.count,
-    trainAccuracy: progress.correct / data.train.count,
+    trainLoss: progress.lossSum / count,
+    trainAccuracy: progress.correct / count,
     validationAccuracy:
-      evaluate(model, data.validation, data.normalizer).accuracy,
+      evaluate(run.model, data.validation, data.normalizer).accuracy,
     seconds,
-    samplesPerSecond: data.train.count / seconds,
-    lr: learningRateAt(schedule, epochStart, totalSteps),
+    samplesPerSecond: count / seconds,
+    lr: learningRateAt(run.schedule, epochStart, run.totalSteps),
   };
   progress.epochs.push(metrics);
   Object.assign(progress, {
@@ -324,25 +489,73 @@ async function runEpoch(
 }
 
 /**
+ * How often training lets the event loop run when stops can be requested,
+ * so a Ctrl-C handler gets to set its flag (a step alone never awaits).
+ */
+const YIELD_MS = 50;
+
+/** Asks `hooks.stopRequested`, first letting the event loop run every 50 ms. */
+function stopChecker(hooks: TrainHooks): () => Promise<boolean> {
+  let lastYield = performance.now();
+  return async () => {
+    if (performance.now() - lastYield > YIELD_MS) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      lastYield = performance.now();
+    }
+    return hooks.stopRequested?.() ?? false;
+  };
+}
+
+/**
+ * Forward, loss, backward and one optimizer step on a batch; records the
+ * batch's loss and accuracy.
+ *
+ * @throws {DivergedError} When the loss is not finite.
+ */
+function trainStep(
+  run: Run,
+  batch: Batch,
+  epoch: number,
+): { loss: number; right: number; lr: number } {
+  const size = batch.labels.length;
+  const { progress } = run;
+  const lr = learningRateAt(run.schedule, progress.step, run.totalSteps);
+  const logits = run.model.forward(batch.images);
+  const { dLogits, predicted } = run.buffers.for(size);
+  const loss = softmaxCrossEntropy(logits, batch.labels, dLogits);
+  progress.step++;
+  if (!Number.isFinite(loss)) {
+    throw new DivergedError(progress.step, epoch, lr, loss);
+  }
+  const right = countCorrect(argmaxRows(logits, predicted), batch);
+  run.model.backward(dLogits);
+  run.optimizer.step(lr);
+  progress.batchAccuracy.push(right / size);
+  progress.batchLoss.push(loss);
+  return { loss, right, lr };
+}
+
+/**
  * The loss gradient and predictions, one set of buffers per batch size (the
  * last batch of an epoch is shorter), so a step allocates nothing.
  */
-function stepBuffers(
-  classes: number,
-  config: TrainConfig,
-): (size: number) => { dLogits: Tensor; predicted: Int32Array } {
-  const buffers = new Map<number, { dLogits: Tensor; predicted: Int32Array }>();
-  return (size) => {
-    let held = buffers.get(size);
-    if (!held) {
-      held = {
-        dLogits: zeros([size, classes], config.dtype),
+class StepBuffers {
+  readonly #bySize = new Map<
+    number,
+    { dLogits: Tensor; predicted: Int32Array }
+  >();
+  constructor(readonly classes: number, readonly dtype: DType) {}
+  for(size: number): { dLogits: Tensor; predicted: Int32Array } {
+    let buffers = this.#bySize.get(size);
+    if (!buffers) {
+      buffers = {
+        dLogits: zeros([size, this.classes], this.dtype),
         predicted: new Int32Array(size),
       };
-      buffers.set(size, held);
+      this.#bySize.set(size, buffers);
     }
-    return held;
-  };
+    return buffers;
+  }
 }
 
 function countCorrect(predicted: Int32Array, batch: Batch): number {
@@ -356,10 +569,28 @@ function countCorrect(predicted: Int32Array, batch: Batch): number {
 /**
  * Classifies a whole set, 1,000 images at a time.
  *
- * @param model The network.
  * @param set The images and their labels.
  * @param normalizer The same normalizer the model trained with.
  * @returns Accuracy, predictions and every mistake.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_CONFIG } from "@mnist-from-scratch/kit";
+ *
+ * // Eight 2x2 "images": the label is the brightest pixel.
+ * const images = new Uint8Array(32);
+ * const labels = new Uint8Array(8);
+ * for (let i = 0; i < 8; i++) {
+ *   labels[i] = i % 4;
+ *   images[i * 4 + labels[i]] = 255;
+ * }
+ * const set = { images, labels, count: 8, rows: 2, cols: 2 };
+ * const data: TrainData = { train: set, validation: set, test: set, normalizer: { scale: 1 / 255 } };
+ * const { model } = await train(data, { ...DEFAULT_CONFIG, epochs: 1, hidden: [] });
+ * const { accuracy, predicted } = evaluate(model, data.test, data.normalizer);
+ * assert(predicted.length === 8 && accuracy >= 0 && accuracy <= 1);
+ * ```
  */
 export function evaluate(
   model: Mlp,

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { KitError, Rng } from "../../mod.ts";
+import { KitError, type Rng } from "../../mod.ts";
 
 /** One hostile file and how it was made. */
 export interface FuzzCase {
