@@ -87,8 +87,14 @@ export async function labCommand(args: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  let port: number;
   try {
-    const port = parsePort(parsed.values.port);
+    port = parsePort(parsed.values.port);
+  } catch (error) {
+    console.error(`error: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  try {
     const runs = await openRuns(parsed.positionals);
     const lab = await startLabServer({ runs, port });
     console.log(
