@@ -71,6 +71,15 @@ export {
   Sigmoid,
   Tanh,
 } from "./lib/nn/layers.ts";
+export { Dropout } from "./lib/nn/dropout.ts";
+export {
+  buildLayers,
+  LAYER_KINDS,
+  type LayerBuilder,
+  type LayerContext,
+  type LayerSpec,
+  mlpSpecs,
+} from "./lib/nn/layer_specs.ts";
 export { softmax, softmaxCrossEntropy } from "./lib/nn/loss.ts";
 export {
   assertGradientsClose,
@@ -79,7 +88,21 @@ export {
   numericGradient,
   relativeError,
 } from "./lib/nn/gradcheck.ts";
-export { Sgd, type SgdOptions } from "./lib/optim/optimizer.ts";
+export {
+  copyState,
+  type Optimizer,
+  type OptimizerSettings,
+  zeroStates,
+} from "./lib/optim/optimizer.ts";
+export { Sgd, type SgdOptions } from "./lib/optim/sgd.ts";
+export { Adam, type AdamOptions, AdamW } from "./lib/optim/adam.ts";
+export {
+  createOptimizer,
+  OPTIMIZER_NAMES,
+  type OptimizerClass,
+  type OptimizerName,
+  OPTIMIZERS,
+} from "./lib/optim/registry.ts";
 export {
   learningRateAt,
   type Schedule,
@@ -135,14 +158,29 @@ export {
   toTensor,
 } from "./lib/data/dataset.ts";
 export {
+  choiceSetting,
+  configProblem,
   DEFAULT_CONFIG,
+  defaultsOf,
+  flagOf,
+  fractionSetting,
+  integerSetting,
+  metricsKeyOf,
+  numberSetting,
+  type Setting,
+  type Settings,
+  settingsJson,
+  switchSetting,
+  TRAIN_SETTINGS,
+  type TrainConfig,
+} from "./lib/train/settings.ts";
+export {
   DivergedError,
   type EpochMetrics,
   evaluate,
   type Evaluation,
   type Miss,
   train,
-  type TrainConfig,
   type TrainData,
   type TrainHooks,
   type TrainResult,
@@ -156,4 +194,3 @@ export {
   peakRssBytes,
   writeMetrics,
 } from "./lib/train/run_files.ts";
-export type { TrainOptions } from "./lib/train/options.ts";

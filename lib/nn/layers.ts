@@ -53,6 +53,12 @@ export interface Layer {
   backward(dOutput: Tensor): Tensor | null;
   /** The layer's parameters (none for activations). */
   parameters(): Parameter[];
+  /**
+   * Switches between training and evaluation, for layers that act
+   * differently in each (dropout drops only while training). Layers that
+   * do not care leave it out. Layers start in training mode.
+   */
+  setTraining?(training: boolean): void;
 }
 
 /** Allocates the storage of a tensor: see `Kernels.allocate`. */
@@ -63,7 +69,7 @@ export type Allocator = (dtype: DType, length: number) => FloatArray;
  * seen so far and smaller requests get a view of it, so the last, shorter
  * batch of an epoch allocates nothing new.
  */
-class Buffer {
+export class RowBuffer {
   #storage: FloatArray | null = null;
   #tensor: Tensor | null = null;
   constructor(
@@ -71,6 +77,7 @@ class Buffer {
     readonly dtype: DType,
     readonly allocate: Allocator,
   ) {}
+  /** A `[rows, cols]` tensor over the storage, valid until the next call. */
   get(rows: number): Tensor {
     if (this.#tensor?.rows === rows) return this.#tensor;
     const length = rows * this.cols;
@@ -124,8 +131,8 @@ export class Linear implements Layer {
   readonly dBias: Tensor;
   readonly #kernels: Kernels;
   readonly #inputGradient: boolean;
-  readonly #output: Buffer;
-  readonly #dInput: Buffer;
+  readonly #output: RowBuffer;
+  readonly #dInput: RowBuffer;
   /** The last forward's input: backward needs it for dWeights. */
   #input: Tensor | null = null;
 
@@ -153,8 +160,8 @@ export class Linear implements Layer {
     this.dWeights = tensor([inFeatures, outFeatures]);
     this.dBias = tensor([outFeatures]);
     this.#inputGradient = options.inputGradient ?? true;
-    this.#output = new Buffer(outFeatures, dtype, allocate);
-    this.#dInput = new Buffer(inFeatures, dtype, allocate);
+    this.#output = new RowBuffer(outFeatures, dtype, allocate);
+    this.#dInput = new RowBuffer(inFeatures, dtype, allocate);
     if (options.rng) {
       const std = Math.sqrt(2 / inFeatures);
       const w = this.weights.data;
@@ -257,8 +264,8 @@ export abstract class Activation implements Layer {
   abstract readonly name: string;
   /** Where the buffers live, and faster whole-array loops if any. */
   protected readonly kernels: Kernels;
-  readonly #output: Buffer;
-  readonly #dInput: Buffer;
+  readonly #output: RowBuffer;
+  readonly #dInput: RowBuffer;
   #lastOutput: Tensor | null = null;
 
   /**
@@ -276,8 +283,8 @@ export abstract class Activation implements Layer {
   ) {
     this.kernels = kernels;
     const allocate = kernels.allocate?.bind(kernels) ?? allocateArray;
-    this.#output = new Buffer(features, dtype, allocate);
-    this.#dInput = new Buffer(features, dtype, allocate);
+    this.#output = new RowBuffer(features, dtype, allocate);
+    this.#dInput = new RowBuffer(features, dtype, allocate);
   }
 
   /**

@@ -1,7 +1,8 @@
 /**
  * A multilayer perceptron built from a sizes list:
  * `new Mlp({ sizes: [784, 128, 64, 10] })` stacks
- * `Linear(784→128) ReLU Linear(128→64) ReLU Linear(64→10)` and returns
+ * `Linear(784→128) ReLU Linear(128→64) ReLU Linear(64→10)` (with `dropout`,
+ * a Dropout after each ReLU; any other stack through `layers`) and returns
  * logits; the loss (softmax cross-entropy) sits outside the model.
  *
  * @module
@@ -10,11 +11,11 @@
 import { fastKernels, type Kernels } from "../kernels/gemm.ts";
 import {
   type ActivationName,
-  ACTIVATIONS,
   type Layer,
   Linear,
   type Parameter,
 } from "./layers.ts";
+import { buildLayers, type LayerSpec, mlpSpecs } from "./layer_specs.ts";
 import { softmax } from "./loss.ts";
 import { Rng } from "../base/rng.ts";
 import { argmaxRows, type DType, type Tensor, zeros } from "../base/tensor.ts";
@@ -47,6 +48,14 @@ export interface MlpOptions extends MlpArchitecture {
    * slightly better final accuracy too (README, "The default recipe").
    */
   outputScale?: number;
+  /** Dropout rate after each hidden activation, in [0, 1); default 0 (none). */
+  dropout?: number;
+  /**
+   * The stack itself, when it is not the plain one `sizes`, `activation`
+   * and `dropout` describe (see `mlpSpecs`); its Linear widths must be
+   * `sizes` after the first.
+   */
+  layers?: readonly LayerSpec[];
 }
 
 /** Predicted classes and how sure the model is of each. */
@@ -65,8 +74,9 @@ export class Mlp {
   readonly activation: ActivationName;
   /** The dtype of every parameter and buffer. */
   readonly dtype: DType;
-  /** Linear, activation, Linear, ... Linear. */
+  /** Linear, activation, (Dropout,) Linear, ... Linear. */
   readonly layers: readonly Layer[];
+  #training = true;
 
   /**
    * Builds the layers and initializes their weights.
@@ -85,27 +95,23 @@ export class Mlp {
     this.sizes = sizes;
     this.activation = options.activation ?? "relu";
     this.dtype = options.dtype ?? "f32";
-    const rng = options.rng ?? new Rng(options.seed ?? 0);
-    const kernels = options.kernels ?? fastKernels;
-    const Activation = ACTIVATIONS[this.activation];
-    const layers: Layer[] = [];
-    for (let i = 0; i + 1 < sizes.length; i++) {
-      layers.push(
-        new Linear(sizes[i], sizes[i + 1], {
-          dtype: this.dtype,
-          rng,
-          kernels,
-          inputGradient: i > 0,
-        }),
+    const specs = options.layers ??
+      mlpSpecs(sizes, this.activation, options.dropout);
+    const widths = specs.flatMap((spec) =>
+      spec.kind === "linear" ? [spec.out] : []
+    );
+    if (widths.join() !== sizes.slice(1).join()) {
+      throw new RangeError(
+        `Mlp: the layers' widths [${widths}] do not match sizes [${sizes}]`,
       );
-      if (i + 2 < sizes.length) {
-        layers.push(
-          new Activation(sizes[i + 1], this.dtype, kernels),
-        );
-      }
     }
+    const layers = buildLayers(sizes[0], specs, {
+      dtype: this.dtype,
+      rng: options.rng ?? new Rng(options.seed ?? 0),
+      kernels: options.kernels ?? fastKernels,
+    });
     this.layers = layers;
-    const output = layers[layers.length - 1] as Linear;
+    const output = layers.findLast((layer) => layer instanceof Linear)!;
     const scale = options.outputScale ?? 0.1;
     for (let i = 0; i < output.weights.data.length; i++) {
       output.weights.data[i] *= scale;
@@ -156,14 +162,35 @@ export class Mlp {
     return this.parameters().reduce((n, p) => n + p.value.data.length, 0);
   }
 
+  /** Whether the layers act as in training (dropout on); true at first. */
+  get training(): boolean {
+    return this.#training;
+  }
+
   /**
-   * Classifies a batch.
+   * Switches every layer between training and evaluation. Training turns
+   * it on; {@link predict} runs in evaluation mode.
+   */
+  setTraining(training: boolean): void {
+    this.#training = training;
+    for (const layer of this.layers) layer.setTraining?.(training);
+  }
+
+  /**
+   * Classifies a batch, in evaluation mode (the mode is restored after).
    *
    * @param input `[batch, sizes[0]]`.
    * @returns The argmax class of each row and its softmax probability.
    */
   predict(input: Tensor): Predictions {
-    const logits = this.forward(input);
+    const training = this.#training;
+    this.setTraining(false);
+    let logits: Tensor;
+    try {
+      logits = this.forward(input);
+    } finally {
+      this.setTraining(training);
+    }
     const probabilities = softmax(logits, zeros(logits.shape, this.dtype));
     const labels = argmaxRows(probabilities);
     const confidences = new Float64Array(labels.length);

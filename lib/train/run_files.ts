@@ -26,7 +26,6 @@
 
 import { writeFileAtomic } from "../base/atomic.ts";
 import type { TrainData, TrainResult } from "./train.ts";
-import type { TrainOptions } from "./options.ts";
 import kit from "../../deno.json" with { type: "json" };
 
 /** The kit's version, from deno.json. */
@@ -40,41 +39,22 @@ export const METRICS_FILE = "metrics.json";
 /**
  * Builds the `metrics.json` object of a run.
  *
- * @param options The parsed command line.
+ * @param config Every flag's value by metrics key (`settingsJson`), `seed`
+ * among them.
  * @param data What was trained and tested on, and from where.
  * @param result What training measured.
  * @param startedAt When the run began.
  * @returns The `metrics.json` object.
  */
 export function metricsJson(
-  options: TrainOptions,
+  config: Record<string, unknown>,
   data: TrainData & { dir: string },
   result: TrainResult,
   startedAt: Date,
 ): Record<string, unknown> {
-  const c = options.config;
   return {
-    config: {
-      epochs: c.epochs,
-      batch_size: c.batchSize,
-      lr: c.lr,
-      lr_min: c.lrMin,
-      schedule: c.schedule,
-      momentum: c.momentum,
-      nesterov: c.nesterov,
-      weight_decay: c.weightDecay,
-      hidden: c.hidden,
-      activation: c.activation,
-      dtype: c.dtype,
-      seed: c.seed,
-      data: options.data ?? null,
-      out: options.out ?? null,
-      target: options.targetPercent,
-      kernels: options.kernels,
-      full_batch: options.fullBatch ?? false,
-      quiet: options.quiet,
-    },
-    seed: c.seed,
+    config,
+    seed: config.seed,
     epochs: result.epochs.map((e) => ({
       epoch: e.epoch,
       train_loss: e.trainLoss,

@@ -8,7 +8,8 @@
 import { join } from "node:path";
 import { runTraining } from "../../lib/cli/train_command.ts";
 import { loadMnist, type Mnist } from "../../lib/data/mnist.ts";
-import { DEFAULT_CONFIG } from "../../lib/train/train.ts";
+import { DEFAULT_CONFIG, defaultsOf } from "../../lib/train/settings.ts";
+import { RUN_SETTINGS } from "../../lib/cli/train_args.ts";
 
 /** A finished run on the real MNIST and the data it used. */
 export interface MnistRun {
@@ -26,6 +27,7 @@ export interface MnistRun {
 export async function trainSmallMnistRun(): Promise<MnistRun> {
   const runDir = join(await Deno.makeTempDir({ prefix: "mnist_run_" }), "run");
   await runTraining({
+    ...defaultsOf(RUN_SETTINGS),
     config: { ...DEFAULT_CONFIG, epochs: 1, hidden: [64] },
     out: runDir,
     targetPercent: 0,
