@@ -22,6 +22,7 @@ import {
   watchedPage,
 } from "./helpers/browser.ts";
 import { runScript } from "./helpers/cli.ts";
+import { writeSyntheticMnist } from "./helpers/synthetic.ts";
 import { testDigit, trainSmallMnistRun } from "./helpers/mnist_run.ts";
 
 if (!BROWSER_TESTS_RUN) {
@@ -178,6 +179,111 @@ Deno.test({
     } finally {
       await browser.close();
       await lab.shutdown();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "train --lab streams a run to the Live view: the chart gains points while it trains and the page shows the final accuracy",
+  ignore: !BROWSER_TESTS_RUN,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const work = await Deno.makeTempDir({ prefix: "lab_live_" });
+    await Deno.mkdir(join(work, "data"));
+    const data = await writeSyntheticMnist(join(work, "data"), {
+      train: 20000,
+      test: 500,
+    });
+    const out = join(work, "run");
+    const browser = await launchChromium();
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "bin/train.ts",
+        "--lab",
+        "--lab-port",
+        "0",
+        "--data",
+        data,
+        "--out",
+        out,
+        "--epochs",
+        "3",
+        "--batch-size",
+        "16",
+        "--hidden",
+        "128",
+        "--kernels",
+        "fast",
+      ],
+      cwd: new URL("../", import.meta.url).pathname,
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "null",
+    }).spawn();
+    try {
+      const lines = child.stdout.pipeThrough(new TextDecoderStream())
+        .getReader();
+      let text = "";
+      while (!/lab: (http\S+)/.test(text)) {
+        const { value, done } = await lines.read();
+        assert.ok(!done, `train --lab ended before serving: ${text}`);
+        text += value;
+      }
+      const url = /lab: (http\S+)/.exec(text)![1];
+      const { page, problems, outside } = await watchedPage(
+        browser,
+        url.slice(0, -1),
+      );
+      await page.goto(url);
+      const counts: number[] = [];
+      const final = page.getByTestId("live-final");
+      while (!(await final.textContent())) {
+        counts.push(
+          Number(
+            await page.getByTestId("live-chart").getAttribute("data-points"),
+          ),
+        );
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const growing = new Set(counts.filter((n) => n > 0));
+      assert.ok(
+        growing.size >= 3,
+        `the chart grew during training: ${counts.join(" ")}`,
+      );
+      assert.deepEqual(
+        counts,
+        [...counts].sort((a, b) => a - b),
+        "points only get added",
+      );
+      const metrics = JSON.parse(
+        await Deno.readTextFile(join(out, "metrics.json")),
+      );
+      assert.match(
+        (await final.textContent())!,
+        new RegExp(
+          `test accuracy ${(metrics.test_accuracy * 100).toFixed(2)}%`,
+        ),
+      );
+      await page.waitForFunction(() =>
+        (globalThis as unknown as {
+          document: {
+            querySelector(s: string): { dataset: { points: string } };
+          };
+        })
+          .document.querySelector('[data-testid="live-chart"]').dataset
+          .points === "1875"
+      );
+      assert.deepEqual(problems, [], "no console errors");
+      assert.deepEqual(outside, [], "no request outside the lab's server");
+      lines.releaseLock();
+    } finally {
+      child.kill("SIGTERM");
+      await child.status;
+      await browser.close();
     }
   },
 });

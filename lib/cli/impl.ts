@@ -29,6 +29,7 @@ import { learningRateAt } from "../optim/schedule.ts";
 import { flagOf, TRAIN_SETTINGS, type TrainConfig } from "../train/settings.ts";
 import type { Impl, TrainOptions } from "./train_args.ts";
 import { makeRunDir, printVerdict } from "./run_folder.ts";
+import type { TrainHooks } from "../train/train.ts";
 
 /** The exercise whose file holds `loadMnist` and `trainMnist`. */
 export const IMPL_EXERCISE = "11";
@@ -215,6 +216,7 @@ function toKitModel(model: ReturnType<ImplModule["trainMnist"]>["model"]): Mlp {
 export async function implTrainCommand(
   options: TrainOptions,
   args: string[],
+  _watcher?: TrainHooks,
 ): Promise<number> {
   const impl = options.impl;
   if (impl === "lib") throw new Error("implTrainCommand: impl is lib");

@@ -8,11 +8,9 @@
 
 import { parseArgs } from "node:util";
 import { KitError } from "../base/errors.ts";
-import { startLabServer } from "../lab/server.ts";
+import { DEFAULT_LAB_PORT, isPort, startLabServer } from "../lab/server.ts";
 import { findRuns, RunRegistry } from "../lab/runs.ts";
 
-/** The lab's default port. */
-export const DEFAULT_LAB_PORT = 8080;
 /** Where `deno task train` puts run folders. */
 export const RUNS_ROOT = "runs";
 
@@ -31,7 +29,7 @@ const USAGE = `usage: deno task lab [--port N] [RUN_DIR...]
  */
 export function parsePort(text: string): number {
   const port = Number(text);
-  if (!/^\d+$/.test(text) || port > 65535) {
+  if (!/^\d+$/.test(text) || !isPort(port)) {
     throw new KitError(
       `--port ${text}: expected a whole number from 0 to 65535`,
     );

@@ -1,13 +1,18 @@
 /**
- * The live training stream behind `deno task train --lab`: training
- * publishes each step's loss and accuracy and each epoch's validation
- * accuracy; pages subscribe through Server-Sent Events. Steps are sent in
- * batches every {@link FLUSH_MS} ms (so a fast run costs a few writes a
- * second, not one per step), and a page that connects late gets
- * everything so far first.
+ * The live training stream behind `deno task train --lab`. Training runs
+ * on the main thread and publishes through a {@link LivePublisher}: each
+ * step's loss and accuracy (sent in batches every {@link FLUSH_MS} ms, so a
+ * fast run costs a few messages a second, not one per step) and each
+ * epoch's validation accuracy. The lab's server runs in a worker
+ * (lib/lab/lab_worker.ts), so it answers while training keeps the main
+ * thread busy; its {@link LiveStream} sends every event to the pages
+ * through Server-Sent Events, a page that connects late getting everything
+ * so far first.
  *
  * @module
  */
+
+import type { TrainHooks } from "../train/train.ts";
 
 /** How often buffered steps go out, in milliseconds (20 updates a second). */
 export const FLUSH_MS = 50;
@@ -20,16 +25,16 @@ export type LiveEvent =
   | { type: "done"; run: string; testAccuracy: number; valAccuracy: number }
   | { type: "failed"; message: string };
 
-/** Fans training events out to every connected page. */
-export class LiveStream {
-  readonly #history: string[] = [];
-  readonly #clients = new Set<ReadableStreamDefaultController<Uint8Array>>();
+/** Collects training events and hands them to `post`, steps in batches. */
+export class LivePublisher {
   #pending: [number, number, number][] = [];
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  readonly #encoder = new TextEncoder();
+  #lastFlush = performance.now();
+
+  /** @param post Delivers an event (to the lab's worker). */
+  constructor(readonly post: (event: LiveEvent) => void) {}
 
   /**
-   * Records one step; sent with the next flush.
+   * Records one step; posts the steps so far every {@link FLUSH_MS} ms.
    *
    * @param step From 1.
    * @param loss The batch's loss.
@@ -37,27 +42,81 @@ export class LiveStream {
    */
   step(step: number, loss: number, accuracy: number): void {
     this.#pending.push([step, loss, accuracy]);
-    this.#timer ??= setTimeout(() => this.flush(), FLUSH_MS);
+    if (performance.now() - this.#lastFlush >= FLUSH_MS) this.flush();
   }
 
   /**
-   * Sends an event now (after any buffered steps).
+   * Posts an event now, after any buffered steps.
    *
    * @param event Anything but steps.
    */
   send(event: LiveEvent): void {
     this.flush();
-    this.#broadcast(event);
+    this.post(event);
   }
 
-  /** Sends the buffered steps. */
+  /** Posts the buffered steps. */
   flush(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#lastFlush = performance.now();
     if (this.#pending.length === 0) return;
     const steps = this.#pending;
     this.#pending = [];
-    this.#broadcast({ type: "steps", steps });
+    this.post({ type: "steps", steps });
+  }
+}
+
+/**
+ * Training hooks that publish every step and each epoch's validation
+ * accuracy; the first step announces the run.
+ *
+ * @param live The publisher.
+ * @param run The run's id in the lab.
+ * @param epochs How many epochs the run was asked for.
+ * @returns Hooks for `train` (each step costs a push into an array).
+ */
+export function liveHooks(
+  live: LivePublisher,
+  run: string,
+  epochs: number,
+): Required<TrainHooks> {
+  return {
+    onStep(step, totalSteps, loss, _lr, accuracy) {
+      if (step === 1) live.send({ type: "start", run, totalSteps, epochs });
+      live.step(step, loss, accuracy);
+    },
+    onEpoch(metrics) {
+      live.send({
+        type: "epoch",
+        epoch: metrics.epoch,
+        valAccuracy: metrics.validationAccuracy,
+        seconds: metrics.seconds,
+      });
+    },
+  };
+}
+
+/** Sends events to every connected page; remembers them for late ones. */
+export class LiveStream {
+  readonly #history: Uint8Array[] = [];
+  readonly #clients = new Set<ReadableStreamDefaultController<Uint8Array>>();
+
+  /**
+   * Sends an event to every page.
+   *
+   * @param event The event.
+   */
+  send(event: LiveEvent): void {
+    const bytes = new TextEncoder().encode(
+      `data: ${JSON.stringify(event)}\n\n`,
+    );
+    this.#history.push(bytes);
+    for (const client of this.#clients) {
+      try {
+        client.enqueue(bytes);
+      } catch {
+        this.#clients.delete(client);
+      }
+    }
   }
 
   /**
@@ -70,9 +129,7 @@ export class LiveStream {
     const body = new ReadableStream<Uint8Array>({
       start: (controller) => {
         mine = controller;
-        for (const line of this.#history) {
-          controller.enqueue(this.#encoder.encode(line));
-        }
+        for (const bytes of this.#history) controller.enqueue(bytes);
         this.#clients.add(controller);
       },
       cancel: () => {
@@ -89,25 +146,11 @@ export class LiveStream {
 
   /** Ends every connection (the server is stopping). */
   close(): void {
-    this.flush();
     for (const client of this.#clients) {
       try {
         client.close();
       } catch { /* already gone */ }
     }
     this.#clients.clear();
-  }
-
-  #broadcast(event: LiveEvent): void {
-    const line = `data: ${JSON.stringify(event)}\n\n`;
-    this.#history.push(line);
-    const bytes = this.#encoder.encode(line);
-    for (const client of this.#clients) {
-      try {
-        client.enqueue(bytes);
-      } catch {
-        this.#clients.delete(client);
-      }
-    }
   }
 }

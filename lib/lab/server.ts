@@ -17,6 +17,19 @@ import { BadRequest, parseDrawing, readBody } from "./requests.ts";
 import type { LabRun, RunRegistry } from "./runs.ts";
 import type { Linear } from "../nn/layers.ts";
 
+/** The lab's port when none is given. */
+export const DEFAULT_LAB_PORT = 8080;
+
+/**
+ * Whether a number can be a port to listen on (0 picks a free one).
+ *
+ * @param port A number.
+ * @returns True for a whole number from 0 to 65535.
+ */
+export function isPort(port: number): boolean {
+  return Number.isInteger(port) && port >= 0 && port <= 65535;
+}
+
 /** The page's files, by URL path. */
 const ASSETS: Record<string, { file: string; type: string }> = {
   "/": { file: "index.html", type: "text/html; charset=utf-8" },
