@@ -20,25 +20,15 @@ import {
 } from "../kit/curriculum.ts";
 import { Linear } from "../nn/layers.ts";
 import { ensureMnist } from "../data/mnist.ts";
-import { fitNormalizer } from "../data/dataset.ts";
 import { Mlp } from "../nn/mlp.ts";
-import { saveModel } from "../train/model_file.ts";
 import { percent } from "./progress_bar.ts";
-import {
-  METRICS_FILE,
-  metricsJson,
-  MODEL_FILE,
-  writeMetrics,
-} from "../train/run_files.ts";
 import { flagOf, TRAIN_SETTINGS, type TrainConfig } from "../train/settings.ts";
-import { configJson, type Impl, type TrainOptions } from "./train_args.ts";
-import { writeReport } from "../report/write_report.ts";
+import type { Impl, TrainOptions } from "./train_args.ts";
 import {
-  asLabeledImages,
   type ImplEpoch,
   implRecorder,
   type ImplStep,
-  implTrainResult,
+  writeImplRun,
 } from "./impl_report.ts";
 import { makeRunDir, printVerdict } from "./run_folder.ts";
 import type { TrainHooks } from "../train/train.ts";
@@ -296,39 +286,18 @@ async function runImpl(
   const target = flagGiven(args, "target")
     ? options.targetPercent
     : IMPL_TARGET_PERCENT;
-  // The exercises fit the same scale (mean square 1 on the training split),
-  // so the model file can carry it.
-  const normalizer = fitNormalizer(data.train);
-  const model = toKitModel(result.model);
-  await saveModel(join(runDir, MODEL_FILE), model, normalizer);
-  const sets = {
-    train: asLabeledImages(data.train),
-    validation: asLabeledImages(data.validation),
-    test: asLabeledImages(data.test),
-  };
-  const trainResult = implTrainResult(
-    recorder,
-    result,
-    model,
-    sets,
-    normalizer,
-  );
-  const runConfig = configJson({
-    ...options,
-    config: { ...options.config, ...config, dtype: "f64" },
-  });
-  await writeMetrics(join(runDir, METRICS_FILE), {
+  await writeImplRun({
+    runDir,
     impl,
     target,
-    ...metricsJson(
-      runConfig,
-      { ...sets, normalizer, dir },
-      trainResult,
-      startedAt,
-    ),
+    options: { ...options, config: { ...options.config, ...config } },
+    startedAt,
+    recorder,
+    result,
+    model: toKitModel(result.model),
+    data,
+    dir,
   });
-  const report = await writeReport(runDir);
-  if (!options.quiet) console.log(`${report.terminal}\nreport: ${report.path}`);
   if (!options.quiet) {
     console.log(
       `validation ${percent(result.validationAccuracy)}, test ${

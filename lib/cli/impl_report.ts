@@ -10,7 +10,8 @@
  * @module
  */
 
-import type { Normalizer } from "../data/dataset.ts";
+import { join } from "node:path";
+import { fitNormalizer, type Normalizer } from "../data/dataset.ts";
 import type { LabeledImages } from "../data/mnist.ts";
 import type { Mlp } from "../nn/mlp.ts";
 import { learningRateAt } from "../optim/schedule.ts";
@@ -20,7 +21,16 @@ import {
   type TrainHooks,
   type TrainResult,
 } from "../train/train.ts";
+import { saveModel } from "../train/model_file.ts";
+import {
+  METRICS_FILE,
+  metricsJson,
+  MODEL_FILE,
+  writeMetrics,
+} from "../train/run_files.ts";
+import { writeReport } from "../report/write_report.ts";
 import { formatEpoch } from "./progress_bar.ts";
+import { configJson, type TrainOptions } from "./train_args.ts";
 
 /** What exercise 10's `trainModel` reports after every step. */
 export interface ImplStep {
@@ -174,4 +184,76 @@ export function asLabeledImages(
     rows: side,
     cols: set.pixels / side,
   };
+}
+
+/** An impl's data set as its `loadMnist` returns it. */
+interface ImplSet {
+  images: Uint8Array;
+  labels: Uint8Array;
+  count: number;
+  pixels: number;
+}
+
+/** Everything a finished impl run leaves for its run folder. */
+export interface ImplRun {
+  runDir: string;
+  impl: string;
+  target: number;
+  /** The command line, its config the impl run's own. */
+  options: TrainOptions;
+  startedAt: Date;
+  recorder: ImplRecorder;
+  result: {
+    validationAccuracy: number;
+    testAccuracy: number;
+    trainSeconds: number;
+  };
+  /** The learner's network in lib's form. */
+  model: Mlp;
+  data: { train: ImplSet; validation: ImplSet; test: ImplSet };
+  /** Where the data came from. */
+  dir: string;
+}
+
+/**
+ * Writes an impl run's folder as a lib run's: model.bin (with the input
+ * scale, which the exercises fit as lib does: mean square 1 on the training
+ * split), metrics.json, report.html and figures; prints the report's end
+ * unless quiet.
+ *
+ * @param run The finished run.
+ */
+export async function writeImplRun(run: ImplRun): Promise<void> {
+  const normalizer = fitNormalizer(run.data.train);
+  await saveModel(join(run.runDir, MODEL_FILE), run.model, normalizer);
+  const sets = {
+    train: asLabeledImages(run.data.train),
+    validation: asLabeledImages(run.data.validation),
+    test: asLabeledImages(run.data.test),
+  };
+  const result = implTrainResult(
+    run.recorder,
+    run.result,
+    run.model,
+    sets,
+    normalizer,
+  );
+  const config = configJson({
+    ...run.options,
+    config: { ...run.options.config, dtype: "f64" },
+  });
+  await writeMetrics(join(run.runDir, METRICS_FILE), {
+    impl: run.impl,
+    target: run.target,
+    ...metricsJson(
+      config,
+      { ...sets, normalizer, dir: run.dir },
+      result,
+      run.startedAt,
+    ),
+  });
+  const report = await writeReport(run.runDir);
+  if (!run.options.quiet) {
+    console.log(`${report.terminal}\nreport: ${report.path}`);
+  }
 }
