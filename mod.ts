@@ -185,6 +185,13 @@ export {
   type TrainHooks,
   type TrainResult,
 } from "./lib/train/train.ts";
+export {
+  DIGIT_BOX,
+  MNIST_SIDE,
+  type Picture,
+  toMnistDigit,
+} from "./lib/data/preprocess.ts";
+export { classifyDigits } from "./lib/train/classify.ts";
 export { writeFileAtomic } from "./lib/base/atomic.ts";
 export {
   KIT_VERSION,
