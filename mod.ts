@@ -168,6 +168,13 @@ export {
   type TrainResult,
 } from "./lib/train/train.ts";
 export type { TrainCheckpoint, TrainProgress } from "./lib/train/checkpoint.ts";
+export {
+  DIGIT_BOX,
+  MNIST_SIDE,
+  type Picture,
+  toMnistDigit,
+} from "./lib/data/preprocess.ts";
+export { classifyDigits } from "./lib/train/classify.ts";
 export { writeFileAtomic } from "./lib/base/atomic.ts";
 export {
   KIT_VERSION,

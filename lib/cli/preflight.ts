@@ -215,6 +215,26 @@ export async function withRunFolder<T>(
   }
 }
 
+/**
+ * Picks and creates the run folder without locking it: `out`, or a new
+ * `runs/<timestamp>/` (with `-2`, `-3`, ... when taken). For code that
+ * must know the folder before training starts (the lab's Live view).
+ *
+ * @param out `--out`, or `undefined`.
+ * @param startedAt When the run started.
+ * @returns The folder.
+ * @throws {KitError} When it cannot be created.
+ */
+export async function chooseRunFolder(
+  out: string | undefined,
+  startedAt: Date,
+): Promise<string> {
+  const { dir } = out === undefined
+    ? await createDefaultFolder(startedAt)
+    : await openFolder(out);
+  return dir;
+}
+
 /** `runs/<timestamp>`, or the first free `runs/<timestamp>-N`. */
 async function createDefaultFolder(
   startedAt: Date,

@@ -21,7 +21,7 @@ import {
 } from "./train_args.ts";
 
 /** Run settings that belong to one invocation, not to the run. */
-const NOT_SAVED = new Set(["out", "resume", "force"]);
+const NOT_SAVED = new Set(["out", "resume", "force", "lab", "labPort"]);
 
 /**
  * Writes a run's options out as flags, every setting explicit, so that a

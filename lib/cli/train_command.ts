@@ -28,10 +28,12 @@ import {
   DivergedError,
   train,
   type TrainData,
+  type TrainHooks,
   TrainInterrupted,
   type TrainResult,
 } from "../train/train.ts";
 import { implTrainCommand } from "./impl.ts";
+import { trainWithLab } from "./train_lab.ts";
 import { writeReport } from "../report/write_report.ts";
 import {
   configJson,
@@ -78,14 +80,23 @@ export async function trainCommand(args: string[]): Promise<number> {
     console.log(trainHelp());
     return 0;
   }
-  try {
+  const run = async (options: TrainOptions, watcher?: TrainHooks) => {
     const resumed = options.resume
       ? await readResumption(options.resume)
       : undefined;
     if (resumed) options = resumed.options;
-    if (options.impl !== "lib") return await implTrainCommand(options, args);
-    const { result, runDir } = await runTraining(options, resumed?.checkpoint);
+    if (options.impl !== "lib") {
+      return await implTrainCommand(options, args, watcher);
+    }
+    const { result, runDir } = await runTraining(
+      options,
+      watcher,
+      resumed?.checkpoint,
+    );
     return printSummary(options, result, runDir) ? 0 : 1;
+  };
+  try {
+    return options.lab ? await trainWithLab(options, run) : await run(options);
   } catch (error) {
     const code = reportKitError(error);
     return error instanceof RunInterrupted ? INTERRUPTED_EXIT_CODE : code;
@@ -97,11 +108,16 @@ export async function trainCommand(args: string[]): Promise<number> {
  * diverging run keeps its last good model) and `metrics.json`.
  *
  * @param options The parsed command line.
+ * @param watcher More hooks, called after the progress display's (the lab's
+ * live stream).
+ * @param resume A checkpoint of this run to continue from (`--resume`).
  * @returns What training measured and the run folder.
  * @throws {KitError} On bad data, an unusable run folder, or divergence.
+ * @throws {RunInterrupted} After Ctrl-C, once the checkpoint is saved.
  */
 export async function runTraining(
   options: TrainOptions,
+  watcher: TrainHooks = {},
   resume?: TrainCheckpoint,
 ): Promise<{ result: TrainResult; runDir: string }> {
   const startedAt = new Date();
@@ -120,7 +136,8 @@ export async function runTraining(
       // model.bin plus room for metrics.json and the report
       probeBytes: parameterCount(sizes) * (c.dtype === "f64" ? 8 : 4) + 2 ** 22,
     },
-    (runDir) => trainInto(runDir, mnist, { sizes, options, startedAt, resume }),
+    (runDir) =>
+      trainInto(runDir, mnist, { sizes, options, startedAt, watcher, resume }),
   );
 }
 
@@ -132,6 +149,7 @@ async function trainInto(
     sizes: number[];
     options: TrainOptions;
     startedAt: Date;
+    watcher: TrainHooks;
     resume?: TrainCheckpoint;
   },
 ): Promise<{ result: TrainResult; runDir: string }> {
@@ -149,7 +167,10 @@ async function trainInto(
         `${data.train.count} images for ${c.epochs} epochs (seed ${c.seed})${from} → ${runDir}`,
     );
   }
-  const result = await trainSavingModels(options, data, runDir, resume);
+  const result = await trainSavingModels(options, data, runDir, {
+    watcher: run.watcher,
+    resume,
+  });
   await writeMetrics(
     join(runDir, METRICS_FILE),
     metricsJson(configJson(options), data, result, startedAt),
@@ -181,7 +202,7 @@ async function trainSavingModels(
   options: TrainOptions,
   data: TrainData,
   runDir: string,
-  resume?: TrainCheckpoint,
+  { watcher, resume }: { watcher: TrainHooks; resume?: TrainCheckpoint },
 ): Promise<TrainResult> {
   const progress: ProgressReporter = options.quiet
     ? silentProgress()
@@ -197,11 +218,15 @@ async function trainSavingModels(
       data,
       options.config,
       {
-        onStep: (step, total, loss) => progress.step(step, total, loss),
+        onStep: (step, total, loss, lr, accuracy) => {
+          progress.step(step, total, loss);
+          watcher.onStep?.(step, total, loss, lr, accuracy);
+        },
         onEpoch: async (metrics, model) => {
           progress.epoch(metrics, options.config.epochs);
           await saveModel(modelPath, model, data.normalizer);
           savedEpoch = metrics.epoch;
+          return await watcher.onEpoch?.(metrics, model);
         },
         onCheckpoint: checkpoints,
         stopRequested: stop.requested,

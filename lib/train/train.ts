@@ -231,8 +231,14 @@ export interface TrainResult {
  * ```
  */
 export interface TrainHooks {
-  /** After every step. */
-  onStep?(step: number, totalSteps: number, loss: number, lr: number): void;
+  /** After every step, with the batch's loss and accuracy. */
+  onStep?(
+    step: number,
+    totalSteps: number,
+    loss: number,
+    lr: number,
+    accuracy: number,
+  ): void;
   /**
    * After every epoch's validation; awaited before the next epoch. Returning
    * `false` ends training there (the schedule still spans `config.epochs`).
@@ -457,7 +463,8 @@ async function trainEpoch(
     progress.stepInEpoch++;
     progress.lossSum += loss * batch.labels.length;
     progress.correct += right;
-    hooks.onStep?.(progress.step, run.totalSteps, loss, lr);
+    const accuracy = right / batch.labels.length;
+    hooks.onStep?.(progress.step, run.totalSteps, loss, lr, accuracy);
     if (hooks.stopRequested && await stopAsked()) {
       progress.secondsInEpoch += (performance.now() - started) / 1000;
       await hooks.onCheckpoint?.(captureCheckpoint(progress, run.parts));
