@@ -137,3 +137,17 @@ Deno.test("--resume refuses other flags (exit 2), a finished run, and a folder w
     /Stack backtrace|bug in the kit/,
   );
 });
+
+Deno.test("deno task report on an interrupted run says to resume it", async () => {
+  const runDir = await Deno.makeTempDir();
+  await Deno.writeTextFile(join(runDir, "checkpoint.json"), "{}");
+  const result = await runScript("bin/report.ts", [runDir]);
+  assert.equal(result.code, 1);
+  assert.match(
+    result.stderr,
+    new RegExp(
+      `^error: .*metrics\\.json: missing; .*\\nhelp: the run was interrupted before it finished: continue it with \`deno task train --resume ${runDir}\`$`,
+      "m",
+    ),
+  );
+});
