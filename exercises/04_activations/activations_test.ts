@@ -108,6 +108,14 @@ Deno.test("04.3 tanhForward() squashes to (-1, 1)", () => {
   );
 });
 
+Deno.test("04.3 tanhForward() is ±1, not NaN, at ±1000", () => {
+  assertTensorClose(
+    tanhForward(tensor([-1000, 1000], [1, 2])),
+    { shape: [1, 2], values: [-1, 1] },
+    "tanh(±1000) (e^1000 overflows: use Math.tanh or a stable form)",
+  );
+});
+
 Deno.test("04.3 tanhBackward() multiplies by 1 - y²", () => {
   const y = tanhForward(x());
   const dOut = tensor([2, 2, 2, 2, 2, 2], [2, 3]);

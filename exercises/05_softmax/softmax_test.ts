@@ -88,3 +88,22 @@ Deno.test("05.2 crossEntropy() refuses a label out of range, naming the row", ()
     "label 3 for 3 classes at row 1 must throw naming the label and the row",
   );
 });
+
+Deno.test("05.2 crossEntropy() refuses labels that are not whole numbers", () => {
+  const logits = tensor([0, 0, 0, 0, 0, 0], [2, 3]);
+  for (const bad of [1.5, -1, NaN]) {
+    assertThrows(
+      () => crossEntropy(logits, [0, bad]),
+      /row 1/,
+      `label ${bad} at row 1 must throw naming the row`,
+    );
+  }
+});
+
+Deno.test("05.2 crossEntropy() refuses a label count that differs from the batch", () => {
+  assertThrows(
+    () => crossEntropy(tensor([0, 0, 0, 0, 0, 0], [3, 2]), [0, 1]),
+    /\[3, 2\]|2 labels|3 rows/,
+    "3 rows of logits with 2 labels must throw naming the logits' shape [3, 2]",
+  );
+});

@@ -72,6 +72,8 @@ export interface RunOptions {
   importMap?: string;
   /** Type-check first (Deno's default); `false` passes `--no-check`. */
   typeCheck?: boolean;
+  /** Run test files in this many workers at once (`--parallel`). */
+  parallel?: number;
 }
 
 /**
@@ -88,8 +90,13 @@ export async function runDenoTests(
   const args = ["test", "-A", "--reporter=junit"];
   if (options.importMap) args.push("--import-map", options.importMap);
   if (options.typeCheck === false) args.push("--no-check");
+  if (options.parallel) args.push("--parallel");
   const started = performance.now();
-  const output = await denoOutput([...args, ...paths], options.cwd);
+  const output = await denoOutput(
+    [...args, ...paths],
+    options.cwd,
+    options.parallel ? { DENO_JOBS: String(options.parallel) } : {},
+  );
   return {
     cases: parseJunit(output.stdout),
     code: output.code,
@@ -102,11 +109,12 @@ export async function runDenoTests(
 async function denoOutput(
   args: string[],
   cwd: string,
+  env: Record<string, string> = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const output = await new Deno.Command(Deno.execPath(), {
     args,
     cwd,
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", ...env },
     stdout: "piped",
     stderr: "piped",
   }).output();
