@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import {
   assertAllClose,
+  assertEarlierExercise,
   assertThrows,
   syntheticDigits,
   testValues,
 } from "../testing.ts";
-import { makeRng, tensor } from "../01_tensors/tensors.ts";
+import { argmaxRows, makeRng, tensor } from "../01_tensors/tensors.ts";
 import { crossEntropy } from "../05_softmax/softmax.ts";
 import { createMlp, mlpForward, mlpParameters } from "../07_mlp/mlp.ts";
 import { createSgd, learningRateAt } from "../08_sgd/sgd.ts";
@@ -60,6 +61,45 @@ Deno.test("10.1 trainStep() returns the loss and lowers it on the same batch", (
   );
 });
 
+Deno.test("10.2 evaluate() counts the last partial chunk (1,001 images)", () => {
+  const set = syntheticDigits(1001, 4, 12);
+  const model = createMlp([4, 10], "relu", makeRng(1));
+  // Always predict the label of image 1000, the only one in the second chunk.
+  const k = set.labels[1000];
+  model.layers[0].weights.data.fill(0);
+  model.layers[0].bias.data.fill(0);
+  model.layers[0].bias.data[k] = 1;
+  // evaluate() leans on exercises 09 and 01: check them on these inputs.
+  const some = toInputs(set, [1000, 0, 3], 1);
+  assertEarlierExercise(
+    "09_data",
+    "toInputs returns wrong labels",
+    () =>
+      assert.deepEqual(
+        [...some.labels],
+        [set.labels[1000], set.labels[0], set.labels[3]],
+        "toInputs(set, [1000, 0, 3]).labels",
+      ),
+  );
+  const logits = mlpForward(model, some.x).logits;
+  assertEarlierExercise(
+    "01_tensors",
+    "argmaxRows returns wrong columns",
+    () =>
+      assert.deepEqual(
+        [...argmaxRows(logits)],
+        [k, k, k],
+        `argmaxRows of [3, 10] logits that peak at column ${k}`,
+      ),
+  );
+  const expected = set.labels.filter((l) => l === k).length / 1001;
+  const accuracy = evaluate(model, set, 1);
+  assert.ok(
+    Math.abs(accuracy - expected) < 1e-12,
+    `always predicting ${k} on 1,001 images: accuracy ${accuracy}, expected ${expected} (is the last chunk of 1 image evaluated?)`,
+  );
+});
+
 Deno.test("10.2 evaluate() counts the fraction classified right", () => {
   const set = syntheticDigits(50, 16, 3);
   const model = createMlp([16, 10], "relu", makeRng(1));
@@ -75,22 +115,6 @@ Deno.test("10.2 evaluate() counts the fraction classified right", () => {
       `always predicting ${k}: accuracy ${accuracy}, expected ${expected}`,
     );
   }
-});
-
-Deno.test("10.2 evaluate() counts the last partial chunk (1,001 images)", () => {
-  const set = syntheticDigits(1001, 4, 12);
-  const model = createMlp([4, 10], "relu", makeRng(1));
-  // Always predict the label of image 1000, the only one in the second chunk.
-  const k = set.labels[1000];
-  model.layers[0].weights.data.fill(0);
-  model.layers[0].bias.data.fill(0);
-  model.layers[0].bias.data[k] = 1;
-  const expected = set.labels.filter((l) => l === k).length / 1001;
-  const accuracy = evaluate(model, set, 1);
-  assert.ok(
-    Math.abs(accuracy - expected) < 1e-12,
-    `always predicting ${k} on 1,001 images: accuracy ${accuracy}, expected ${expected} (is the last chunk of 1 image evaluated?)`,
-  );
 });
 
 Deno.test("10.3 sanity check: the untrained loss is about ln 10 ≈ 2.30", () => {

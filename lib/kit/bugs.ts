@@ -114,7 +114,7 @@ export async function loadBugs(
   const problems: string[] = [];
   for (const exercise of curriculum.exercises) {
     const where = `${BUGS_DIR}/${exercise.id}.json`;
-    let raw: { bugs?: unknown };
+    let raw: { exercise?: unknown; bugs?: unknown };
     try {
       raw = JSON.parse(await Deno.readTextFile(join(root, where)));
     } catch (error) {
@@ -122,8 +122,10 @@ export async function loadBugs(
       problems.push(`${where}: ${(error as Error).message}`);
       continue;
     }
-    if (!Array.isArray(raw?.bugs)) {
-      problems.push(`${where}: expected {"exercise": ..., "bugs": [...]}`);
+    if (!Array.isArray(raw?.bugs) || raw.exercise !== exercise.id) {
+      problems.push(
+        `${where}: expected {"exercise": "${exercise.id}", "bugs": [...]}`,
+      );
       continue;
     }
     const seen = new Set<string>();
