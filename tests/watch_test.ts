@@ -77,7 +77,7 @@ class Watcher {
 
 Deno.test({
   name:
-    "watch: a passing exercise asks before moving on; a save reruns the tests; the place is remembered",
+    "watch: a passing exercise asks before moving on; a save reruns the tests; the place is remembered; n stays",
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
@@ -110,8 +110,15 @@ Deno.test({
         /^exercise 02 /,
         "the second session starts at 02",
       );
+      await second.type("n");
+      await second.waitFor(/staying on exercise 02: waiting for a save/);
       await second.type("q");
       assert.equal(await second.exit(), 0);
+      assert.deepEqual(
+        JSON.parse(await Deno.readTextFile(join(root, ".kit_watch.json"))),
+        { current: "02" },
+        "answering n keeps the learner on 02",
+      );
     } finally {
       await Deno.remove(root, { recursive: true });
     }

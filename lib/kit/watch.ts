@@ -187,19 +187,19 @@ async function watchExercise(
   }
 }
 
-/** Asks before moving on; true for yes, false to stay, null to quit. */
+/** Asks before moving on. A save instead of an answer reruns the tests. */
 async function askToMoveOn(
   next: Exercise,
   events: Events,
   io: WatchIo,
-): Promise<boolean | null> {
+): Promise<"yes" | "no" | "rerun" | "quit"> {
   io.print(`\nMove on to exercise ${next.id} ${next.title}? [Y/n/q]`);
   const event = await events.next();
-  if (event.kind === "end") return null;
-  if (event.kind === "save") return false;
+  if (event.kind === "end") return "quit";
+  if (event.kind === "save") return "rerun";
   const answer = event.text.toLowerCase();
-  if (answer === "q") return null;
-  return answer === "" || answer.startsWith("y");
+  if (answer === "q") return "quit";
+  return answer === "" || answer.startsWith("y") ? "yes" : "no";
 }
 
 /**
@@ -217,7 +217,7 @@ export async function watch(io: WatchIo): Promise<void> {
       "run deno task watch in the mnist-from-scratch folder",
     );
   }
-  const events = new Events(join(io.root, "exercises"), io.input);
+  const events = new Events(folder, io.input);
   let exercise = await readWatchState(curriculum, io.root);
   while (true) {
     const index = curriculum.exercises.indexOf(exercise);
@@ -229,16 +229,15 @@ export async function watch(io: WatchIo): Promise<void> {
       return;
     }
     const answer = await askToMoveOn(next, events, io);
-    if (answer === null) return;
-    if (answer) {
+    if (answer === "quit") return;
+    if (answer === "yes") {
       exercise = next;
       await writeWatchState(io.root, exercise);
-    } else {
+    } else if (answer === "no") {
       io.print(`staying on exercise ${exercise.id}: waiting for a save`);
       const event = await events.next();
-      if (
-        event.kind === "end" || (event.kind === "line" && event.text === "q")
-      ) return;
+      if (event.kind === "end") return;
+      if (event.kind === "line" && event.text.toLowerCase() === "q") return;
     }
   }
 }
