@@ -52,6 +52,16 @@ Deno.test("04.1 reluForward() keeps positives and zeroes the rest", () => {
   }, "relu(x)");
 });
 
+Deno.test("04.1 reluForward() returns a new tensor and leaves its input unchanged", () => {
+  const input = x();
+  reluForward(input);
+  assertTensorClose(
+    input,
+    { shape: [2, 3], values: [-2, -0.5, 0, 0.5, 2, 3] },
+    "the input after reluForward(input) (backward needs it as it was)",
+  );
+});
+
 Deno.test("04.1 reluBackward() passes the gradient only where the input was positive", () => {
   const dOut = tensor([1, 2, 3, 4, 5, 6], [2, 3]);
   assertTensorClose(reluBackward(dOut, x()), {

@@ -25,6 +25,16 @@ Deno.test("05.1 softmax() turns each row into probabilities", () => {
   );
 });
 
+Deno.test("05.1 softmax() returns a new tensor and leaves the logits unchanged", () => {
+  const logits = tensor([1, 2, 3, -1, 0, 1], [2, 3]);
+  softmax(logits);
+  assertTensorClose(
+    logits,
+    { shape: [2, 3], values: [1, 2, 3, -1, 0, 1] },
+    "the logits after softmax(logits)",
+  );
+});
+
 Deno.test("05.1 softmax() is stable: huge logits give no NaN or Infinity", () => {
   const p = softmax(tensor([1000, 1001, 1002, -1000, -1000, -1000], [2, 3]));
   assert.ok(
