@@ -190,9 +190,14 @@ export function judgeBug(
 ): { caught: boolean; problem?: string } {
   const what = `bug ${bug.key} (${bug.misconception})`;
   if (cases.length === 0) {
+    const why = run.stderr.split("\n").find((l) =>
+      l.trim() && !/^\s*\d+: |^(Stack backtrace|Check |Download )/.test(l)
+    );
     return {
       caught: false,
-      problem: `${what}: the tests did not run (exit code ${run.code})`,
+      problem: `${what}: the tests did not run (exit code ${run.code}${
+        why ? `: ${why.trim()}` : ""
+      })`,
     };
   }
   const first = cases.find((c) => c.status === "failed");

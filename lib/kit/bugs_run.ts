@@ -12,6 +12,9 @@ import { type Curriculum, solutionPath } from "./curriculum.ts";
 import { runDenoTests } from "./check_run.ts";
 import { applyBug, judgeBug, type LearnerBug, loadBugs } from "./bugs.ts";
 
+/** A bug that makes a test loop forever must not hang CI (today's run: 25-40 s). */
+const TIMEOUT_SECONDS = 600;
+
 /** What the catalogue check found. */
 export interface BugReport {
   /** Bugs whose tests failed. */
@@ -111,6 +114,7 @@ function tally(
  * @param curriculum The curriculum.
  * @param root The repository.
  * @param parallel How many test files Deno runs at once.
+ * @param timeoutSeconds When to give up on a run that hangs.
  * @returns Counts and problems; every bug not caught, or caught with a
  * first failure that names the wrong function, is a problem.
  */
@@ -118,6 +122,7 @@ export async function checkBugs(
   curriculum: Curriculum,
   root: string,
   parallel = 2,
+  timeoutSeconds = TIMEOUT_SECONDS,
 ): Promise<BugReport> {
   const { bugs, problems } = await loadBugs(curriculum, root);
   const report: BugReport = {
@@ -142,6 +147,7 @@ export async function checkBugs(
       cwd: tmp,
       typeCheck: false,
       parallel,
+      timeoutSeconds,
     });
     report.seconds = run.seconds;
     for (const { bug, dir } of runnable) {

@@ -162,6 +162,33 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "checkBugs gives up on a bug that loops forever, saying it timed out",
+  sanitizeResources: false,
+  async fn() {
+    const root = await scratchKit({
+      exercise: "02",
+      bugs: [{
+        id: "endless",
+        function: "sumRows",
+        misconception: "a loop that never ends",
+        find: "const out = zeros([m]);",
+        replace: "const out = zeros([m]);\n  while (out) out.data[0] += 0;",
+      }],
+    });
+    try {
+      const report = await checkBugs(curriculum, root, 2, 2);
+      assert.equal(report.caught, 0);
+      assert.match(
+        report.problems.join("\n"),
+        /bug 02\.endless .*did not run .*timed out after 2 s/,
+      );
+    } finally {
+      await Deno.remove(root, { recursive: true });
+    }
+  },
+});
+
 Deno.test("loadBugs reports a malformed entry naming the file, and a missing file as no bugs", async () => {
   const root = await scratchKit({
     exercise: "02",

@@ -74,6 +74,8 @@ export interface RunOptions {
   typeCheck?: boolean;
   /** Run test files in this many workers at once (`--parallel`). */
   parallel?: number;
+  /** Kill the run after this many seconds (a test that loops forever). */
+  timeoutSeconds?: number;
 }
 
 /**
@@ -96,6 +98,7 @@ export async function runDenoTests(
     [...args, ...paths],
     options.cwd,
     options.parallel ? { DENO_JOBS: String(options.parallel) } : {},
+    options.timeoutSeconds,
   );
   return {
     cases: parseJunit(output.stdout),
@@ -110,19 +113,27 @@ async function denoOutput(
   args: string[],
   cwd: string,
   env: Record<string, string> = {},
+  timeoutSeconds?: number,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
+  const signal = timeoutSeconds === undefined
+    ? undefined
+    : AbortSignal.timeout(timeoutSeconds * 1000);
   const output = await new Deno.Command(Deno.execPath(), {
     args,
     cwd,
     env: { NO_COLOR: "1", ...env },
     stdout: "piped",
     stderr: "piped",
+    signal,
   }).output();
   const decoder = new TextDecoder();
+  const timedOut = signal?.aborted
+    ? `deno ${args[0]} timed out after ${timeoutSeconds} s\n`
+    : "";
   return {
     code: output.code,
     stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
+    stderr: timedOut + decoder.decode(output.stderr),
   };
 }
 
