@@ -52,6 +52,15 @@ Deno.test("04.1 reluForward() keeps positives and zeroes the rest", () => {
   }, "relu(x)");
 });
 
+Deno.test("04.1 reluForward() is exact at the extremes: ±1e308", () => {
+  assertTensorClose(
+    reluForward(tensor([-1e308, 1e308], [1, 2])),
+    { shape: [1, 2], values: [0, 1e308] },
+    "relu([-1e308, 1e308]) ((x + |x|) / 2 overflows: compare with 0 instead)",
+    0,
+  );
+});
+
 Deno.test("04.1 reluForward() returns a new tensor and leaves its input unchanged", () => {
   const input = x();
   reluForward(input);
