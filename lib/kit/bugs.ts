@@ -17,7 +17,7 @@
 
 import { join } from "node:path";
 import { type Curriculum, type Exercise, findExercise } from "./curriculum.ts";
-import type { TestCase, TestRun } from "./check_run.ts";
+import { crashLines, type TestCase, type TestRun } from "./check_run.ts";
 
 /** One find/replace edit; `find` must occur exactly once in the file. */
 export interface BugEdit {
@@ -190,9 +190,7 @@ export function judgeBug(
 ): { caught: boolean; problem?: string } {
   const what = `bug ${bug.key} (${bug.misconception})`;
   if (cases.length === 0) {
-    const why = run.stderr.split("\n").find((l) =>
-      l.trim() && !/^\s*\d+: |^(Stack backtrace|Check |Download )/.test(l)
-    );
+    const why = crashLines(run.stderr, 1)[0];
     return {
       caught: false,
       problem: `${what}: the tests did not run (exit code ${run.code}${

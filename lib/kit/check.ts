@@ -36,6 +36,7 @@ import {
 } from "./curriculum.ts";
 import { checkBugs } from "./bugs_run.ts";
 import {
+  crashLines,
   inParallel,
   runDeno,
   runDenoCheck,
@@ -286,12 +287,8 @@ function firstLines(text: string): string {
   );
 }
 
-function crashLines(run: TestRun): string {
-  const lines = run.stderr.split("\n").filter((l) =>
-    l.trim() !== "" && !/^\s*\d+: /.test(l) &&
-    !/^(Stack backtrace|Check |Download )/.test(l)
-  );
-  return lines.slice(0, 6).join(" | ");
+function crashSummary(run: TestRun): string {
+  return crashLines(run.stderr, 6).join(" | ");
 }
 
 /** Rule 3: every test passes on the solutions. */
@@ -302,7 +299,7 @@ function judgeSolutions(
 ): void {
   if (run.code !== 0 && run.cases.every((c) => c.status !== "failed")) {
     problems.push(
-      `solutions: deno test exited with ${run.code}: ${crashLines(run)}`,
+      `solutions: deno test exited with ${run.code}: ${crashSummary(run)}`,
     );
   }
   for (const c of run.cases) {
@@ -350,7 +347,7 @@ function judgeStub(
     if (!got) {
       problems.push(
         `${where}: "${want.name}" did not run: ${
-          crashLines(run) || `exit code ${run.code}`
+          crashSummary(run) || `exit code ${run.code}`
         }`,
       );
       continue;

@@ -108,6 +108,20 @@ export async function runDenoTests(
   };
 }
 
+/**
+ * The lines of a `deno` run's stderr that explain a crash: without blank
+ * lines, "Check"/"Download" progress and the Rust backtrace.
+ *
+ * @param stderr What the run printed.
+ * @param max How many lines to keep.
+ */
+export function crashLines(stderr: string, max: number): string[] {
+  return stderr.split("\n").filter((l) =>
+    l.trim() !== "" && !/^\s*\d+: /.test(l) &&
+    !/^(Stack backtrace|Check |Download )/.test(l)
+  ).slice(0, max);
+}
+
 /** Runs `deno` with `args` in `cwd`, without colors, and collects what it printed. */
 async function denoOutput(
   args: string[],

@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { KitError } from "../base/errors.ts";
 import { writeFileAtomic } from "../base/atomic.ts";
-import { runDenoTests, type TestRun } from "./check_run.ts";
+import { crashLines, runDenoTests, type TestRun } from "./check_run.ts";
 import {
   type Curriculum,
   type Exercise,
@@ -138,9 +138,7 @@ export function formatRun(
       ...(first.message ?? "").split("\n").slice(0, 6).map((l) => `  ${l}`),
     );
   } else {
-    const why = run.stderr.split("\n").filter((l) =>
-      l.trim() && !/^\s*\d+: |^(Stack backtrace|Check |Download )/.test(l)
-    ).slice(0, 8);
+    const why = crashLines(run.stderr, 8);
     lines.push("The tests did not run:", ...why.map((l) => `  ${l}`));
   }
   if (!passed) {
