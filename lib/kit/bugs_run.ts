@@ -41,7 +41,10 @@ async function solutionFiles(
   );
   for (const exercise of curriculum.exercises) {
     const folder = solutionPath(exercise).replace(/\/[^/]+$/, "");
-    for await (const entry of Deno.readDir(join(root, folder))) {
+    // A missing folder is the layout rule's problem; its bugs report "no file".
+    const entries = await Array.fromAsync(Deno.readDir(join(root, folder)))
+      .catch(() => []);
+    for (const entry of entries) {
       if (!entry.isFile || !entry.name.endsWith(".ts")) continue;
       files.set(
         `${exercise.folder}/${entry.name}`,
@@ -53,13 +56,10 @@ async function solutionFiles(
 }
 
 async function testFilesOf(folder: string, root: string): Promise<string[]> {
-  const names: string[] = [];
-  for await (const entry of Deno.readDir(join(root, folder))) {
-    if (entry.isFile && entry.name.endsWith("_test.ts")) {
-      names.push(`${folder}/${entry.name}`);
-    }
-  }
-  return names.sort();
+  const entries = await Array.fromAsync(Deno.readDir(join(root, folder)))
+    .catch(() => []);
+  return entries.filter((e) => e.isFile && e.name.endsWith("_test.ts"))
+    .map((e) => `${folder}/${e.name}`).sort();
 }
 
 /** Writes one bug's scratch tree; returns its test files, or a problem. */
