@@ -19,12 +19,8 @@ import { type KernelName, kernelsByName } from "../kernels/registry.ts";
 import type { Mnist } from "../data/mnist.ts";
 import { Rng } from "../base/rng.ts";
 import { allocate, type DType, type FloatArray } from "../base/tensor.ts";
-import {
-  DEFAULT_CONFIG,
-  evaluate,
-  train,
-  type TrainConfig,
-} from "../train/train.ts";
+import { DEFAULT_CONFIG, type TrainConfig } from "../train/settings.ts";
+import { evaluate, train } from "../train/train.ts";
 
 /**
  * Floating-point operations of one training step per image, counting the

@@ -24,12 +24,48 @@ import { KitError } from "../base/errors.ts";
 import { type ActivationName, ACTIVATIONS } from "../nn/layers.ts";
 import { Mlp, type MlpArchitecture } from "../nn/mlp.ts";
 
-/** The first eight bytes of every model file. */
+/**
+ * The first eight bytes of every model file.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Mlp } from "@mnist-from-scratch/kit";
+ *
+ * const bytes = encodeModel(new Mlp({ sizes: [2, 2] }));
+ * assert(new TextDecoder().decode(bytes.subarray(0, 8)) === MODEL_MAGIC);
+ * ```
+ */
 export const MODEL_MAGIC = "MNISTMLP";
-/** The format version this code writes and reads. */
+/**
+ * The format version this code writes and reads.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * assert(MODEL_VERSION === 1);
+ * ```
+ */
 export const MODEL_VERSION = 1;
 
-/** The JSON header of a model file. */
+/**
+ * The JSON header of a model file.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const header: ModelHeader = {
+ *   version: MODEL_VERSION,
+ *   sizes: [784, 10],
+ *   activation: "relu",
+ *   dtype: "f32",
+ *   parameters: [{ name: "layer0.weights", shape: [784, 10] }, { name: "layer0.bias", shape: [10] }],
+ * };
+ * assert(header.parameters.length === 2);
+ * ```
+ */
 export interface ModelHeader {
   /** Always {@link MODEL_VERSION} for files this code writes. */
   version: number;
@@ -46,8 +82,17 @@ export interface ModelHeader {
 /**
  * Serializes a model to the model-file format.
  *
- * @param model The model to serialize.
  * @returns The bytes of a model file.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Mlp } from "@mnist-from-scratch/kit";
+ *
+ * const model = new Mlp({ sizes: [3, 2], seed: 1 });
+ * const copy = decodeModel(encodeModel(model), "memory");
+ * assert(copy.layers.length === 1);
+ * ```
  */
 export function encodeModel(model: Mlp): Uint8Array {
   const parameters = model.parameters();
@@ -90,6 +135,21 @@ export function encodeModel(model: Mlp): Uint8Array {
  * @returns The model, ready to `predict`.
  * @throws {KitError} On a wrong magic or version, a malformed header, a
  * length that does not match the header, or an unexpected architecture.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Mlp } from "@mnist-from-scratch/kit";
+ *
+ * const bytes = encodeModel(new Mlp({ sizes: [3, 2], seed: 1 }));
+ * let refused = false;
+ * try {
+ *   decodeModel(bytes.subarray(0, bytes.length - 1), "cut.bin"); // truncated
+ * } catch {
+ *   refused = true;
+ * }
+ * assert(refused);
+ * ```
  */
 export function decodeModel(
   bytes: Uint8Array,
@@ -179,11 +239,26 @@ export function decodeModel(
 /**
  * Throws unless a model has the expected architecture.
  *
- * @param model A model.
  * @param expected The architecture it must have (sizes, activation, dtype
  * where given).
  * @param source Where the model came from, for the message.
  * @throws {KitError} Naming both architectures when they differ.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Mlp } from "@mnist-from-scratch/kit";
+ *
+ * const model = new Mlp({ sizes: [3, 2] });
+ * assertArchitecture(model, { sizes: [3, 2] }, "model.bin"); // passes
+ * let refused = false;
+ * try {
+ *   assertArchitecture(model, { sizes: [3, 4, 2] }, "model.bin");
+ * } catch {
+ *   refused = true;
+ * }
+ * assert(refused);
+ * ```
  */
 export function assertArchitecture(
   model: Mlp,
@@ -208,7 +283,17 @@ export function assertArchitecture(
  * Writes a model file atomically.
  *
  * @param path Where to write.
- * @param model The model.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Mlp } from "@mnist-from-scratch/kit";
+ *
+ * const path = await Deno.makeTempFile({ suffix: ".bin" });
+ * await saveModel(path, new Mlp({ sizes: [3, 2], seed: 1 }));
+ * assert((await loadModel(path, { sizes: [3, 2] })).sizes.join() === "3,2");
+ * await Deno.remove(path);
+ * ```
  */
 export async function saveModel(path: string, model: Mlp): Promise<void> {
   await writeFileAtomic(path, encodeModel(model));
@@ -219,8 +304,20 @@ export async function saveModel(path: string, model: Mlp): Promise<void> {
  *
  * @param path A file written by {@link saveModel}.
  * @param expected When given, the architecture the model must have.
- * @returns The model.
  * @throws {KitError} When the file is missing or invalid.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Mlp } from "@mnist-from-scratch/kit";
+ *
+ * const path = await Deno.makeTempFile({ suffix: ".bin" });
+ * const model = new Mlp({ sizes: [3, 2], seed: 1 });
+ * await saveModel(path, model);
+ * const loaded = await loadModel(path);
+ * assert(loaded.parameters()[0].value.data[0] === model.parameters()[0].value.data[0]);
+ * await Deno.remove(path);
+ * ```
  */
 export async function loadModel(
   path: string,
