@@ -21,6 +21,7 @@ export function classifyDigits(
   digits: Uint8Array,
 ): Float64Array {
   const { model, normalizer } = loaded;
+  model.setTraining(false); // inference: no dropout
   const inputs = model.sizes[0];
   const count = digits.length / inputs;
   const x = zeros([count, inputs], model.dtype);
