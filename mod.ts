@@ -6,6 +6,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fromValues, Mlp, softmaxCrossEntropy, zeros } from "./mod.ts";
  *
  * const model = new Mlp({ sizes: [4, 8, 3], dtype: "f64", seed: 1 });
@@ -14,7 +15,7 @@
  * const dLogits = zeros([2, 3], "f64");
  * const loss = softmaxCrossEntropy(logits, [2, 0], dLogits);
  * model.backward(dLogits);
- * console.assert(loss > 0);
+ * assert(loss > 0);
  * ```
  *
  * @module
@@ -72,14 +73,7 @@ export {
   Tanh,
 } from "./lib/nn/layers.ts";
 export { Dropout } from "./lib/nn/dropout.ts";
-export {
-  buildLayers,
-  LAYER_KINDS,
-  type LayerBuilder,
-  type LayerContext,
-  type LayerSpec,
-  mlpSpecs,
-} from "./lib/nn/layer_specs.ts";
+export { type LayerSpec, mlpSpecs } from "./lib/nn/layer_specs.ts";
 export { softmax, softmaxCrossEntropy } from "./lib/nn/loss.ts";
 export {
   assertGradientsClose,
@@ -89,17 +83,14 @@ export {
   relativeError,
 } from "./lib/nn/gradcheck.ts";
 export {
-  copyState,
   type Optimizer,
   type OptimizerSettings,
-  zeroStates,
 } from "./lib/optim/optimizer.ts";
 export { Sgd, type SgdOptions } from "./lib/optim/sgd.ts";
 export { Adam, type AdamOptions, AdamW } from "./lib/optim/adam.ts";
 export {
   createOptimizer,
   OPTIMIZER_NAMES,
-  type OptimizerClass,
   type OptimizerName,
   OPTIMIZERS,
 } from "./lib/optim/registry.ts";
@@ -158,19 +149,9 @@ export {
   toTensor,
 } from "./lib/data/dataset.ts";
 export {
-  choiceSetting,
-  configProblem,
   DEFAULT_CONFIG,
-  defaultsOf,
-  flagOf,
-  fractionSetting,
-  integerSetting,
-  metricsKeyOf,
-  numberSetting,
   type Setting,
   type Settings,
-  settingsJson,
-  switchSetting,
   TRAIN_SETTINGS,
   type TrainConfig,
 } from "./lib/train/settings.ts";

@@ -24,6 +24,7 @@ import { resetExercise } from "../lib/kit/reset.ts";
 import { KitError } from "../lib/base/errors.ts";
 import {
   flagGiven,
+  ignoredFlags,
   type ImplConfig,
   implConfig,
   unfinishedLines,
@@ -349,6 +350,27 @@ Deno.test("train --impl: flags given on the command line override MNIST_CONFIG, 
   });
   assert.ok(flagGiven(["--lr", "1"], "lr"));
   assert.ok(!flagGiven(["--lr-min", "1"], "lr"));
+});
+
+Deno.test("train --impl: the flags MNIST_CONFIG has no field for are the ones noted as ignored", () => {
+  const base = { epochs: 4, lr: 0.05 } as unknown as ImplConfig;
+  const args = [
+    "--lr=1",
+    "--dtype",
+    "f64",
+    "--dropout",
+    "0.2",
+    "--optimizer=adam",
+    "--kernels",
+    "fast",
+    "--quiet",
+  ];
+  assert.deepEqual(ignoredFlags(base, args), [
+    "optimizer",
+    "dropout",
+    "dtype",
+    "kernels",
+  ]);
 });
 
 Deno.test("train --impl exercises refuses while a task of 01-11 is unfinished, listing it", async () => {

@@ -298,21 +298,31 @@ async function runImpl(
     data,
     dir,
   });
-  if (!options.quiet) {
+  return printImplSummary(result, target, runDir, options.quiet, impl) ? 0 : 1;
+}
+
+/** The closing lines of an impl run; returns whether it met its target. */
+function printImplSummary(
+  result: ReturnType<ImplModule["trainMnist"]>,
+  targetPercent: number,
+  runDir: string,
+  quiet: boolean,
+  impl: Exclude<Impl, "lib">,
+): boolean {
+  if (!quiet) {
     console.log(
       `validation ${percent(result.validationAccuracy)}, test ${
         percent(result.testAccuracy)
       }; run folder ${runDir}`,
     );
   }
-  const passed = printVerdict({
+  return printVerdict({
     testAccuracy: result.testAccuracy,
-    targetPercent: target,
+    targetPercent,
     trainSeconds: result.trainSeconds,
     epochs: result.epochs.length,
     suffix: ` (--impl ${impl})`,
   });
-  return passed ? 0 : 1;
 }
 
 /** MNIST read by the impl's own `loadMnist`, from `--data` or the cache. */

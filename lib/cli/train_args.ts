@@ -101,11 +101,12 @@ export const RUN_SETTINGS: Settings<RunOptions> = {
     KERNEL_NAMES,
     "matrix-product kernels",
   ),
-  impl: choiceSetting(
-    "lib",
-    IMPLS,
-    "whose code trains (impl runs default to exercise 11's MNIST_CONFIG and --target 97)",
-  ),
+  impl: {
+    ...choiceSetting("lib", IMPLS, "whose code trains"),
+    help: `whose code trains: ${
+      IMPLS.join(", ")
+    } (the last two default to exercise 11's MNIST_CONFIG and --target 97)`,
+  },
   fullBatch: switchSetting(
     false,
     "the original project's recipe: 300 steps over all 50,000 images at once, " +
@@ -125,19 +126,18 @@ export const RUN_SETTINGS: Settings<RunOptions> = {
 };
 
 /** What `--full-batch` sets, unless given: the original project's recipe. */
-export const FULL_BATCH_PRESET: Readonly<Partial<TrainOptions & TrainConfig>> =
-  {
-    epochs: 300,
-    batchSize: 50000,
-    lr: 0.05,
-    lrMin: 0.01,
-    schedule: "cosine",
-    momentum: 0.9,
-    nesterov: false,
-    weightDecay: 0,
-    // A batch of 50,000 is where the second core pays: 1.4x per step.
-    kernels: "wasm-workers",
-  };
+export const FULL_BATCH_PRESET: Readonly<Partial<RunOptions & TrainConfig>> = {
+  epochs: 300,
+  batchSize: 50000,
+  lr: 0.05,
+  lrMin: 0.01,
+  schedule: "cosine",
+  momentum: 0.9,
+  nesterov: false,
+  weightDecay: 0,
+  // A batch of 50,000 is where the second core pays: 1.4x per step.
+  kernels: "wasm-workers",
+};
 
 /** Every flag: the training settings, then the run's, by setting name. */
 function allSettings(): [string, Setting<unknown>][] {

@@ -1,10 +1,6 @@
 import assert from "node:assert/strict";
-import {
-  DEFAULT_CONFIG,
-  flagOf,
-  type Setting,
-  TRAIN_SETTINGS,
-} from "../../mod.ts";
+import { DEFAULT_CONFIG, type Setting, TRAIN_SETTINGS } from "../../mod.ts";
+import { flagOf } from "../train/settings.ts";
 import {
   configJson,
   parseTrainArgs,

@@ -21,7 +21,22 @@ import {
 } from "../base/tensor.ts";
 import { type Layer, type Parameter, RowBuffer } from "./layers.ts";
 
-/** Zeroes a random fraction of its inputs while training. */
+/**
+ * Zeroes a random fraction of its inputs while training.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fromValues, Rng } from "@mnist-from-scratch/kit";
+ *
+ * const dropout = new Dropout(4, 0.5, new Rng(1), "f64");
+ * const input = fromValues([1, 1, 1, 1], [1, 4], "f64");
+ * const y = dropout.forward(input); // each entry 0 or 2
+ * assert(y.data.every((v) => v === 0 || v === 2));
+ * dropout.setTraining(false);
+ * assert(dropout.forward(input) === input); // evaluation: unchanged
+ * ```
+ */
 export class Dropout implements Layer {
   /** For messages: `"Dropout(0.2)"`. */
   readonly name: string;

@@ -19,7 +19,24 @@ import {
   Linear,
 } from "./layers.ts";
 
-/** One layer of a network, by kind; widths follow from the previous layer. */
+/**
+ * One layer of a network, by kind; widths follow from the previous layer.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Mlp } from "@mnist-from-scratch/kit";
+ *
+ * const layers: LayerSpec[] = [
+ *   { kind: "linear", out: 16 },
+ *   { kind: "dropout", rate: 0.1 }, // before the activation, for once
+ *   { kind: "activation", name: "relu" },
+ *   { kind: "linear", out: 10 },
+ * ];
+ * const model = new Mlp({ sizes: [784, 16, 10], layers });
+ * assert(model.layers[1].name === "Dropout(0.1)");
+ * ```
+ */
 export type LayerSpec =
   | { kind: "linear"; out: number }
   | { kind: "activation"; name: ActivationName }
@@ -63,6 +80,14 @@ export const LAYER_KINDS: {
  * The kit's fully connected stack for `sizes` `[in, ...hidden, classes]`:
  * Linear, activation (then dropout, when `dropout > 0`) for each hidden
  * width, and a final Linear.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const specs = mlpSpecs([784, 128, 10], "relu", 0.2);
+ * assert(specs.map((s) => s.kind).join() === "linear,activation,dropout,linear");
+ * ```
  */
 export function mlpSpecs(
   sizes: readonly number[],

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
+import { buildLayers } from "./layer_specs.ts";
 import {
-  buildLayers,
   Dropout,
   fastKernels,
   fromValues,

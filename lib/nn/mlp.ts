@@ -20,10 +20,29 @@ import { softmax } from "./loss.ts";
 import { Rng } from "../base/rng.ts";
 import { argmaxRows, type DType, type Tensor, zeros } from "../base/tensor.ts";
 
-/** The network the kit trains by default: 784 pixels → 128 → 64 → 10 digits. */
+/**
+ * The network the kit trains by default: 784 pixels → 128 → 64 → 10 digits.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * assert(new Mlp({ sizes: DEFAULT_SIZES }).toString() === "Mlp(784-128-64-10 relu f32)");
+ * ```
+ */
 export const DEFAULT_SIZES: readonly number[] = [784, 128, 64, 10];
 
-/** What defines an MLP's architecture: everything a saved model must match. */
+/**
+ * What defines an MLP's architecture: everything a saved model must match.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const architecture: MlpArchitecture = { sizes: [784, 32, 10], activation: "tanh" };
+ * assert(new Mlp(architecture).activation === "tanh");
+ * ```
+ */
 export interface MlpArchitecture {
   /** Layer widths, input first, classes last, e.g. `[784, 128, 64, 10]`. */
   sizes: readonly number[];
@@ -33,7 +52,17 @@ export interface MlpArchitecture {
   dtype?: DType;
 }
 
-/** Options for {@link Mlp}: the architecture plus how to build it. */
+/**
+ * Options for {@link Mlp}: the architecture plus how to build it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const options: MlpOptions = { sizes: [784, 32, 10], dtype: "f64", seed: 3, dropout: 0.2 };
+ * assert(new Mlp(options).layers.length === 4);
+ * ```
+ */
 export interface MlpOptions extends MlpArchitecture {
   /** Seeds the He initialization; default 0. */
   seed?: number;
@@ -58,7 +87,19 @@ export interface MlpOptions extends MlpArchitecture {
   layers?: readonly LayerSpec[];
 }
 
-/** Predicted classes and how sure the model is of each. */
+/**
+ * Predicted classes and how sure the model is of each.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fromValues } from "@mnist-from-scratch/kit";
+ *
+ * const model = new Mlp({ sizes: [2, 3], seed: 1 });
+ * const { labels, confidences }: Predictions = model.predict(fromValues([1, 2], [1, 2]));
+ * assert(labels[0] < 3 && confidences[0] >= 1 / 3);
+ * ```
+ */
 export interface Predictions {
   /** `[batch]` argmax classes. */
   labels: Int32Array;
@@ -66,7 +107,25 @@ export interface Predictions {
   confidences: Float64Array;
 }
 
-/** Linear layers with an activation between each pair. */
+/**
+ * Linear layers with an activation between each pair.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fromValues, Sgd, softmaxCrossEntropy, zeros } from "@mnist-from-scratch/kit";
+ *
+ * const model = new Mlp({ sizes: [4, 8, 3], dtype: "f64", seed: 1 });
+ * const sgd = new Sgd(model.parameters());
+ * const images = fromValues([1, 0, 0.5, 2, 0, 1, 1, 0], [2, 4], "f64");
+ * const dLogits = zeros([2, 3], "f64");
+ * const before = softmaxCrossEntropy(model.forward(images), [2, 0], dLogits);
+ * model.backward(dLogits);
+ * sgd.step(0.1);
+ * const after = softmaxCrossEntropy(model.forward(images), [2, 0]);
+ * assert(after < before);
+ * ```
+ */
 export class Mlp {
   /** Layer widths, input first. */
   readonly sizes: readonly number[];

@@ -31,6 +31,14 @@ import {
 /**
  * Options for {@link Adam}: β1 (default 0.9), β2 (default 0.999), ε (default
  * 1e-8), weight decay (default 0) and kernels (where the moments live).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const options: AdamOptions = { beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+ * assert(new Adam([], options).beta2 === 0.999);
+ * ```
  */
 export type AdamOptions = Pick<
   OptimizerSettings,
@@ -41,6 +49,22 @@ export type AdamOptions = Pick<
  * Adam with bias correction and L2 weight decay. State:
  * `<parameter>.m` and `<parameter>.v` for every parameter, and `step`, the
  * number of steps taken (a one-element array).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fromValues } from "@mnist-from-scratch/kit";
+ *
+ * const p = {
+ *   name: "w",
+ *   value: fromValues([1], [1], "f64"),
+ *   grad: fromValues([0.5], [1], "f64"),
+ * };
+ * const adam = new Adam([p]);
+ * adam.step(0.1); // bias correction: the first step moves by about lr
+ * assert(Math.abs(p.value.data[0] - 0.9) < 1e-7);
+ * assert(adam.state().step[0] === 1);
+ * ```
  */
 export class Adam implements Optimizer {
   /** `"adam"`, or `"adamw"` for {@link AdamW}. */
@@ -79,8 +103,9 @@ export class Adam implements Optimizer {
   step(lr: number): void {
     const t = ++this.#step[0];
     const { beta1, beta2, eps } = this;
-    const c1 = 1 - beta1 ** t;
-    const c2 = 1 - beta2 ** t;
+    // m̂ / (√v̂ + ε) = (m / c1) / (√v / √c2 + ε): one division per entry.
+    const stepSize = lr / (1 - beta1 ** t);
+    const invRootC2 = 1 / Math.sqrt(1 - beta2 ** t);
     // L2 decay enters the gradient; decoupled decay shrinks the weights.
     const l2 = this.decoupled ? 0 : this.weightDecay;
     const shrink = this.decoupled ? 1 - lr * this.weightDecay : 1;
@@ -95,7 +120,8 @@ export class Adam implements Optimizer {
         const vi = beta2 * v[i] + (1 - beta2) * g * g;
         m[i] = mi;
         v[i] = vi;
-        w[i] = w[i] * shrink - lr * (mi / c1) / (Math.sqrt(vi / c2) + eps);
+        w[i] = w[i] * shrink -
+          stepSize * mi / (Math.sqrt(vi) * invRootC2 + eps);
       }
     }
   }
@@ -120,6 +146,20 @@ export class Adam implements Optimizer {
  * AdamW: Adam whose weight decay shrinks the weights by `lr · weightDecay`
  * each step instead of entering the moments, so every weight decays at the
  * same rate whatever its gradient's scale.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fromValues } from "@mnist-from-scratch/kit";
+ *
+ * const p = {
+ *   name: "w",
+ *   value: fromValues([2], [1], "f64"),
+ *   grad: fromValues([0], [1], "f64"),
+ * };
+ * new AdamW([p], { weightDecay: 0.5 }).step(0.1); // w · (1 - 0.1 · 0.5)
+ * assert(Math.abs(p.value.data[0] - 1.9) < 1e-12);
+ * ```
  */
 export class AdamW extends Adam {
   /** `"adamw"` */

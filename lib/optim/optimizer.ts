@@ -17,7 +17,25 @@ import type { Kernels } from "../kernels/gemm.ts";
 import type { Parameter } from "../nn/layers.ts";
 import { allocate, type DType, type FloatArray } from "../base/tensor.ts";
 
-/** Updates a fixed list of parameters from their gradients. */
+/**
+ * Updates a fixed list of parameters from their gradients.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createOptimizer, fromValues } from "@mnist-from-scratch/kit";
+ *
+ * const p = {
+ *   name: "w",
+ *   value: fromValues([1], [1], "f64"),
+ *   grad: fromValues([0.5], [1], "f64"),
+ * };
+ * const optimizer: Optimizer = createOptimizer("sgd", [p], { momentum: 0 });
+ * optimizer.step(0.1);
+ * assert(p.value.data[0] === 0.95);
+ * assert(Object.keys(optimizer.state()).join() === "w.velocity");
+ * ```
+ */
 export interface Optimizer {
   /** The registry name, e.g. `"sgd"`. */
   readonly name: string;
@@ -46,6 +64,15 @@ export interface Optimizer {
  * Every setting any registered optimizer reads; each optimizer takes the ones
  * it knows and ignores the rest, so the training loop can pass its whole
  * config.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createOptimizer } from "@mnist-from-scratch/kit";
+ *
+ * const settings: OptimizerSettings = { beta1: 0.9, beta2: 0.99, eps: 1e-8 };
+ * assert(createOptimizer("adam", [], settings).name === "adam");
+ * ```
  */
 export interface OptimizerSettings {
   /** SGD: how much velocity carries over, in [0, 1). */

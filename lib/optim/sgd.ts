@@ -28,6 +28,14 @@ import {
  * SGD), Nesterov (default off), weight decay (L2, default 0), and kernels
  * whose `allocate` places the velocities and whose `sgdStep` runs the update
  * (the WebAssembly ones do both; plain loops otherwise).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const options: SgdOptions = { momentum: 0.9, nesterov: true, weightDecay: 5e-4 };
+ * assert(new Sgd([], options).nesterov);
+ * ```
  */
 export type SgdOptions = Pick<
   OptimizerSettings,
@@ -37,6 +45,22 @@ export type SgdOptions = Pick<
 /**
  * SGD over a fixed list of parameters, with one velocity each; its state is
  * `<parameter>.velocity` for every parameter.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fromValues } from "@mnist-from-scratch/kit";
+ *
+ * const p = {
+ *   name: "w",
+ *   value: fromValues([1], [1], "f64"),
+ *   grad: fromValues([1], [1], "f64"),
+ * };
+ * const sgd = new Sgd([p], { momentum: 0.9 });
+ * sgd.step(0.1); // v = 1, w = 0.9
+ * sgd.step(0.1); // v = 1.9, w = 0.71
+ * assert(Math.abs(p.value.data[0] - 0.71) < 1e-12);
+ * ```
  */
 export class Sgd implements Optimizer {
   /** `"sgd"` */

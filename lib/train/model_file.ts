@@ -28,12 +28,50 @@ import type { Normalizer } from "../data/dataset.ts";
 import { type ActivationName, ACTIVATIONS } from "../nn/layers.ts";
 import { Mlp, type MlpArchitecture } from "../nn/mlp.ts";
 
-/** The first eight bytes of every model file. */
+/**
+ * The first eight bytes of every model file.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Mlp } from "@mnist-from-scratch/kit";
+ *
+ * const bytes = encodeModel(new Mlp({ sizes: [2, 2] }), { scale: 1 });
+ * assert(new TextDecoder().decode(bytes.subarray(0, 8)) === MODEL_MAGIC);
+ * ```
+ */
 export const MODEL_MAGIC = "MNISTMLP";
-/** The format version this code writes and reads. */
+/**
+ * The format version this code writes and reads: 2 since the file holds
+ * the input scale.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * assert(MODEL_VERSION === 2);
+ * ```
+ */
 export const MODEL_VERSION = 2;
 
-/** The JSON header of a model file. */
+/**
+ * The JSON header of a model file.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const header: ModelHeader = {
+ *   version: MODEL_VERSION,
+ *   sizes: [784, 10],
+ *   activation: "relu",
+ *   dtype: "f32",
+ *   input: { scale: 0.0117 },
+ *   parameters: [{ name: "layer0.weights", shape: [784, 10] }, { name: "layer0.bias", shape: [10] }],
+ * };
+ * assert(header.parameters.length === 2);
+ * ```
+ */
 export interface ModelHeader {
   /** Always {@link MODEL_VERSION} for files this code writes. */
   version: number;
@@ -49,7 +87,19 @@ export interface ModelHeader {
   parameters: { name: string; shape: number[] }[];
 }
 
-/** A model read from a file, with the input scale it was trained with. */
+/**
+ * A model read from a file, with the input scale it was trained with.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Mlp } from "@mnist-from-scratch/kit";
+ *
+ * const bytes = encodeModel(new Mlp({ sizes: [3, 2] }), { scale: 0.5 });
+ * const loaded: LoadedModel = decodeModel(bytes, "memory");
+ * assert(loaded.normalizer.scale === 0.5);
+ * ```
+ */
 export interface LoadedModel {
   /** The network, ready to `predict`. */
   model: Mlp;
@@ -63,6 +113,17 @@ export interface LoadedModel {
  * @param model The model to serialize.
  * @param normalizer The byte scale the model was trained with.
  * @returns The bytes of a model file.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Mlp } from "@mnist-from-scratch/kit";
+ *
+ * const model = new Mlp({ sizes: [3, 2], seed: 1 });
+ * const copy = decodeModel(encodeModel(model, { scale: 0.25 }), "memory");
+ * assert(copy.model.layers.length === 1);
+ * assert(copy.normalizer.scale === 0.25);
+ * ```
  */
 export function encodeModel(model: Mlp, normalizer: Normalizer): Uint8Array {
   const parameters = model.parameters();
@@ -107,6 +168,21 @@ export function encodeModel(model: Mlp, normalizer: Normalizer): Uint8Array {
  * @throws {KitError} On a wrong magic or version, a malformed header, a
  * length that does not match the header, a NaN or infinite parameter, or an
  * unexpected architecture.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Mlp } from "@mnist-from-scratch/kit";
+ *
+ * const bytes = encodeModel(new Mlp({ sizes: [3, 2], seed: 1 }), { scale: 1 });
+ * let refused = false;
+ * try {
+ *   decodeModel(bytes.subarray(0, bytes.length - 1), "cut.bin"); // truncated
+ * } catch {
+ *   refused = true;
+ * }
+ * assert(refused);
+ * ```
  */
 export function decodeModel(
   bytes: Uint8Array,
@@ -262,6 +338,22 @@ function readValues(
  * where given).
  * @param source Where the model came from, for the message.
  * @throws {KitError} Naming both architectures when they differ.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Mlp } from "@mnist-from-scratch/kit";
+ *
+ * const model = new Mlp({ sizes: [3, 2] });
+ * assertArchitecture(model, { sizes: [3, 2] }, "model.bin"); // passes
+ * let refused = false;
+ * try {
+ *   assertArchitecture(model, { sizes: [3, 4, 2] }, "model.bin");
+ * } catch {
+ *   refused = true;
+ * }
+ * assert(refused);
+ * ```
  */
 export function assertArchitecture(
   model: Mlp,
@@ -288,6 +380,17 @@ export function assertArchitecture(
  * @param path Where to write.
  * @param model The model.
  * @param normalizer The byte scale the model was trained with.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Mlp } from "@mnist-from-scratch/kit";
+ *
+ * const path = await Deno.makeTempFile({ suffix: ".bin" });
+ * await saveModel(path, new Mlp({ sizes: [3, 2], seed: 1 }), { scale: 0.5 });
+ * assert((await loadModel(path, { sizes: [3, 2] })).model.sizes.join() === "3,2");
+ * await Deno.remove(path);
+ * ```
  */
 export async function saveModel(
   path: string,
@@ -304,6 +407,20 @@ export async function saveModel(
  * @param expected When given, the architecture the model must have.
  * @returns The model and the input scale it was trained with.
  * @throws {KitError} When the file is missing or invalid.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Mlp } from "@mnist-from-scratch/kit";
+ *
+ * const path = await Deno.makeTempFile({ suffix: ".bin" });
+ * const model = new Mlp({ sizes: [3, 2], seed: 1 });
+ * await saveModel(path, model, { scale: 0.0117 });
+ * const loaded = await loadModel(path);
+ * assert(loaded.model.parameters()[0].value.data[0] === model.parameters()[0].value.data[0]);
+ * assert(loaded.normalizer.scale === 0.0117);
+ * await Deno.remove(path);
+ * ```
  */
 export async function loadModel(
   path: string,

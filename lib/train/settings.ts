@@ -15,7 +15,17 @@ import { OPTIMIZER_NAMES, type OptimizerName } from "../optim/registry.ts";
 import { type ScheduleName, SCHEDULES } from "../optim/schedule.ts";
 import type { DType } from "../base/tensor.ts";
 
-/** Everything that decides a training run. */
+/**
+ * Everything that decides a training run.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const config: TrainConfig = { ...DEFAULT_CONFIG, optimizer: "adam", lr: 0.001 };
+ * assert(config.hidden.join() === "128,64");
+ * ```
+ */
 export interface TrainConfig {
   /** Passes over the training split. */
   epochs: number;
@@ -53,7 +63,17 @@ export interface TrainConfig {
   seed: number;
 }
 
-/** One setting: its default, how to read it from text, how to show it. */
+/**
+ * One setting: its default, how to read it from text, how to show it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const lr: Setting<number> = TRAIN_SETTINGS.lr;
+ * assert(lr.parse("0.1") === 0.1 && lr.parse("-1") === undefined);
+ * ```
+ */
 export interface Setting<T> {
   /** The value when nothing says otherwise. */
   readonly default: T;
@@ -75,7 +95,17 @@ export interface Setting<T> {
   readonly flag?: string;
 }
 
-/** Every setting of a record type, one entry per field. */
+/**
+ * Every setting of a record type, one entry per field.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const settings: Settings<TrainConfig> = TRAIN_SETTINGS;
+ * assert(settings.dropout.default === 0);
+ * ```
+ */
 export type Settings<T> = { readonly [K in keyof T]-?: Setting<T[K]> };
 
 /** A number that `ok` accepts; `expected` says which in words. */
@@ -168,7 +198,17 @@ function widthsSetting(value: number[], help: string): Setting<number[]> {
 
 const positive = (x: number) => x > 0;
 
-/** The training settings, in the order `--help` lists them. */
+/**
+ * The training settings, in the order `--help` lists them.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * assert(TRAIN_SETTINGS.optimizer.expected === "one of sgd, adam, adamw");
+ * assert(TRAIN_SETTINGS.hidden.show([128, 64]) === "128,64");
+ * ```
+ */
 export const TRAIN_SETTINGS: Settings<TrainConfig> = {
   epochs: integerSetting(15, 1, "passes over the 50,000 training images"),
   batchSize: integerSetting(64, 1, "images per step"),
@@ -206,7 +246,16 @@ export const TRAIN_SETTINGS: Settings<TrainConfig> = {
   seed: integerSetting(1, 0, "seeds initialization, shuffling and dropout"),
 };
 
-/** Every setting at its default: the kit's run, 784-128-64-10 ReLU, f32. */
+/**
+ * Every setting at its default: the kit's run, 784-128-64-10 ReLU, f32.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * assert(DEFAULT_CONFIG.epochs === 15 && DEFAULT_CONFIG.optimizer === "sgd");
+ * ```
+ */
 export const DEFAULT_CONFIG: Readonly<TrainConfig> = defaultsOf(
   TRAIN_SETTINGS,
 );

@@ -23,7 +23,26 @@ import type { Optimizer } from "../optim/optimizer.ts";
 import { argmaxRows, type DType, type Tensor, zeros } from "../base/tensor.ts";
 import type { Kernels } from "../kernels/gemm.ts";
 
-/** The data a run uses; see `splitTrainValidation` and `fitNormalizer`. */
+/**
+ * The data a run uses; see `splitTrainValidation` and `fitNormalizer`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_CONFIG } from "@mnist-from-scratch/kit";
+ *
+ * // Eight 2x2 "images": the label is the brightest pixel.
+ * const images = new Uint8Array(32);
+ * const labels = new Uint8Array(8);
+ * for (let i = 0; i < 8; i++) {
+ *   labels[i] = i % 4;
+ *   images[i * 4 + labels[i]] = 255;
+ * }
+ * const set = { images, labels, count: 8, rows: 2, cols: 2 };
+ * const data: TrainData = { train: set, validation: set, test: set, normalizer: { scale: 1 / 255 } };
+ * assert(data.train.rows * data.train.cols === 4);
+ * ```
+ */
 export interface TrainData {
   /** What the network learns from. */
   train: LabeledImages;
@@ -35,7 +54,28 @@ export interface TrainData {
   normalizer: Normalizer;
 }
 
-/** What one epoch did. */
+/**
+ * What one epoch did.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_CONFIG } from "@mnist-from-scratch/kit";
+ *
+ * // Eight 2x2 "images": the label is the brightest pixel.
+ * const images = new Uint8Array(32);
+ * const labels = new Uint8Array(8);
+ * for (let i = 0; i < 8; i++) {
+ *   labels[i] = i % 4;
+ *   images[i * 4 + labels[i]] = 255;
+ * }
+ * const set = { images, labels, count: 8, rows: 2, cols: 2 };
+ * const data: TrainData = { train: set, validation: set, test: set, normalizer: { scale: 1 / 255 } };
+ * const result = await train(data, { ...DEFAULT_CONFIG, epochs: 2, hidden: [] });
+ * const last: EpochMetrics = result.epochs[1];
+ * assert(last.epoch === 2 && last.lr < DEFAULT_CONFIG.lr);
+ * ```
+ */
 export interface EpochMetrics {
   /** From 1. */
   epoch: number;
@@ -53,7 +93,28 @@ export interface EpochMetrics {
   lr: number;
 }
 
-/** A misclassified image. */
+/**
+ * A misclassified image.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_CONFIG } from "@mnist-from-scratch/kit";
+ *
+ * // Eight 2x2 "images": the label is the brightest pixel.
+ * const images = new Uint8Array(32);
+ * const labels = new Uint8Array(8);
+ * for (let i = 0; i < 8; i++) {
+ *   labels[i] = i % 4;
+ *   images[i * 4 + labels[i]] = 255;
+ * }
+ * const set = { images, labels, count: 8, rows: 2, cols: 2 };
+ * const data: TrainData = { train: set, validation: set, test: set, normalizer: { scale: 1 / 255 } };
+ * const { test } = await train(data, { ...DEFAULT_CONFIG, epochs: 1, hidden: [] });
+ * const misses: Miss[] = test.missed;
+ * assert(misses.every((m) => m.label !== m.predicted));
+ * ```
+ */
 export interface Miss {
   /** Its index in its set (validation indices count from the split's start). */
   index: number;
@@ -65,7 +126,28 @@ export interface Miss {
   confidence: number;
 }
 
-/** A set's accuracy, its predictions and its mistakes. */
+/**
+ * A set's accuracy, its predictions and its mistakes.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_CONFIG } from "@mnist-from-scratch/kit";
+ *
+ * // Eight 2x2 "images": the label is the brightest pixel.
+ * const images = new Uint8Array(32);
+ * const labels = new Uint8Array(8);
+ * for (let i = 0; i < 8; i++) {
+ *   labels[i] = i % 4;
+ *   images[i * 4 + labels[i]] = 255;
+ * }
+ * const set = { images, labels, count: 8, rows: 2, cols: 2 };
+ * const data: TrainData = { train: set, validation: set, test: set, normalizer: { scale: 1 / 255 } };
+ * const { model } = await train(data, { ...DEFAULT_CONFIG, epochs: 1, hidden: [] });
+ * const evaluation: Evaluation = evaluate(model, data.test, data.normalizer);
+ * assert(evaluation.missed.length === Math.round((1 - evaluation.accuracy) * 8));
+ * ```
+ */
 export interface Evaluation {
   /** Fraction right. */
   accuracy: number;
@@ -75,7 +157,27 @@ export interface Evaluation {
   missed: Miss[];
 }
 
-/** Everything a run measured. */
+/**
+ * Everything a run measured.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_CONFIG } from "@mnist-from-scratch/kit";
+ *
+ * // Eight 2x2 "images": the label is the brightest pixel.
+ * const images = new Uint8Array(32);
+ * const labels = new Uint8Array(8);
+ * for (let i = 0; i < 8; i++) {
+ *   labels[i] = i % 4;
+ *   images[i * 4 + labels[i]] = 255;
+ * }
+ * const set = { images, labels, count: 8, rows: 2, cols: 2 };
+ * const data: TrainData = { train: set, validation: set, test: set, normalizer: { scale: 1 / 255 } };
+ * const result: TrainResult = await train(data, { ...DEFAULT_CONFIG, epochs: 1, hidden: [] });
+ * assert(result.epochs.length === 1 && result.trainSeconds >= 0);
+ * ```
+ */
 export interface TrainResult {
   /** The trained network. */
   model: Mlp;
@@ -93,7 +195,33 @@ export interface TrainResult {
   test: Evaluation;
 }
 
-/** Called as training goes, e.g. to draw a progress bar or save checkpoints. */
+/**
+ * Called as training goes, e.g. to draw a progress bar or save checkpoints.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_CONFIG } from "@mnist-from-scratch/kit";
+ *
+ * // Eight 2x2 "images": the label is the brightest pixel.
+ * const images = new Uint8Array(32);
+ * const labels = new Uint8Array(8);
+ * for (let i = 0; i < 8; i++) {
+ *   labels[i] = i % 4;
+ *   images[i * 4 + labels[i]] = 255;
+ * }
+ * const set = { images, labels, count: 8, rows: 2, cols: 2 };
+ * const data: TrainData = { train: set, validation: set, test: set, normalizer: { scale: 1 / 255 } };
+ * const losses: number[] = [];
+ * const hooks: TrainHooks = {
+ *   onStep: (_step, _total, loss) => void losses.push(loss),
+ *   onEpoch: () => false, // stop after the first epoch
+ * };
+ * const config = { ...DEFAULT_CONFIG, epochs: 5, hidden: [], batchSize: 4 };
+ * const result = await train(data, config, hooks);
+ * assert(result.epochs.length === 1 && losses.length === 2);
+ * ```
+ */
 export interface TrainHooks {
   /** After every step, with the batch's loss and accuracy. */
   onStep?(
@@ -116,6 +244,14 @@ export interface TrainHooks {
 /**
  * Thrown when the loss stops being a finite number: a learning rate too
  * high, usually. Training stops at that step.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const error = new DivergedError(12, 1, 10, NaN);
+ * assert(error.message.includes("step 12") && error.help !== undefined);
+ * ```
  */
 export class DivergedError extends KitError {
   /**
@@ -149,6 +285,24 @@ export class DivergedError extends KitError {
  * @param kernels The matrix products to use; the fast ones by default.
  * @returns The model and everything measured.
  * @throws {DivergedError} When the loss turns NaN or infinite.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_CONFIG } from "@mnist-from-scratch/kit";
+ *
+ * // Eight 2x2 "images": the label is the brightest pixel.
+ * const images = new Uint8Array(32);
+ * const labels = new Uint8Array(8);
+ * for (let i = 0; i < 8; i++) {
+ *   labels[i] = i % 4;
+ *   images[i * 4 + labels[i]] = 255;
+ * }
+ * const set = { images, labels, count: 8, rows: 2, cols: 2 };
+ * const data: TrainData = { train: set, validation: set, test: set, normalizer: { scale: 1 / 255 } };
+ * const result = await train(data, { ...DEFAULT_CONFIG, epochs: 30, hidden: [8], batchSize: 4, weightDecay: 0 });
+ * assert(result.test.accuracy === 1 && result.batchLoss.length === 60);
+ * ```
  */
 export async function train(
   data: TrainData,
@@ -327,10 +481,28 @@ function countCorrect(predicted: Int32Array, batch: Batch): number {
 /**
  * Classifies a whole set, 1,000 images at a time.
  *
- * @param model The network.
  * @param set The images and their labels.
  * @param normalizer The same normalizer the model trained with.
  * @returns Accuracy, predictions and every mistake.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_CONFIG } from "@mnist-from-scratch/kit";
+ *
+ * // Eight 2x2 "images": the label is the brightest pixel.
+ * const images = new Uint8Array(32);
+ * const labels = new Uint8Array(8);
+ * for (let i = 0; i < 8; i++) {
+ *   labels[i] = i % 4;
+ *   images[i * 4 + labels[i]] = 255;
+ * }
+ * const set = { images, labels, count: 8, rows: 2, cols: 2 };
+ * const data: TrainData = { train: set, validation: set, test: set, normalizer: { scale: 1 / 255 } };
+ * const { model } = await train(data, { ...DEFAULT_CONFIG, epochs: 1, hidden: [] });
+ * const { accuracy, predicted } = evaluate(model, data.test, data.normalizer);
+ * assert(predicted.length === 8 && accuracy >= 0 && accuracy <= 1);
+ * ```
  */
 export function evaluate(
   model: Mlp,
