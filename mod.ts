@@ -111,6 +111,7 @@ export {
   assertArchitecture,
   decodeModel,
   encodeModel,
+  type LoadedModel,
   loadModel,
   MODEL_MAGIC,
   MODEL_VERSION,
@@ -165,6 +166,13 @@ export {
   type TrainHooks,
   type TrainResult,
 } from "./lib/train/train.ts";
+export {
+  DIGIT_BOX,
+  MNIST_SIDE,
+  type Picture,
+  toMnistDigit,
+} from "./lib/data/preprocess.ts";
+export { classifyDigits } from "./lib/train/classify.ts";
 export { writeFileAtomic } from "./lib/base/atomic.ts";
 export {
   KIT_VERSION,

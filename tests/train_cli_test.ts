@@ -64,7 +64,7 @@ Deno.test("train on a small data folder writes model.bin and a complete metrics.
     Math.round((1 - metrics.test_accuracy) * 300),
   );
   assert.equal(metrics.versions.deno, Deno.version.deno);
-  const model = await loadModel(join(out, "model.bin"), {
+  const { model } = await loadModel(join(out, "model.bin"), {
     sizes: [784, 16, 10],
   });
   assert.equal(model.dtype, "f32");

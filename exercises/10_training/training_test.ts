@@ -13,6 +13,7 @@ import { createSgd, learningRateAt } from "../08_sgd/sgd.ts";
 import { batchIndices, fitScale, toInputs } from "../09_data/data.ts";
 import {
   evaluate,
+  type StepReport,
   type TrainConfig,
   trainModel,
   trainStep,
@@ -264,4 +265,39 @@ Deno.test("10.3 trainModel() stops with a clear error when the loss diverges", (
     /step[^]*learning rate|learning rate[^]*step/,
     "with lr = 1e300 the weights overflow and the loss becomes NaN: throw naming the step and the learning rate",
   );
+});
+
+Deno.test("10.3 trainModel() calls onStep after every step with the batch's loss and accuracy", () => {
+  // 250 images in batches of 64: steps of 64, 64, 64 and 58 images.
+  const set = syntheticDigits(250, 16, 3);
+  const steps: StepReport[] = [];
+  const { epochs } = trainModel(
+    { train: set, validation: set },
+    { ...config, epochs: 2, batchSize: 64 },
+    undefined,
+    (report) => steps.push({ ...report }),
+  );
+  assert.deepEqual(
+    steps.map((s) => s.step),
+    [1, 2, 3, 4, 5, 6, 7, 8],
+    "onStep once per step, counted from 1 across epochs",
+  );
+  const sizes = [64, 64, 64, 58];
+  for (const [e, epoch] of epochs.entries()) {
+    const mine = steps.slice(4 * e, 4 * e + 4);
+    const weighted = (key: "loss" | "accuracy") =>
+      mine.reduce((sum, s, i) => sum + s[key] * sizes[i], 0) / 250;
+    assert.ok(
+      Math.abs(weighted("loss") - epoch.trainLoss) < 1e-12,
+      `epoch ${e + 1}: the steps' losses, weighted by batch size, average ${
+        weighted("loss")
+      }, but trainLoss is ${epoch.trainLoss}: pass each batch's mean loss`,
+    );
+    assert.ok(
+      Math.abs(weighted("accuracy") - epoch.trainAccuracy) < 1e-12,
+      `epoch ${e + 1}: the steps' accuracies average ${
+        weighted("accuracy")
+      }, but trainAccuracy is ${epoch.trainAccuracy}: pass the fraction of the batch right`,
+    );
+  }
 });

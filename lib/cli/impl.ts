@@ -21,13 +21,17 @@ import {
 import { Linear } from "../nn/layers.ts";
 import { ensureMnist } from "../data/mnist.ts";
 import { Mlp } from "../nn/mlp.ts";
-import { saveModel } from "../train/model_file.ts";
-import { formatEpoch, percent } from "./progress_bar.ts";
-import { METRICS_FILE, MODEL_FILE, writeMetrics } from "../train/run_files.ts";
-import { learningRateAt } from "../optim/schedule.ts";
+import { percent } from "./progress_bar.ts";
 import { flagOf, TRAIN_SETTINGS, type TrainConfig } from "../train/settings.ts";
 import type { Impl, TrainOptions } from "./train_args.ts";
+import {
+  type ImplEpoch,
+  implRecorder,
+  type ImplStep,
+  writeImplRun,
+} from "./impl_report.ts";
 import { makeRunDir, printVerdict } from "./run_folder.ts";
+import type { TrainHooks } from "../train/train.ts";
 
 /** The exercise whose file holds `loadMnist` and `trainMnist`. */
 export const IMPL_EXERCISE = "11";
@@ -52,14 +56,6 @@ interface ImplTensor {
   shape: number[];
 }
 
-interface ImplEpoch {
-  epoch: number;
-  trainLoss: number;
-  trainAccuracy: number;
-  validationAccuracy: number;
-  seconds: number;
-}
-
 interface ImplSet {
   images: Uint8Array;
   labels: Uint8Array;
@@ -77,6 +73,7 @@ export interface ImplModule {
     data: { train: ImplSet; validation: ImplSet; test: ImplSet },
     config: ImplConfig,
     onEpoch?: (report: ImplEpoch) => void,
+    onStep?: (report: ImplStep) => void,
   ): {
     model: {
       sizes: number[];
@@ -206,6 +203,7 @@ function toKitModel(model: ReturnType<ImplModule["trainMnist"]>["model"]): Mlp {
  *
  * @param options The parsed command line.
  * @param args The raw arguments (to see which flags were given).
+ * @param watcher More hooks for every step and epoch (the lab's live stream).
  * @returns The exit code: 0 PASS, 1 FAIL, unfinished tasks or a failure in
  * the implementation.
  * @throws {KitError} On bad data or an unusable run folder, which the
@@ -214,6 +212,7 @@ function toKitModel(model: ReturnType<ImplModule["trainMnist"]>["model"]): Mlp {
 export async function implTrainCommand(
   options: TrainOptions,
   args: string[],
+  watcher?: TrainHooks,
 ): Promise<number> {
   const impl = options.impl;
   if (impl === "lib") throw new Error("implTrainCommand: impl is lib");
@@ -235,7 +234,7 @@ export async function implTrainCommand(
         `note: --${flag} is ignored with --impl ${impl}: that run uses exercise 11's MNIST_CONFIG (plus the flags given) and its own float64 loops`,
       );
     }
-    return await runImpl(module, options, args, impl);
+    return await runImpl(module, options, args, impl, watcher);
   } catch (error) {
     if (impl !== "exercises" || !(error instanceof Error)) throw error;
     if (error instanceof KitError) throw error;
@@ -257,6 +256,7 @@ async function runImpl(
   options: TrainOptions,
   args: string[],
   impl: Exclude<Impl, "lib">,
+  watcher?: TrainHooks,
 ): Promise<number> {
   const config = implConfig(module.MNIST_CONFIG, options, args);
   const { dir, data } = await loadImplData(module, options.data, impl);
@@ -271,38 +271,32 @@ async function runImpl(
         `for ${config.epochs} epochs (seed ${config.seed}) → ${runDir}`,
     );
   }
+  const recorder = implRecorder(
+    config,
+    data.train.count,
+    options.quiet,
+    watcher,
+  );
   const result = module.trainMnist(
     data,
     config,
-    options.quiet ? undefined : epochPrinter(config, data.train.count),
+    recorder.onEpoch,
+    recorder.onStep,
   );
   const target = flagGiven(args, "target")
     ? options.targetPercent
     : IMPL_TARGET_PERCENT;
-  await saveModel(join(runDir, MODEL_FILE), toKitModel(result.model));
-  await writeMetrics(join(runDir, METRICS_FILE), {
+  await writeImplRun({
+    runDir,
     impl,
-    config,
-    seed: config.seed,
-    epochs: result.epochs.map((e) => ({
-      epoch: e.epoch,
-      train_loss: e.trainLoss,
-      train_accuracy: e.trainAccuracy,
-      val_accuracy: e.validationAccuracy,
-      seconds: e.seconds,
-    })),
-    train_seconds: result.trainSeconds,
-    val_accuracy: result.validationAccuracy,
-    test_accuracy: result.testAccuracy,
     target,
-    model: { file: MODEL_FILE, sizes, activation: config.activation },
-    data: {
-      dir,
-      train: data.train.count,
-      validation: data.validation.count,
-      test: data.test.count,
-    },
-    started_at: startedAt.toISOString(),
+    options: { ...options, config: { ...options.config, ...config } },
+    startedAt,
+    recorder,
+    result,
+    model: toKitModel(result.model),
+    data,
+    dir,
   });
   return printImplSummary(result, target, runDir, options.quiet, impl) ? 0 : 1;
 }
@@ -350,27 +344,4 @@ async function loadImplData(
       "pass --data DIR with the four uncompressed MNIST files, or leave --data out for the cache in data/",
     );
   }
-}
-
-/** Prints each epoch's line as lib runs print it, with the schedule's lr. */
-function epochPrinter(
-  config: ImplConfig,
-  trainCount: number,
-): (report: ImplEpoch) => void {
-  const stepsPerEpoch = Math.ceil(trainCount / config.batchSize);
-  const schedule = {
-    kind: config.schedule,
-    lr: config.lr,
-    lrMin: config.lrMin,
-  };
-  return (report) =>
-    console.log(formatEpoch({
-      ...report,
-      samplesPerSecond: trainCount / report.seconds,
-      lr: learningRateAt(
-        schedule,
-        (report.epoch - 1) * stepsPerEpoch,
-        config.epochs * stepsPerEpoch,
-      ),
-    }, config.epochs));
 }

@@ -13,6 +13,7 @@ import {
   KERNEL_NAMES,
   type KernelName,
 } from "../kernels/registry.ts";
+import { DEFAULT_LAB_PORT, isPort } from "../lab/server.ts";
 import {
   choiceSetting,
   configProblem,
@@ -57,6 +58,10 @@ export interface RunOptions {
   fullBatch: boolean;
   /** Print only the summary line. */
   quiet: boolean;
+  /** Serve the lab while training, streaming every step to its Live view. */
+  lab: boolean;
+  /** The lab's port on 127.0.0.1, with `lab`. */
+  labPort: number;
 }
 
 /** What `deno task train` was asked to do. */
@@ -108,6 +113,16 @@ export const RUN_SETTINGS: Settings<RunOptions> = {
       "momentum 0.9, cosine 0.05 → 0.01, no weight decay, kernels on two threads (flags given still win)",
   ),
   quiet: switchSetting(false, "print only the summary line"),
+  lab: switchSetting(
+    false,
+    "serve the lab (deno task lab) while training: its Live view streams every step; it keeps serving after the run until Ctrl-C",
+  ),
+  labPort: numberSetting(
+    DEFAULT_LAB_PORT,
+    isPort,
+    "a port from 0 to 65535",
+    "the lab's port on 127.0.0.1 with --lab (0: any free port)",
+  ),
 };
 
 /** What `--full-batch` sets, unless given: the original project's recipe. */

@@ -190,7 +190,22 @@ Deno.test("configJson() records every flag under its metrics.json key", () => {
     impl: "lib",
     full_batch: false,
     quiet: false,
+    lab: false,
+    lab_port: 8080,
   });
+});
+
+Deno.test("--lab takes --lab-port, a port from 0 to 65535", () => {
+  const options = parse(["--lab", "--lab-port", "0"]);
+  assert.equal(options.lab, true);
+  assert.equal(options.labPort, 0);
+  for (const bad of ["70000", "80.5", "x"]) {
+    assert.throws(
+      () => parse(["--lab", "--lab-port", bad]),
+      /--lab-port.*a port from 0 to 65535/,
+      bad,
+    );
+  }
 });
 
 Deno.test("--full-batch sets the original recipe, and explicit flags still win", () => {

@@ -28,9 +28,11 @@ import {
   DivergedError,
   train,
   type TrainData,
+  type TrainHooks,
   type TrainResult,
 } from "../train/train.ts";
 import { implTrainCommand } from "./impl.ts";
+import { trainWithLab } from "./train_lab.ts";
 import { writeReport } from "../report/write_report.ts";
 import {
   configJson,
@@ -62,10 +64,15 @@ export async function trainCommand(args: string[]): Promise<number> {
     console.log(trainHelp());
     return 0;
   }
-  try {
-    if (options.impl !== "lib") return await implTrainCommand(options, args);
-    const { result, runDir } = await runTraining(options);
+  const run = async (options: TrainOptions, watcher?: TrainHooks) => {
+    if (options.impl !== "lib") {
+      return await implTrainCommand(options, args, watcher);
+    }
+    const { result, runDir } = await runTraining(options, watcher);
     return printSummary(options, result, runDir) ? 0 : 1;
+  };
+  try {
+    return options.lab ? await trainWithLab(options, run) : await run(options);
   } catch (error) {
     return reportKitError(error);
   }
@@ -76,11 +83,14 @@ export async function trainCommand(args: string[]): Promise<number> {
  * diverging run keeps its last good model) and `metrics.json`.
  *
  * @param options The parsed command line.
+ * @param watcher More hooks, called after the progress display's (the lab's
+ * live stream).
  * @returns What training measured and the run folder.
  * @throws {KitError} On bad data, an unusable run folder, or divergence.
  */
 export async function runTraining(
   options: TrainOptions,
+  watcher: TrainHooks = {},
 ): Promise<{ result: TrainResult; runDir: string }> {
   const startedAt = new Date();
   const mnist = await loadMnist({ dir: options.data });
@@ -95,7 +105,7 @@ export async function runTraining(
         `${data.train.count} images for ${c.epochs} epochs (seed ${c.seed}) → ${runDir}`,
     );
   }
-  const result = await trainSavingModels(options, data, runDir);
+  const result = await trainSavingModels(options, data, runDir, watcher);
   await writeMetrics(
     join(runDir, METRICS_FILE),
     metricsJson(configJson(options), data, result, startedAt),
@@ -125,6 +135,7 @@ async function trainSavingModels(
   options: TrainOptions,
   data: TrainData,
   runDir: string,
+  watcher: TrainHooks,
 ): Promise<TrainResult> {
   const progress: ProgressReporter = options.quiet
     ? silentProgress()
@@ -135,11 +146,15 @@ async function trainSavingModels(
   let savedEpoch = 0;
   try {
     return await train(data, options.config, {
-      onStep: (step, total, loss) => progress.step(step, total, loss),
+      onStep: (step, total, loss, lr, accuracy) => {
+        progress.step(step, total, loss);
+        watcher.onStep?.(step, total, loss, lr, accuracy);
+      },
       onEpoch: async (metrics, model) => {
         progress.epoch(metrics, options.config.epochs);
-        await saveModel(modelPath, model);
+        await saveModel(modelPath, model, data.normalizer);
         savedEpoch = metrics.epoch;
+        return await watcher.onEpoch?.(metrics, model);
       },
     }, kernelsByName(options.kernels));
   } catch (error) {

@@ -130,7 +130,9 @@ export interface Normalizer {
  * assert(Math.abs(meanSquare - 1) < 1e-12);
  * ```
  */
-export function fitNormalizer(train: LabeledImages): Normalizer {
+export function fitNormalizer(
+  train: Pick<LabeledImages, "images">,
+): Normalizer {
   let sumSquares = 0;
   const images = train.images;
   for (let i = 0; i < images.length; i++) sumSquares += images[i] * images[i];

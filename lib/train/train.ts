@@ -223,8 +223,14 @@ export interface TrainResult {
  * ```
  */
 export interface TrainHooks {
-  /** After every step. */
-  onStep?(step: number, totalSteps: number, loss: number, lr: number): void;
+  /** After every step, with the batch's loss and accuracy. */
+  onStep?(
+    step: number,
+    totalSteps: number,
+    loss: number,
+    lr: number,
+    accuracy: number,
+  ): void;
   /**
    * After every epoch's validation; awaited before the next epoch. Returning
    * `false` ends training there (the schedule still spans `config.epochs`).
@@ -396,7 +402,8 @@ function trainEpoch(
     const { loss, right, lr } = trainStep(run, batch, epoch);
     lossSum += loss * batch.labels.length;
     correct += right;
-    hooks.onStep?.(run.step, run.totalSteps, loss, lr);
+    const accuracy = right / batch.labels.length;
+    hooks.onStep?.(run.step, run.totalSteps, loss, lr, accuracy);
   }
   const seconds = (performance.now() - started) / 1000;
   const count = data.train.count;
