@@ -49,7 +49,7 @@ async function replay(page: Page, digit: Uint8Array): Promise<void> {
       const y = box.y + (row + 0.5) * scale;
       await page.mouse.move(box.x + (start + 0.5) * scale, y);
       await page.mouse.down();
-      await page.mouse.move(box.x + (col + 0.5) * scale, y, { steps: 2 });
+      await page.mouse.move(box.x + (col + 0.5) * scale, y);
       await page.mouse.up();
     }
   }

@@ -496,5 +496,11 @@ Deno.test({
       result.counts.passedOnSolutions,
       "every test that passes on the solutions fails on its stub",
     );
+    assert.ok(result.counts.bugs >= 96, `${result.counts.bugs} learner bugs`);
+    assert.equal(
+      result.counts.bugsCaught,
+      result.counts.bugs,
+      "every catalogued learner bug is caught",
+    );
   },
 });

@@ -11,6 +11,7 @@
  */
 
 import { join } from "node:path";
+import { KitError } from "../base/errors.ts";
 import { fitNormalizer, type Normalizer } from "../data/dataset.ts";
 import type { LabeledImages } from "../data/mnist.ts";
 import type { Mlp } from "../nn/mlp.ts";
@@ -222,10 +223,17 @@ export interface ImplRun {
  * unless quiet.
  *
  * @param run The finished run.
+ * @throws {KitError} When the impl never reported a step.
  */
 export async function writeImplRun(run: ImplRun): Promise<void> {
   const normalizer = fitNormalizer(run.data.train);
   await saveModel(join(run.runDir, MODEL_FILE), run.model, normalizer);
+  if (run.recorder.batchLoss.length === 0) {
+    throw new KitError(
+      `${run.impl}/11_mnist/mnist.ts: trainMnist never called onStep, so the run has no per-step curves for its report (model.bin is saved in ${run.runDir})`,
+      "call onStep after every step in trainModel and pass it on in trainMnist (tasks 10.3 and 11.2)",
+    );
+  }
   const sets = {
     train: asLabeledImages(run.data.train),
     validation: asLabeledImages(run.data.validation),

@@ -14,7 +14,17 @@
 
 import { KitError } from "../base/errors.ts";
 
-/** A picture as decoded: row-major pixels with 1 (grey) or 4 (RGBA) channels. */
+/**
+ * A picture as decoded: row-major pixels with 1 (grey) or 4 (RGBA) channels.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const picture: Picture = { width: 2, height: 1, channels: 1, pixels: Uint8Array.of(0, 255) };
+ * assert(picture.pixels.length === picture.width * picture.height * picture.channels);
+ * ```
+ */
 export interface Picture {
   /** Pixels per row. */
   width: number;
@@ -26,9 +36,27 @@ export interface Picture {
   pixels: Uint8Array | Uint8ClampedArray;
 }
 
-/** The side of an MNIST image. */
+/**
+ * The side of an MNIST image.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * assert(MNIST_SIDE * MNIST_SIDE === 784);
+ * ```
+ */
 export const MNIST_SIDE = 28;
-/** The longer side of the digit's box inside the 28x28 field. */
+/**
+ * The longer side of the digit's box inside the 28x28 field.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * assert(DIGIT_BOX === 20);
+ * ```
+ */
 export const DIGIT_BOX = 20;
 /** Ink below this share of the brightest ink is ignored for the bounding box. */
 const INK_THRESHOLD = 0.1;
@@ -40,6 +68,18 @@ const INK_THRESHOLD = 0.1;
  * @param source Names the picture in messages.
  * @returns `[784]` bytes, 0 background to 255 ink, centred by mass.
  * @throws {KitError} When the picture is empty or holds no ink.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * // A 10x40 bar of ink on a 100x100 white page, dark on light.
+ * const pixels = new Uint8Array(100 * 100).fill(255);
+ * for (let y = 30; y < 70; y++) for (let x = 5; x < 15; x++) pixels[y * 100 + x] = 0;
+ * const digit = toMnistDigit({ width: 100, height: 100, channels: 1, pixels }, "bar");
+ * assert(digit.length === 784);
+ * assert(digit.filter((v) => v === 255).length === 5 * 20); // 20 tall, 5 wide, bright
+ * ```
  */
 export function toMnistDigit(picture: Picture, source: string): Uint8Array {
   if (picture.width < 1 || picture.height < 1) {

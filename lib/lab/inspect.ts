@@ -52,6 +52,7 @@ export function inspectPicture(
 ): Inspection {
   const bytes = toMnistDigit(picture, source);
   const { model, normalizer } = loaded;
+  model.setTraining(false); // inference: no dropout
   let x = zeros([1, bytes.length], model.dtype);
   for (let i = 0; i < bytes.length; i++) {
     x.data[i] = bytes[i] * normalizer.scale;

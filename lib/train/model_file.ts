@@ -42,7 +42,8 @@ import { Mlp, type MlpArchitecture } from "../nn/mlp.ts";
  */
 export const MODEL_MAGIC = "MNISTMLP";
 /**
- * The format version this code writes and reads.
+ * The format version this code writes and reads: 2 since the file holds
+ * the input scale.
  *
  * @example
  * ```ts
@@ -86,7 +87,19 @@ export interface ModelHeader {
   parameters: { name: string; shape: number[] }[];
 }
 
-/** A model read from a file, with the input scale it was trained with. */
+/**
+ * A model read from a file, with the input scale it was trained with.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Mlp } from "@mnist-from-scratch/kit";
+ *
+ * const bytes = encodeModel(new Mlp({ sizes: [3, 2] }), { scale: 0.5 });
+ * const loaded: LoadedModel = decodeModel(bytes, "memory");
+ * assert(loaded.normalizer.scale === 0.5);
+ * ```
+ */
 export interface LoadedModel {
   /** The network, ready to `predict`. */
   model: Mlp;
@@ -107,8 +120,9 @@ export interface LoadedModel {
  * import { Mlp } from "@mnist-from-scratch/kit";
  *
  * const model = new Mlp({ sizes: [3, 2], seed: 1 });
- * const { model: copy } = decodeModel(encodeModel(model, { scale: 1 }), "memory");
- * assert(copy.layers.length === 1);
+ * const copy = decodeModel(encodeModel(model, { scale: 0.25 }), "memory");
+ * assert(copy.model.layers.length === 1);
+ * assert(copy.normalizer.scale === 0.25);
  * ```
  */
 export function encodeModel(model: Mlp, normalizer: Normalizer): Uint8Array {
@@ -319,6 +333,7 @@ function readValues(
 /**
  * Throws unless a model has the expected architecture.
  *
+ * @param model A model.
  * @param expected The architecture it must have (sizes, activation, dtype
  * where given).
  * @param source Where the model came from, for the message.
@@ -372,7 +387,7 @@ export function assertArchitecture(
  * import { Mlp } from "@mnist-from-scratch/kit";
  *
  * const path = await Deno.makeTempFile({ suffix: ".bin" });
- * await saveModel(path, new Mlp({ sizes: [3, 2], seed: 1 }), { scale: 1 });
+ * await saveModel(path, new Mlp({ sizes: [3, 2], seed: 1 }), { scale: 0.5 });
  * assert((await loadModel(path, { sizes: [3, 2] })).model.sizes.join() === "3,2");
  * await Deno.remove(path);
  * ```
@@ -400,9 +415,10 @@ export async function saveModel(
  *
  * const path = await Deno.makeTempFile({ suffix: ".bin" });
  * const model = new Mlp({ sizes: [3, 2], seed: 1 });
- * await saveModel(path, model, { scale: 1 });
+ * await saveModel(path, model, { scale: 0.0117 });
  * const loaded = await loadModel(path);
  * assert(loaded.model.parameters()[0].value.data[0] === model.parameters()[0].value.data[0]);
+ * assert(loaded.normalizer.scale === 0.0117);
  * await Deno.remove(path);
  * ```
  */

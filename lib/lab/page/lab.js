@@ -154,6 +154,11 @@ function lineChart(svg, series, { xMax, yMin, yMax, label }) {
         "stroke-width": 1.5,
       }),
     );
+    if (points.length > 40) continue;
+    for (const [px, py] of points) {
+      const cy = y(Math.max(yMin, Math.min(yMax, py)));
+      svg.append(svgElement("circle", { cx: x(px), cy, r: 2.5, fill: color }));
+    }
   }
   let legendX = pad.left + 8;
   for (const { name, color } of series) {
