@@ -5,10 +5,11 @@
  *    navigation, in Chromium on localhost, median of 7 loads;
  * 2. one prediction of a 280x280 drawing, preprocessing included: in
  *    process, and through the server's POST as the page sends it;
- * 3. `train --lab` against `train`, same run (3 epochs of the default
- *    network, twice each, alternating): live messages per second seen by a
- *    connected page, and the fastest epoch of each (the machine is shared,
- *    so the least disturbed epoch is the fairest comparison).
+ * 3. the live stream's own cost per step and per flush, timed in process;
+ * 4. `train --lab` against `train`, same run (3 epochs of the default
+ *    network, 4 rounds, the order swapped every round): live messages per
+ *    second seen by a connected client, every epoch's time, the median
+ *    epoch of each mode and the median of the rounds' paired ratios.
  */
 
 import { join } from "node:path";
@@ -23,10 +24,18 @@ import { FLUSH_MS } from "../lib/lab/live.ts";
 import type { Picture } from "../lib/data/preprocess.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
+/** Rounds of `train` and `train --lab`: even, so each mode goes first as often. */
+const ROUNDS = 4;
+/** Epochs of the default network per timed run. */
+const EPOCHS = 3;
 
+/** The middle value; the mean of the two middle ones for an even count. */
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+  const half = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? sorted[half]
+    : (sorted[half - 1] + sorted[half]) / 2;
 }
 
 /** A "7" drawn as thick strokes on a white 280x280 canvas, grey. */
@@ -120,7 +129,7 @@ async function timedRun(out: string, extra: string[]) {
       "-A",
       "bin/train.ts",
       "--epochs",
-      "3",
+      `${EPOCHS}`,
       "--out",
       out,
       "--quiet",
@@ -203,38 +212,61 @@ if (import.meta.main) {
   await predictionFigures(runDir, lab.url);
   await lab.shutdown();
   await hookCostFigure(runDir, 0.25);
-  const work = await Deno.makeTempDir({ prefix: "lab_bench_" });
-  // Alternate the two so that load from other jobs hits both alike; compare
-  // the fastest epoch of each (the least disturbed).
-  const plain: number[] = [], live: number[] = [];
+  await labCostFigures(await Deno.makeTempDir({ prefix: "lab_bench_" }));
+}
+
+/**
+ * `train --lab` against `train`: ROUNDS rounds of one run each, the order
+ * swapped every round (plain first, then live first, ...) so that a load
+ * that rises or falls over the bench hits both alike. Prints every epoch,
+ * the median epoch of each mode, and the median over rounds of each
+ * round's ratio (live median epoch / plain median epoch), which pairs runs
+ * that ran side by side in time.
+ */
+async function labCostFigures(work: string) {
+  const plain: number[][] = [], live: number[][] = [];
   let messages = 0, span = 0;
-  for (let round = 0; round < 2; round++) {
-    plain.push(...(await timedRun(join(work, `plain${round}`), [])).seconds);
-    const run = await timedRun(join(work, `live${round}`), [
-      "--lab",
-      "--lab-port",
-      "0",
-    ]);
-    live.push(...run.seconds);
-    messages += run.messages;
-    span += run.span;
+  for (let round = 0; round < ROUNDS; round++) {
+    const runPlain = async () =>
+      plain.push((await timedRun(join(work, `plain${round}`), [])).seconds);
+    const runLive = async () => {
+      const run = await timedRun(join(work, `live${round}`), [
+        "--lab",
+        "--lab-port",
+        "0",
+      ]);
+      live.push(run.seconds);
+      messages += run.messages;
+      span += run.span;
+    };
+    if (round % 2 === 0) await runPlain().then(runLive);
+    else await runLive().then(runPlain);
   }
-  const show = (s: number[]) => s.map((x) => x.toFixed(3)).join(", ");
+  const show = (runs: number[][]) =>
+    runs.map((s) => s.map((x) => x.toFixed(3)).join(" ")).join(" | ");
   console.log(
-    `train (2 runs of 3 epochs, default network): ${show(plain)} s per epoch`,
+    `train (${ROUNDS} runs of ${EPOCHS} epochs, default network), s per epoch: ${
+      show(plain)
+    }`,
   );
-  console.log(
-    `train --lab, the same runs:                  ${show(live)} s per epoch`,
-  );
+  console.log(`train --lab, alternated with them, s per epoch: ${show(live)}`);
   console.log(
     `live stream: ${messages} messages in ${span.toFixed(2)} s = ${
       (messages / span).toFixed(1)
     } updates per second`,
   );
-  const cost = Math.min(...live) / Math.min(...plain) - 1;
+  const plainMedian = median(plain.flat()), liveMedian = median(live.flat());
+  const ratios = live.map((s, i) => median(s) / median(plain[i]));
   console.log(
-    `cost of --lab on the fastest epoch: ${(cost * 100).toFixed(1)}% (${
-      Math.min(...live).toFixed(3)
-    } s against ${Math.min(...plain).toFixed(3)} s)`,
+    `median epoch: train --lab ${liveMedian.toFixed(3)} s, train ${
+      plainMedian.toFixed(3)
+    } s (${((liveMedian / plainMedian - 1) * 100).toFixed(1)}%)`,
+  );
+  console.log(
+    `cost of --lab, median of the ${ROUNDS} rounds' ratios: ${
+      ((median(ratios) - 1) * 100).toFixed(1)
+    }% (rounds: ${
+      ratios.map((r) => `${((r - 1) * 100).toFixed(0)}%`).join(", ")
+    })`,
   );
 }
