@@ -9,7 +9,9 @@
  * 4. `train --lab` against `train`, same run (3 epochs of the default
  *    network, 4 rounds, the order swapped every round): live messages per
  *    second seen by a connected client, every epoch's time, the median
- *    epoch of each mode and the median of the rounds' paired ratios.
+ *    epoch of each mode and the median of the rounds' paired ratios, and
+ *    each run's CPU seconds (all threads, from start to its verdict line),
+ *    which a loaded machine disturbs less than wall time.
  */
 
 import { join } from "node:path";
@@ -121,55 +123,80 @@ async function pageReadyFigure(url: string) {
   );
 }
 
-/** Runs `deno task train` with `extra` flags; with --lab, listens to the stream. */
+/** Reads `reader` on until `text` matches `pattern`. @returns All text read. */
+async function readUntil(
+  reader: ReadableStreamDefaultReader<string>,
+  text: string,
+  pattern: RegExp,
+): Promise<string> {
+  while (!pattern.test(text)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += value;
+  }
+  return text;
+}
+
+/**
+ * CPU seconds (user + system, every thread) a running process has used so
+ * far, from /proc (Linux; 100 clock ticks a second).
+ */
+async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Counts the live stream's messages until its "done". */
+async function listenLive(url: string) {
+  const events = (await fetch(`${url}api/live`)).body!.pipeThrough(
+    new TextDecoderStream(),
+  ).getReader();
+  let buffer = "", messages = 0, firstAt = 0, lastAt = 0;
+  while (!buffer.includes('"type":"done"')) {
+    const { value, done } = await events.read();
+    if (done) break;
+    buffer += value;
+    const now = performance.now();
+    const count = (value.match(/\n\n/g) ?? []).length;
+    if (count > 0 && firstAt === 0) firstAt = now;
+    lastAt = now;
+    messages += count;
+  }
+  await events.cancel();
+  return { messages, span: (lastAt - firstAt) / 1000 };
+}
+
+/**
+ * Runs `deno task train` with `extra` flags; with --lab, listens to the
+ * stream as a page would. The process's CPU time is read when it prints
+ * its verdict line, before a --lab run's server idles on.
+ */
 async function timedRun(out: string, extra: string[]) {
   const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "bin/train.ts",
-      "--epochs",
-      `${EPOCHS}`,
-      "--out",
-      out,
-      "--quiet",
-      ...extra,
-    ],
+    args: ["run", "-A", "bin/train.ts", "--epochs", `${EPOCHS}`, "--out", out]
+      .concat(["--quiet", ...extra]),
     cwd: new URL("../", import.meta.url).pathname,
     stdout: "piped",
     stderr: "inherit",
   }).spawn();
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   let text = "";
-  let messages = 0;
-  let firstAt = 0, lastAt = 0;
+  let live = { messages: 0, span: 0 };
   if (extra.includes("--lab")) {
-    while (!/lab: (http\S+)/.test(text)) text += (await reader.read()).value;
-    const url = /lab: (http\S+)/.exec(text)![1];
-    const events = (await fetch(`${url}api/live`)).body!.pipeThrough(
-      new TextDecoderStream(),
-    ).getReader();
-    let buffer = "";
-    while (!buffer.includes('"type":"done"')) {
-      const { value, done } = await events.read();
-      if (done) break;
-      buffer += value;
-      const now = performance.now();
-      const count = (value.match(/\n\n/g) ?? []).length;
-      if (count > 0 && firstAt === 0) firstAt = now;
-      lastAt = now;
-      messages += count;
-    }
-    await events.cancel();
-    child.kill("SIGTERM");
+    text = await readUntil(reader, text, /lab: (http\S+)/);
+    live = await listenLive(/lab: (http\S+)/.exec(text)![1]);
   }
+  text = await readUntil(reader, text, /^(PASS|FAIL) /m);
+  const cpu = await cpuSeconds(child.pid);
+  if (extra.includes("--lab")) child.kill("SIGTERM");
   await child.status;
   await reader.cancel().catch(() => {});
   const metrics = JSON.parse(
     await Deno.readTextFile(join(out, "metrics.json")),
   );
   const seconds = metrics.epochs.map((e: { seconds: number }) => e.seconds);
-  return { seconds, messages, span: (lastAt - firstAt) / 1000 };
+  return { seconds, cpu, ...live };
 }
 
 /**
@@ -225,10 +252,14 @@ if (import.meta.main) {
  */
 async function labCostFigures(work: string) {
   const plain: number[][] = [], live: number[][] = [];
+  const plainCpu: number[] = [], liveCpu: number[] = [];
   let messages = 0, span = 0;
   for (let round = 0; round < ROUNDS; round++) {
-    const runPlain = async () =>
-      plain.push((await timedRun(join(work, `plain${round}`), [])).seconds);
+    const runPlain = async () => {
+      const run = await timedRun(join(work, `plain${round}`), []);
+      plain.push(run.seconds);
+      plainCpu.push(run.cpu);
+    };
     const runLive = async () => {
       const run = await timedRun(join(work, `live${round}`), [
         "--lab",
@@ -236,6 +267,7 @@ async function labCostFigures(work: string) {
         "0",
       ]);
       live.push(run.seconds);
+      liveCpu.push(run.cpu);
       messages += run.messages;
       span += run.span;
     };
@@ -261,6 +293,15 @@ async function labCostFigures(work: string) {
     `median epoch: train --lab ${liveMedian.toFixed(3)} s, train ${
       plainMedian.toFixed(3)
     } s (${((liveMedian / plainMedian - 1) * 100).toFixed(1)}%)`,
+  );
+  const cpuRatios = liveCpu.map((c, i) => c / plainCpu[i]);
+  console.log(
+    `CPU seconds per run (all threads, start to verdict): train ${
+      plainCpu.map((c) => c.toFixed(1)).join(" ")
+    }; train --lab ${liveCpu.map((c) => c.toFixed(1)).join(" ")}; ` +
+      `median of the rounds' ratios ${
+        ((median(cpuRatios) - 1) * 100).toFixed(1)
+      }%`,
   );
   console.log(
     `cost of --lab, median of the ${ROUNDS} rounds' ratios: ${
