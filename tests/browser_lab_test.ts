@@ -2,9 +2,11 @@
  * The lab in a real browser (Debian's Chromium through playwright-core):
  * real MNIST test digits replayed as mouse strokes on the pad are read as
  * `deno task predict` reads the same images; a confusion-matrix cell shows
- * exactly its count of digits; the page talks only to the kit's server and
- * logs no error. Saves a screenshot (`LAB_SCREENSHOT=path` copies it there,
- * which is how the README's picture was made).
+ * exactly its count of digits; a `train --lab` run streams to the Live
+ * view; the Runs view overlays a lib run and an `--impl solutions` run, and
+ * touch and pen strokes draw; the page talks only to the kit's server and
+ * logs no error. With `LAB_SCREENSHOT=path` it saves a screenshot of the
+ * Draw view there (which is how the README's picture was made).
  *
  * Skipped, with a message, when /usr/bin/chromium is missing, except under
  * `CI=true`, where it must run.
@@ -130,6 +132,11 @@ Deno.test({
         await page.locator("#weights canvas").count(),
         64,
         "one weight image per hidden unit",
+      );
+      assert.equal(
+        await page.locator("#hidden .layer .unit").count(),
+        64,
+        "one activation per hidden unit",
       );
       assert.ok(
         await page.locator("#pushes div").count() > 0,
