@@ -156,4 +156,38 @@ export interface WorkerStart {
   control: number;
   /** Which build to instantiate. */
   relaxed: boolean;
+  /**
+   * Checks of the job counter before sleeping in `Atomics.wait`; default
+   * {@link SPINS}. Tests set 0 to make the worker sleep at once.
+   */
+  spins?: number;
+}
+
+/** Checks of the job counter before a worker sleeps: about a millisecond. */
+export const SPINS = 200_000;
+
+/**
+ * Waits until the job counter differs from `seen`, the last job the worker
+ * ran, and returns it: spins `spins` times, then sleeps in `Atomics.wait`.
+ *
+ * A wake-up from `Atomics.wait` is only a hint that the counter moved: the
+ * main thread stores the new count, then notifies, and if it is preempted in
+ * between, the worker can see the count by spinning, run the job, go to
+ * sleep, and be woken by that late notify with the counter unchanged.
+ * Taking such a wake-up for a new job ran the last job twice, racing the
+ * main thread (an SGD share applied twice under load); so the counter is
+ * read again after every wake-up.
+ *
+ * @returns The new job counter (negative: stop).
+ */
+export function awaitJob(ctrl: Int32Array, seen: number, spins: number) {
+  for (let spin = 0; spin < spins; spin++) {
+    const job = Atomics.load(ctrl, CONTROL.job);
+    if (job !== seen) return job;
+  }
+  for (;;) {
+    const job = Atomics.load(ctrl, CONTROL.job);
+    if (job !== seen) return job;
+    Atomics.wait(ctrl, CONTROL.job, seen);
+  }
 }
