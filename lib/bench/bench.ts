@@ -14,7 +14,7 @@ import {
   splitTrainValidation,
   toTensor,
 } from "../data/dataset.ts";
-import type { Kernels } from "../kernels/gemm.ts";
+import type { Kernels } from "../kernels/kernel_set.ts";
 import { type KernelName, kernelsByName } from "../kernels/registry.ts";
 import type { Mnist } from "../data/mnist.ts";
 import { Rng } from "../base/rng.ts";

@@ -20,7 +20,7 @@ import { Sgd } from "../optim/optimizer.ts";
 import { Rng } from "../base/rng.ts";
 import { learningRateAt, type ScheduleName } from "../optim/schedule.ts";
 import { argmaxRows, type DType, type Tensor, zeros } from "../base/tensor.ts";
-import type { Kernels } from "../kernels/gemm.ts";
+import type { Kernels } from "../kernels/kernel_set.ts";
 
 /** Everything that decides a training run. */
 export interface TrainConfig {

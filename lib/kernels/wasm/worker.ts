@@ -16,26 +16,15 @@ import {
   CONTROL,
   controlViews,
   JOB_SIGNATURES,
-  type JobKernel,
   readArgs,
   SPINS,
   type WorkerStart,
 } from "./protocol.ts";
-import { GEMM_WASM_PLAIN, GEMM_WASM_RELAXED } from "./gemm_wasm.ts";
+import { instantiate } from "./module.ts";
 
 self.onmessage = (event: MessageEvent<WorkerStart>) => {
   const { memory, control, relaxed, spins = SPINS } = event.data;
-  const bytes = Uint8Array.from(
-    atob(relaxed ? GEMM_WASM_RELAXED : GEMM_WASM_PLAIN),
-    (c) => c.charCodeAt(0),
-  );
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
-    env: { memory },
-  });
-  const kernels = instance.exports as Record<
-    JobKernel,
-    (...args: number[]) => void
-  >;
+  const kernels = instantiate(memory, relaxed);
   const views = controlViews(memory.buffer, control);
   const ctrl = views.ints;
   Atomics.store(ctrl, CONTROL.ready, 1);
