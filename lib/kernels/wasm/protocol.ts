@@ -9,7 +9,7 @@
 export const CONTROL = {
   /** Job counter: the main thread increments it to start a job; -1 stops. */
   job: 0,
-  /** The worker stores the job counter here when the job is done. */
+  /** The number of the last job done, stored by whichever thread ran it. */
   done: 1,
   /** The worker sets 1 once it is ready. */
   ready: 2,
@@ -20,6 +20,12 @@ export const CONTROL = {
    * gemm.wat; f32 arguments are stored as their bits.
    */
   args: 4,
+  /**
+   * The last job a thread has taken on: the worker, or the main thread when
+   * it finishes its own share first and the worker has not yet started (see
+   * {@link claim}).
+   */
+  claimed: 14,
   /** The worker sets 1 when a job threw (it still reports the job done). */
   failed: 15,
   /** Slots in all. */
@@ -167,27 +173,49 @@ export interface WorkerStart {
 export const SPINS = 200_000;
 
 /**
- * Waits until the job counter differs from `seen`, the last job the worker
- * ran, and returns it: spins `spins` times, then sleeps in `Atomics.wait`.
+ * Waits until slot `slot` of the control block differs from `seen`, and
+ * returns it: spins `spins` times, then sleeps in `Atomics.wait`. The worker
+ * waits so for the job counter to move past the last job it ran, the main
+ * thread for the done counter to move past the previous job.
  *
- * A wake-up from `Atomics.wait` is only a hint that the counter moved: the
- * main thread stores the new count, then notifies, and if it is preempted in
- * between, the worker can see the count by spinning, run the job, go to
- * sleep, and be woken by that late notify with the counter unchanged.
- * Taking such a wake-up for a new job ran the last job twice, racing the
- * main thread (an SGD share applied twice under load); so the counter is
- * read again after every wake-up.
+ * A wake-up from `Atomics.wait` is only a hint that the slot changed: the
+ * main thread stores the new job count, then notifies, and if it is
+ * preempted in between, the worker can see the count by spinning, run the
+ * job, go to sleep, and be woken by that late notify with the counter
+ * unchanged. Taking such a wake-up for a new job ran the last job twice,
+ * racing the main thread (an SGD share applied twice under load); so the
+ * slot is read again after every wake-up.
  *
- * @returns The new job counter (negative: stop).
+ * @returns The slot's new value (for the job counter, negative: stop).
  */
-export function awaitJob(ctrl: Int32Array, seen: number, spins: number) {
+export function awaitChange(
+  ctrl: Int32Array,
+  slot: number,
+  seen: number,
+  spins: number,
+): number {
   for (let spin = 0; spin < spins; spin++) {
-    const job = Atomics.load(ctrl, CONTROL.job);
-    if (job !== seen) return job;
+    const value = Atomics.load(ctrl, slot);
+    if (value !== seen) return value;
   }
   for (;;) {
-    const job = Atomics.load(ctrl, CONTROL.job);
-    if (job !== seen) return job;
-    Atomics.wait(ctrl, CONTROL.job, seen);
+    const value = Atomics.load(ctrl, slot);
+    if (value !== seen) return value;
+    Atomics.wait(ctrl, slot, seen);
   }
+}
+
+/**
+ * Takes job `job` on, for whichever thread asks first: the worker when it
+ * sees the job, or the main thread once its own share is done. Either runs
+ * the same kernel on the same arguments into the same memory, so the
+ * results do not depend on which; but a worker that is not running (the
+ * machine busy with other processes) no longer costs the main thread a wait
+ * for its turn on a core.
+ *
+ * @returns Whether the caller got the job.
+ */
+export function claim(ctrl: Int32Array, job: number): boolean {
+  return Atomics.compareExchange(ctrl, CONTROL.claimed, job - 1, job) ===
+    job - 1;
 }

@@ -12,6 +12,8 @@
 import type { Arena } from "./arena.ts";
 import type { Exports } from "./module.ts";
 import {
+  awaitChange,
+  claim,
   CONTROL,
   type ControlViews,
   controlViews,
@@ -19,6 +21,12 @@ import {
   type WorkerStart,
   writeArgs,
 } from "./protocol.ts";
+
+/**
+ * Checks of the done counter before this thread sleeps: about 100
+ * microseconds, longer than the worker's share of a batch-64 product.
+ */
+const FINISH_SPINS = 20_000;
 
 /** A kernel's arguments for rows `[from, from + rows)`, given a gather scratch. */
 export type RowArgs = (from: number, rows: number, scratch: number) => number[];
@@ -43,13 +51,30 @@ export class Threads {
   #worker: Worker | null = null;
   /** Jobs handed to the worker so far. */
   #jobs = 0;
+  /** Worker shares this thread ran because the worker had not started them. */
+  #sharesRunHere = 0;
 
-  /** Starts the worker, if asked, and waits until it is ready. */
-  constructor(arena: Arena, wasm: Exports, relaxed: boolean, worker: boolean) {
+  /**
+   * Starts the worker, if asked, and waits until it is ready.
+   *
+   * @param start Starts the worker (tests pass one that never takes a job).
+   */
+  constructor(
+    arena: Arena,
+    wasm: Exports,
+    relaxed: boolean,
+    worker: boolean,
+    start: typeof startWorker = startWorker,
+  ) {
     this.#arena = arena;
     this.#wasm = wasm;
     this.#views = controlViews(arena.memory.buffer, arena.control.ptr);
-    if (worker) this.#worker = startWorker(arena, relaxed, this.#views.ints);
+    if (worker) this.#worker = start(arena, relaxed, this.#views.ints);
+  }
+
+  /** Jobs posted for the worker, and how many of them this thread ran. */
+  get jobCounts(): { posted: number; ranHere: number } {
+    return { posted: this.#jobs, ranHere: this.#sharesRunHere };
   }
 
   /** Whether a worker shares the work. */
@@ -70,9 +95,10 @@ export class Threads {
       return;
     }
     const half = count >> 1;
-    this.#start(kind, args(half, count - half, workerGather.ptr));
+    const workerArgs = args(half, count - half, workerGather.ptr);
+    this.#start(kind, workerArgs);
     kernel(...args(0, half, gather.ptr));
-    this.#finish();
+    this.#finish(kind, workerArgs);
   }
 
   /**
@@ -90,12 +116,16 @@ export class Threads {
   ) {
     const { gather, workerGather, workerOut } = this.#arena;
     const half = count >> 1;
-    this.#start(
-      kind,
-      args(half, count - half, workerOut.ptr, workerGather.ptr, false),
+    const workerArgs = args(
+      half,
+      count - half,
+      workerOut.ptr,
+      workerGather.ptr,
+      false,
     );
+    this.#start(kind, workerArgs);
     this.#kernelOf(kind)(...args(0, half, out, gather.ptr, true));
-    this.#finish();
+    this.#finish(kind, workerArgs);
     this.#wasm.add_arrays(out, workerOut.ptr, length);
   }
 
@@ -121,12 +151,22 @@ export class Threads {
     Atomics.notify(ctrl, CONTROL.job);
   }
 
-  #finish() {
+  /**
+   * Completes the worker's share of job `kind`: runs it here if the worker
+   * has not taken it on yet ({@link claim}), else waits for it, spinning
+   * for about as long as a share takes, then sleeping until the worker
+   * notifies. Spinning alone cost a whole time slice per hand-off whenever
+   * the worker was not running (other processes holding the cores).
+   */
+  #finish(kind: number, workerArgs: number[]) {
     const ctrl = this.#views.ints;
-    // The worker's share takes about as long as ours: spin, don't sleep.
-    while (Atomics.load(ctrl, CONTROL.done) !== this.#jobs) {
-      // spin
+    if (claim(ctrl, this.#jobs)) {
+      this.#kernelOf(kind)(...workerArgs);
+      this.#sharesRunHere++;
+      Atomics.store(ctrl, CONTROL.done, this.#jobs);
+      return;
     }
+    awaitChange(ctrl, CONTROL.done, this.#jobs - 1, FINISH_SPINS);
     if (Atomics.exchange(ctrl, CONTROL.failed, 0) !== 0) {
       throw new Error(
         "the kernel worker's share of a job failed (its error is on stderr)",
@@ -141,7 +181,7 @@ export class Threads {
  *
  * @returns The worker.
  */
-function startWorker(
+export function startWorker(
   arena: Arena,
   relaxed: boolean,
   ctrl: Int32Array,

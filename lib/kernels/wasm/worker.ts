@@ -5,14 +5,15 @@
  * share of an `ab` or `atb_rows` product or of an `sgd` update) each time
  * the main thread bumps the job counter in the control block, and bumps the
  * done counter when finished. Between jobs it spins for about a millisecond,
- * then sleeps in `Atomics.wait` ({@link awaitJob}), so it uses no CPU once
+ * then sleeps in `Atomics.wait` ({@link awaitChange}), so it uses no CPU once
  * training stops.
  *
  * @module
  */
 
 import {
-  awaitJob,
+  awaitChange,
+  claim,
   CONTROL,
   controlViews,
   JOB_SIGNATURES,
@@ -34,8 +35,9 @@ self.onmessage = (event: MessageEvent<WorkerStart>) => {
   // few hundred microseconds apart.
   let seen = 0;
   for (;;) {
-    seen = awaitJob(ctrl, seen, spins);
+    seen = awaitChange(ctrl, CONTROL.job, seen, spins);
     if (seen < 0) break;
+    if (!claim(ctrl, seen)) continue; // the main thread ran it
     const kind = ctrl[CONTROL.kind];
     try {
       kernels[JOB_SIGNATURES[kind].kernel](...readArgs(views, kind));
