@@ -13,9 +13,11 @@
 import { parseArgs } from "node:util";
 import { join } from "node:path";
 import {
+  createWasmKernels,
   fastKernels,
   loadMnist,
   referenceKernels,
+  type WasmKernels,
   wasmKernels,
   writeFileAtomic,
 } from "../mod.ts";
@@ -31,12 +33,23 @@ import {
   benchSolutions,
   benchWholeRun,
 } from "../lib/bench/bench_runs.ts";
+import { nonzeroFraction, rooflineLines } from "../lib/bench/roofline.ts";
 import {
   benchEigen,
   benchNumpy,
   benchTorch,
   tfjsRow,
 } from "../lib/bench/peers.ts";
+
+/** @returns What `use` makes of a two-thread kernel set, stopped after. */
+function withWorker<T>(use: (kernels: WasmKernels) => T): T {
+  const kernels = createWasmKernels({ arenaBytes: 1 << 20, worker: true });
+  try {
+    return use(kernels);
+  } finally {
+    kernels.dispose();
+  }
+}
 
 const USAGE =
   "deno task bench [--max-epochs N] [--no-peers] [--full-batch] [--out DIR]";
@@ -142,6 +155,16 @@ for (const g of gemms) {
   );
 }
 
+const peaks = {
+  one: wasmKernels().peakGflops(),
+  two: withWorker((kernels) => kernels.peakGflops()),
+};
+console.log(
+  "\n" +
+    rooflineLines(peaks, gemms, rows, nonzeroFraction(mnist.train.images))
+      .join("\n"),
+);
+
 console.log(
   "\nWhole default run (deno task train --quiet) in a fresh process:",
 );
@@ -175,7 +198,7 @@ if (fullBatch.length) {
 await writeFileAtomic(
   join(out, "bench.json"),
   JSON.stringify(
-    { machine, protocol, rows, gemms, whole, fullBatch },
+    { machine, protocol, rows, gemms, peaks, whole, fullBatch },
     null,
     1,
   ) + "\n",

@@ -20,6 +20,7 @@ import { WasmElementwise } from "./elementwise.ts";
 import { WasmProducts } from "./products.ts";
 import { WasmOptimizer } from "./sgd.ts";
 import { Threads } from "./threads.ts";
+import { measurePeak } from "./peak.ts";
 
 export { RELAXED_SIMD_AVAILABLE };
 
@@ -62,6 +63,13 @@ export interface WasmKernels
   readonly relaxed: boolean;
   /** Stops the worker thread, if any; the kernels stay usable on one thread. */
   dispose(): void;
+  /**
+   * Measures the SIMD multiply-add peak of this set's threads (both, with
+   * a worker): register-only work, no memory traffic.
+   *
+   * @returns GFLOPS, the best of three runs of 2^24 loop trips.
+   */
+  peakGflops(): number;
 }
 
 /**
@@ -96,6 +104,7 @@ export function createWasmKernels(
     name: (relaxed ? "wasm" : "wasm-plain") + (worker ? "-workers" : ""),
     relaxed,
     dispose: () => threads.dispose(),
+    peakGflops: () => measurePeak(threads, 2 ** 24, 3),
     allocate: (dtype, length) => arena.allocate(dtype, length),
     ab: products.ab,
     atb: products.atb,

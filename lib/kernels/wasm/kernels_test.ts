@@ -15,6 +15,7 @@ import {
   Tensor,
 } from "../../../mod.ts";
 import { buildEmbed, EMBED_URL } from "./build.ts";
+import { instantiate } from "./module.ts";
 import {
   CONTROL,
   controlViews,
@@ -428,5 +429,23 @@ Deno.test("a kernel worker woken by a late notify of a job it has done does not 
     );
   } finally {
     worker.terminate();
+  }
+});
+
+Deno.test("the roofline's peak loop does every multiply-add it counts (8 vectors a trip)", () => {
+  for (const relaxed of [false, RELAXED_SIMD_AVAILABLE]) {
+    const memory = new WebAssembly.Memory({
+      initial: 1,
+      maximum: 1,
+      shared: true,
+    });
+    const wasm = instantiate(memory, relaxed);
+    // Each trip adds 0.5 · 0.25 to each of the 8 accumulators: exact in f32.
+    wasm.peak(1000, 64);
+    assert.deepEqual(
+      Array.from(new Float32Array(memory.buffer, 64, 4)),
+      [1000, 1000, 1000, 1000],
+      relaxed ? "relaxed" : "plain",
+    );
   }
 });

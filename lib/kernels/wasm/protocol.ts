@@ -48,6 +48,8 @@ export const JOB = {
   reluBackward: 5,
   /** `add_row_vector(matrix, vector, rows, cols)` */
   addRowVector: 6,
+  /** `peak(trips, out)`: the multiply-add peak, for the bench */
+  peak: 7,
 } as const;
 
 /** An argument's WebAssembly type. */
@@ -61,7 +63,8 @@ export type JobKernel =
   | "gather_scaled"
   | "relu"
   | "relu_backward"
-  | "add_row_vector";
+  | "add_row_vector"
+  | "peak";
 
 /**
  * Each job's gemm.wat export and its parameter types, indexed by
@@ -84,6 +87,7 @@ export const JOB_SIGNATURES: readonly {
   { kernel: "relu", args: Array(3).fill("i32") },
   { kernel: "relu_backward", args: Array(4).fill("i32") },
   { kernel: "add_row_vector", args: Array(4).fill("i32") },
+  { kernel: "peak", args: Array(2).fill("i32") },
 ];
 
 /** Views of the control block, one per argument type. */
