@@ -123,7 +123,9 @@ export class WasmProducts {
     a: number,
     b: number,
     out: number,
-    [m, k, n]: [number, number, number],
+    m: number,
+    k: number,
+    n: number,
     accumulate: number,
   ) {
     const split = this.#threads.active && m * k * n >= this.#splitThreshold;
@@ -196,7 +198,7 @@ export class WasmProducts {
       if (outPtr === null && accumulate) {
         heap.set(out.subarray(r0 * n, (r0 + rows) * n), to / 4);
       }
-      this.#abPointers(from, bPtr, to, [rows, k, n], accumulate ? 1 : 0);
+      this.#abPointers(from, bPtr, to, rows, k, n, accumulate ? 1 : 0);
       if (outPtr === null) {
         out.set(heap.subarray(to / 4, to / 4 + rows * n), r0 * n);
       }

@@ -34,9 +34,9 @@ export class WasmOptimizer implements OptimizerKernels {
     step: SgdStep,
     cols: number = weights.length,
   ): boolean => {
-    const [w, g, v] = [weights, grad, velocity].map((x) =>
-      this.#arena.f32Pointer(x)
-    );
+    const w = this.#arena.f32Pointer(weights);
+    const g = this.#arena.f32Pointer(grad);
+    const v = this.#arena.f32Pointer(velocity);
     if (w === null || g === null || v === null) return false;
     const scalars = [
       step.lr,
