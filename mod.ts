@@ -6,6 +6,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fromValues, Mlp, softmaxCrossEntropy, zeros } from "./mod.ts";
  *
  * const model = new Mlp({ sizes: [4, 8, 3], dtype: "f64", seed: 1 });
@@ -14,7 +15,7 @@
  * const dLogits = zeros([2, 3], "f64");
  * const loss = softmaxCrossEntropy(logits, [2, 0], dLogits);
  * model.backward(dLogits);
- * console.assert(loss > 0);
+ * assert(loss > 0);
  * ```
  *
  * @module
@@ -76,6 +77,8 @@ export {
   Sigmoid,
   Tanh,
 } from "./lib/nn/layers.ts";
+export { Dropout } from "./lib/nn/dropout.ts";
+export { type LayerSpec, mlpSpecs } from "./lib/nn/layer_specs.ts";
 export { softmax, softmaxCrossEntropy } from "./lib/nn/loss.ts";
 export {
   assertGradientsClose,
@@ -84,7 +87,18 @@ export {
   numericGradient,
   relativeError,
 } from "./lib/nn/gradcheck.ts";
-export { Sgd, type SgdOptions } from "./lib/optim/optimizer.ts";
+export {
+  type Optimizer,
+  type OptimizerSettings,
+} from "./lib/optim/optimizer.ts";
+export { Sgd, type SgdOptions } from "./lib/optim/sgd.ts";
+export { Adam, type AdamOptions, AdamW } from "./lib/optim/adam.ts";
+export {
+  createOptimizer,
+  OPTIMIZER_NAMES,
+  type OptimizerName,
+  OPTIMIZERS,
+} from "./lib/optim/registry.ts";
 export {
   learningRateAt,
   type Schedule,
@@ -102,6 +116,7 @@ export {
   assertArchitecture,
   decodeModel,
   encodeModel,
+  type LoadedModel,
   loadModel,
   MODEL_MAGIC,
   MODEL_VERSION,
@@ -140,17 +155,29 @@ export {
 } from "./lib/data/dataset.ts";
 export {
   DEFAULT_CONFIG,
+  type Setting,
+  type Settings,
+  TRAIN_SETTINGS,
+  type TrainConfig,
+} from "./lib/train/settings.ts";
+export {
   DivergedError,
   type EpochMetrics,
   evaluate,
   type Evaluation,
   type Miss,
   train,
-  type TrainConfig,
   type TrainData,
   type TrainHooks,
   type TrainResult,
 } from "./lib/train/train.ts";
+export {
+  DIGIT_BOX,
+  MNIST_SIDE,
+  type Picture,
+  toMnistDigit,
+} from "./lib/data/preprocess.ts";
+export { classifyDigits } from "./lib/train/classify.ts";
 export { writeFileAtomic } from "./lib/base/atomic.ts";
 export {
   KIT_VERSION,
@@ -160,4 +187,3 @@ export {
   peakRssBytes,
   writeMetrics,
 } from "./lib/train/run_files.ts";
-export type { TrainOptions } from "./lib/train/options.ts";

@@ -309,3 +309,33 @@ export async function assertRejects(
   }
   assert.fail(`${what}: expected an error, but nothing was thrown`);
 }
+
+/**
+ * Runs checks of an earlier exercise's function on the exact inputs a later
+ * test is about to use, so that a bug the earlier tests missed is named
+ * where it lives instead of surfacing as a failure of the later code.
+ *
+ * @param exercise The earlier exercise's folder, e.g. `"05_softmax"`.
+ * @param what E.g. `"crossEntropy returns a wrong dLogits"`.
+ * @param check Asserts; any assertion failure is reported as the earlier
+ * exercise's, with the command that reruns its tests.
+ */
+export function assertEarlierExercise(
+  exercise: string,
+  what: string,
+  check: () => void,
+): void {
+  try {
+    check();
+  } catch (error) {
+    if (isStubError(error)) throw error;
+    const detail = error instanceof Error ? error.message : String(error);
+    assert.fail(
+      `exercise ${
+        exercise.slice(0, 2)
+      } ${what} here: run deno test exercises/${exercise}/ (${
+        detail.split("\n")[0]
+      })`,
+    );
+  }
+}

@@ -21,6 +21,7 @@ const LAYERS = [
   "train",
   "report",
   "kit",
+  "lab",
   "cli",
   "bench",
 ] as const;

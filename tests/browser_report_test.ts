@@ -13,7 +13,8 @@ import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import { confidenceText } from "../lib/report/digit_grid.ts";
 import { runTraining } from "../lib/cli/train_command.ts";
-import { DEFAULT_CONFIG } from "../lib/train/train.ts";
+import { DEFAULT_CONFIG, defaultsOf } from "../lib/train/settings.ts";
+import { RUN_SETTINGS } from "../lib/cli/train_args.ts";
 
 /** The parts of an `HTMLImageElement` the test reads (no DOM types in Deno). */
 interface ImageLike {
@@ -63,6 +64,7 @@ Deno.test({
     assert.ok(haveChromium, `${CHROMIUM} is missing, and CI=true needs it`);
     const out = join(await Deno.makeTempDir({ prefix: "browser_run_" }), "run");
     await runTraining({
+      ...defaultsOf(RUN_SETTINGS),
       config: { ...DEFAULT_CONFIG, epochs: 1 },
       out,
       targetPercent: 0,

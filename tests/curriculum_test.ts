@@ -24,6 +24,7 @@ import { resetExercise } from "../lib/kit/reset.ts";
 import { KitError } from "../lib/base/errors.ts";
 import {
   flagGiven,
+  ignoredFlags,
   type ImplConfig,
   implConfig,
   unfinishedLines,
@@ -351,6 +352,27 @@ Deno.test("train --impl: flags given on the command line override MNIST_CONFIG, 
   assert.ok(!flagGiven(["--lr-min", "1"], "lr"));
 });
 
+Deno.test("train --impl: the flags MNIST_CONFIG has no field for are the ones noted as ignored", () => {
+  const base = { epochs: 4, lr: 0.05 } as unknown as ImplConfig;
+  const args = [
+    "--lr=1",
+    "--dtype",
+    "f64",
+    "--dropout",
+    "0.2",
+    "--optimizer=adam",
+    "--kernels",
+    "fast",
+    "--quiet",
+  ];
+  assert.deepEqual(ignoredFlags(base, args), [
+    "optimizer",
+    "dropout",
+    "dtype",
+    "kernels",
+  ]);
+});
+
 Deno.test("train --impl exercises refuses while a task of 01-11 is unfinished, listing it", async () => {
   const root = await Deno.makeTempDir({ prefix: "impl_test_" });
   try {
@@ -473,6 +495,12 @@ Deno.test({
       result.counts.failedOnStubs,
       result.counts.passedOnSolutions,
       "every test that passes on the solutions fails on its stub",
+    );
+    assert.ok(result.counts.bugs >= 96, `${result.counts.bugs} learner bugs`);
+    assert.equal(
+      result.counts.bugsCaught,
+      result.counts.bugs,
+      "every catalogued learner bug is caught",
     );
   },
 });

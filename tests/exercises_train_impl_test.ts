@@ -59,7 +59,7 @@ Deno.test({
       assert.equal(metrics.epochs.length, 4);
       assert.equal(metrics.data.train, 50000);
       assert.equal(metrics.data.test, 10000);
-      const model = await loadModel(join(out, "model.bin"));
+      const { model } = await loadModel(join(out, "model.bin"));
       assert.deepEqual(model.sizes, [784, 128, 64, 10]);
       // The saved model.bin is the learner's network: lib reads it and
       // classifies the test set as the run did.

@@ -64,7 +64,7 @@ Deno.test("train on a small data folder writes model.bin and a complete metrics.
     Math.round((1 - metrics.test_accuracy) * 300),
   );
   assert.equal(metrics.versions.deno, Deno.version.deno);
-  const model = await loadModel(join(out, "model.bin"), {
+  const { model } = await loadModel(join(out, "model.bin"), {
     sizes: [784, 16, 10],
   });
   assert.equal(model.dtype, "f32");
@@ -116,6 +116,60 @@ Deno.test("a bad flag exits 2 with a one-line error and no stack trace", async (
   }
 });
 
+Deno.test("a bad optimizer or dropout value exits 2 naming the flag and the accepted values, writing nothing", async () => {
+  const out = join(await Deno.makeTempDir(), "run");
+  const cases: [string[], string][] = [
+    [
+      ["--optimizer", "rmsprop"],
+      'optimizer: expected one of sgd, adam, adamw, got "rmsprop"',
+    ],
+    [["--beta1", "1"], 'beta1: expected a number in [0, 1), got "1"'],
+    [["--beta2=-0.5"], 'beta2: expected a number in [0, 1), got "-0.5"'],
+    [["--eps", "0"], 'eps: expected a positive number, got "0"'],
+    [["--dropout", "1"], 'dropout: expected a number in [0, 1), got "1"'],
+  ];
+  for (const [args, message] of cases) {
+    const { code, stderr } = await runScript("bin/train.ts", [
+      ...args,
+      "--out",
+      out,
+    ]);
+    assert.equal(code, 2, args.join(" "));
+    assert.ok(stderr.startsWith(`error: --${message}\nhelp: `), stderr);
+    assertNoStackTrace(stderr);
+  }
+  assert.equal(await Deno.stat(out).then(() => true, () => false), false);
+});
+
+Deno.test("with --optimizer adamw and --dropout 0.2 the same seed gives the same numbers", async () => {
+  const data = await writeSyntheticMnist(await Deno.makeTempDir(), {
+    train: 10300,
+    test: 100,
+  });
+  const run = async () => {
+    const out = join(await Deno.makeTempDir(), "run");
+    const result = await runScript("bin/train.ts", [
+      ...quick,
+      "--epochs=1",
+      "--optimizer=adamw",
+      "--lr=0.001",
+      "--dropout=0.2",
+      "--data",
+      data,
+      "--out",
+      out,
+    ]);
+    assert.ok(result.code <= 1, result.stderr);
+    const metrics = JSON.parse(
+      await Deno.readTextFile(join(out, "metrics.json")),
+    );
+    assert.equal(metrics.config.optimizer, "adamw");
+    assert.equal(metrics.config.dropout, 0.2);
+    return [metrics.batch_loss, metrics.missed];
+  };
+  assert.deepEqual(await run(), await run());
+});
+
 Deno.test("--help shows every flag and exits 0", async () => {
   const { code, stdout } = await runScript("bin/train.ts", ["--help"]);
   assert.equal(code, 0);
@@ -128,6 +182,11 @@ Deno.test("--help shows every flag and exits 0", async () => {
       "--momentum",
       "--nesterov",
       "--weight-decay",
+      "--optimizer",
+      "--beta1",
+      "--beta2",
+      "--eps",
+      "--dropout",
       "--hidden",
       "--activation",
       "--dtype",

@@ -39,6 +39,35 @@ Deno.test("01.1 tensor() refuses a shape that does not fit the values", () => {
     /\[2, 3\].*5|5.*\[2, 3\]/,
     "tensor([5 values], [2, 3]) must throw naming the shape [2, 3] and the 5 values",
   );
+  assertThrows(
+    () => tensor([1, 2, 3, 4, 5, 6, 7], [2, 3]),
+    /\[2, 3\].*7|7.*\[2, 3\]/,
+    "tensor([7 values], [2, 3]) must throw too: extra values are as wrong as missing ones",
+  );
+});
+
+Deno.test("01.1 tensor() copies a Float64Array argument too", () => {
+  const values = new Float64Array([1, 2, 3, 4]);
+  const t = tensor(values, [2, 2]);
+  values[0] = 99;
+  assert.equal(
+    t.data[0],
+    1,
+    "tensor(Float64Array) must copy: changing the caller's array changed the tensor",
+  );
+});
+
+Deno.test("01.1 tensor() and zeros() keep their own copy of the shape", () => {
+  const shape = [2, 3];
+  const z = zeros(shape);
+  const t = tensor([1, 2, 3, 4, 5, 6], shape);
+  shape[0] = 7;
+  assert.deepEqual(z.shape, [2, 3], "zeros(shape) must copy the shape array");
+  assert.deepEqual(
+    t.shape,
+    [2, 3],
+    "tensor(values, shape) must copy the shape array",
+  );
 });
 
 Deno.test("01.1 zeros() makes a zero-filled tensor of any shape", () => {
@@ -85,6 +114,14 @@ Deno.test("01.2 randomNormal() has mean 0 and the requested std (20,000 draws, Â
   assert.ok(
     t.data.every(Number.isFinite),
     "randomNormal produced a non-finite value (log of 0?)",
+  );
+});
+
+Deno.test("01.2 randomNormal() stays finite when rng() returns exactly 0", () => {
+  const t = randomNormal([4], 1, () => 0);
+  assert.ok(
+    t.data.every(Number.isFinite),
+    `randomNormal with an rng that returns 0 gave ${t.data}: use u1 = 1 - rng(), in (0, 1], so ln(u1) is finite`,
   );
 });
 
@@ -140,5 +177,14 @@ Deno.test("01.4 argmaxRows() picks each row's largest column, the first on ties"
     [...best],
     [1, 0, 2],
     "argmax of rows [.1 .7 .2], [5 -1 5], [-3 -2 -1]",
+  );
+});
+
+Deno.test("01.4 argmaxRows() reads non-square scores [2, 4] row by row", () => {
+  const best = argmaxRows(tensor([0, 1, 2, 3, 9, 2, 1, 0], [2, 4]));
+  assert.deepEqual(
+    [...best],
+    [3, 0],
+    "argmax of rows [0 1 2 3], [9 2 1 0]: one answer per row, each row 4 wide",
   );
 });

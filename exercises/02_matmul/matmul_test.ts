@@ -40,6 +40,15 @@ Deno.test("02.1 matmul() refuses mismatched shapes, naming both", () => {
     /\[2, 3\][^]*\[4, 2\]/,
     "matmul([2,3], [4,2]) must throw naming both shapes",
   );
+  assertThrows(
+    () =>
+      matmul(
+        tensor(testValues(8, 3), [2, 4]),
+        tensor(testValues(6, 4), [3, 2]),
+      ),
+    /\[2, 4\][^]*\[3, 2\]/,
+    "matmul([2,4], [3,2]) must throw too: a's columns (4) must equal b's rows (3) exactly",
+  );
 });
 
 Deno.test("02.2 transpose() swaps rows and columns", () => {
@@ -75,5 +84,15 @@ Deno.test("02.3 sumRows() sums each column over the rows", () => {
     sumRows(a),
     { shape: [3], values: [5, 7, 9] },
     "sumRows([2,3])",
+  );
+});
+
+Deno.test("02.3 addRowVector() returns a new tensor and leaves its input unchanged", () => {
+  const a = tensor([1, 2, 3, 4, 5, 6], [2, 3]);
+  addRowVector(a, tensor([10, 20, 30], [3]));
+  assertTensorClose(
+    a,
+    { shape: [2, 3], values: [1, 2, 3, 4, 5, 6] },
+    "a after addRowVector(a, v) (the input must not change)",
   );
 });

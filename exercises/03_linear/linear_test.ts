@@ -100,6 +100,25 @@ Deno.test("03.2 linearBackward() passes a gradient check on every gradient", () 
   );
 });
 
+Deno.test("03.2 linearBackward() passes a gradient check on a square layer (3→3)", () => {
+  const x = tensor(testValues(6, 12), [2, 3]);
+  const params = {
+    weights: tensor(testValues(9, 13), [3, 3]),
+    bias: tensor(testValues(3, 14), [3]),
+  };
+  const mix = tensor(testValues(6, 15), [2, 3]);
+  const loss = () => {
+    const out = linearForward(x, params);
+    return out.data.reduce((total, v, i) => total + v * mix.data[i], 0);
+  };
+  const g = linearBackward(mix, x, params);
+  assertGradientMatches(
+    "Linear(3→3) input (square weights: is W transposed?)",
+    g.dInput!,
+    referenceNumericGradient(loss, x.data),
+  );
+});
+
 Deno.test("03.2 linearBackward() skips dInput when inputGradient is false", () => {
   const { x, params } = smallLayer();
   const g = linearBackward(

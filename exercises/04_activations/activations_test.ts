@@ -52,6 +52,25 @@ Deno.test("04.1 reluForward() keeps positives and zeroes the rest", () => {
   }, "relu(x)");
 });
 
+Deno.test("04.1 reluForward() is exact at the extremes: ±1e308", () => {
+  assertTensorClose(
+    reluForward(tensor([-1e308, 1e308], [1, 2])),
+    { shape: [1, 2], values: [0, 1e308] },
+    "relu([-1e308, 1e308]) ((x + |x|) / 2 overflows: compare with 0 instead)",
+    0,
+  );
+});
+
+Deno.test("04.1 reluForward() returns a new tensor and leaves its input unchanged", () => {
+  const input = x();
+  reluForward(input);
+  assertTensorClose(
+    input,
+    { shape: [2, 3], values: [-2, -0.5, 0, 0.5, 2, 3] },
+    "the input after reluForward(input) (backward needs it as it was)",
+  );
+});
+
 Deno.test("04.1 reluBackward() passes the gradient only where the input was positive", () => {
   const dOut = tensor([1, 2, 3, 4, 5, 6], [2, 3]);
   assertTensorClose(reluBackward(dOut, x()), {
@@ -105,6 +124,14 @@ Deno.test("04.3 tanhForward() squashes to (-1, 1)", () => {
     { shape: [2, 3], values: [-2, -0.5, 0, 0.5, 2, 3].map(Math.tanh) },
     "tanh(x)",
     1e-12,
+  );
+});
+
+Deno.test("04.3 tanhForward() is ±1, not NaN, at ±1000", () => {
+  assertTensorClose(
+    tanhForward(tensor([-1000, 1000], [1, 2])),
+    { shape: [1, 2], values: [-1, 1] },
+    "tanh(±1000) (e^1000 overflows: use Math.tanh or a stable form)",
   );
 });
 

@@ -25,6 +25,16 @@ Deno.test("05.1 softmax() turns each row into probabilities", () => {
   );
 });
 
+Deno.test("05.1 softmax() returns a new tensor and leaves the logits unchanged", () => {
+  const logits = tensor([1, 2, 3, -1, 0, 1], [2, 3]);
+  softmax(logits);
+  assertTensorClose(
+    logits,
+    { shape: [2, 3], values: [1, 2, 3, -1, 0, 1] },
+    "the logits after softmax(logits)",
+  );
+});
+
 Deno.test("05.1 softmax() is stable: huge logits give no NaN or Infinity", () => {
   const p = softmax(tensor([1000, 1001, 1002, -1000, -1000, -1000], [2, 3]));
   assert.ok(
@@ -86,5 +96,24 @@ Deno.test("05.2 crossEntropy() refuses a label out of range, naming the row", ()
     () => crossEntropy(tensor([0, 0, 0, 0, 0, 0], [2, 3]), [1, 3]),
     /label 3[^]*row 1|row 1[^]*label 3/,
     "label 3 for 3 classes at row 1 must throw naming the label and the row",
+  );
+});
+
+Deno.test("05.2 crossEntropy() refuses labels that are not whole numbers", () => {
+  const logits = tensor([0, 0, 0, 0, 0, 0], [2, 3]);
+  for (const bad of [1.5, -1, NaN]) {
+    assertThrows(
+      () => crossEntropy(logits, [0, bad]),
+      /row 1/,
+      `label ${bad} at row 1 must throw naming the row`,
+    );
+  }
+});
+
+Deno.test("05.2 crossEntropy() refuses a label count that differs from the batch", () => {
+  assertThrows(
+    () => crossEntropy(tensor([0, 0, 0, 0, 0, 0], [3, 2]), [0, 1]),
+    /\[3, 2\]|2 labels|3 rows/,
+    "3 rows of logits with 2 labels must throw naming the logits' shape [3, 2]",
   );
 });

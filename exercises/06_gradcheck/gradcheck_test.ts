@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { assertThrows } from "../testing.ts";
+import { assertThrows, testValues } from "../testing.ts";
 import { tensor } from "../01_tensors/tensors.ts";
 import { checkGradient, numericGradient, relativeError } from "./gradcheck.ts";
 
@@ -101,4 +101,60 @@ Deno.test("06.3 checkGradient() failure names layer, parameter, index, values, e
     },
     "checkGradient with a wrong entry at index 4 and tolerance 1e-4",
   );
+});
+
+Deno.test("06.3 checkGradient() fails on a NaN in the analytic gradient", () => {
+  assertThrows(
+    () =>
+      checkGradient(tensor([1, NaN, 3], [3]), new Float64Array([1, 2, 3]), {
+        layer: "layer 0",
+        parameter: "bias",
+      }),
+    /NaN/,
+    "an analytic NaN at index 1 must fail the check and show the NaN (NaN > x is false: test for it)",
+  );
+});
+
+Deno.test("06.3 checkGradient() reports the worst entry, not the first one over the tolerance", () => {
+  assertThrows(
+    () =>
+      checkGradient(
+        tensor([1, 2, 3, 4], [4]),
+        new Float64Array([1, 2.01, 3, 8]),
+        {
+          layer: "layer 0",
+          parameter: "bias",
+          tolerance: 1e-4,
+        },
+      ),
+    /index 3/,
+    "entries 1 (error 5e-3) and 3 (error 0.5) are off: name index 3, the worst",
+  );
+});
+
+Deno.test("06.3 checkGradient() uses a tolerance of 1e-6 by default", () => {
+  assertThrows(
+    () =>
+      checkGradient(tensor([1, 2], [2]), new Float64Array([1, 2.00002]), {
+        layer: "layer 0",
+        parameter: "bias",
+      }),
+    /1e-6|0\.000001|1\.0*e-6/,
+    "a relative error of 1e-5 with no tolerance given must fail against the default 1e-6",
+  );
+});
+
+Deno.test("06.3 checkGradient() refuses gradients of different lengths", () => {
+  for (const [a, n] of [[2, 3], [3, 2]]) {
+    assertThrows(
+      () =>
+        checkGradient(
+          tensor(testValues(a, 1), [a]),
+          new Float64Array(testValues(n, 1)),
+          { layer: "layer 0", parameter: "bias" },
+        ),
+      new RegExp(`${a}[^]*${n}|${n}[^]*${a}`),
+      `${a} analytic values against ${n} numeric ones must throw naming both counts`,
+    );
+  }
 });

@@ -96,3 +96,14 @@ Deno.test("08.2 learningRateAt() follows the constant, step and cosine schedules
     );
   }
 });
+
+Deno.test("08.2 learningRateAt() with totalSteps 0 is at the schedule's start (t = 0)", () => {
+  for (const kind of ["constant", "step", "cosine"] as const) {
+    const lr = learningRateAt({ kind, lr: 0.1, lrMin: 0.01 }, 0, 0);
+    assert.equal(
+      lr,
+      0.1,
+      `${kind} at step 0 of 0: expected 0.1 (t = 0 when totalSteps is 0, not 0 / 0 = NaN), got ${lr}`,
+    );
+  }
+});

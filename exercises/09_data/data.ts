@@ -78,6 +78,7 @@ export function fitScale(images: Uint8Array): number {
  * @param indices Which images, in order.
  * @param scale From {@link fitScale}.
  * @returns `x` `[indices.length, pixels]` and the matching `labels`.
+ * @throws {RangeError} Naming the index when one is not an image of the set.
  */
 export function toInputs(
   set: LabeledImages,

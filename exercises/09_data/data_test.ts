@@ -70,6 +70,31 @@ Deno.test("09.1 parseIdx() refuses bad files, naming the file", () => {
   );
 });
 
+Deno.test("09.1 parseIdx() refuses a magic number whose first two bytes are not 0", () => {
+  for (const at of [0, 1]) {
+    const bytes = idxBytes([2], [1, 2]);
+    bytes[at] = 1;
+    assertThrows(
+      () => parseIdx(bytes, "odd-magic.idx"),
+      /odd-magic\.idx/,
+      `magic byte ${at} set to 1 must throw naming the file: the magic is 00 00 08 dd`,
+    );
+  }
+});
+
+Deno.test("09.1 parseIdx() reads a Uint8Array that is a view into a larger buffer", () => {
+  const file = idxBytes([2, 3], [1, 2, 3, 4, 5, 6]);
+  const buffer = new Uint8Array(7 + file.length + 5).fill(9);
+  buffer.set(file, 7);
+  const parsed = parseIdx(buffer.subarray(7, 7 + file.length), "view.idx");
+  assert.deepEqual(
+    parsed.dims,
+    [2, 3],
+    "dims: read from the view's own start (byteOffset 7)",
+  );
+  assert.deepEqual([...parsed.data], [1, 2, 3, 4, 5, 6], "data");
+});
+
 Deno.test("09.2 fitScale() makes the mean square 1", () => {
   const scale = fitScale(new Uint8Array([0, 0, 3, 4]));
   // mean square = (9 + 16) / 4 = 6.25, so scale = 1 / 2.5
@@ -99,6 +124,22 @@ Deno.test("09.2 toInputs() gathers and scales the chosen images", () => {
   );
   assert.deepEqual([...labels], [9, 7]);
   assertShapeIs(toInputs(set, [], 1).x, [0, 2], "toInputs with no indices");
+});
+
+Deno.test("09.2 toInputs() refuses an index outside the set, naming it", () => {
+  const set = {
+    images: new Uint8Array([1, 2, 3, 4, 5, 6]),
+    labels: new Uint8Array([7, 8, 9]),
+    count: 3,
+    pixels: 2,
+  };
+  for (const bad of [3, -1]) {
+    assertThrows(
+      () => toInputs(set, [0, bad], 1),
+      new RegExp(`${bad}`),
+      `index ${bad} of a 3-image set must throw naming the index`,
+    );
+  }
 });
 
 Deno.test("09.3 batchIndices() covers every index once, in batches of batchSize", () => {
@@ -134,4 +175,25 @@ Deno.test("09.3 batchIndices() shuffles, and the seed decides the order", () => 
     firsts.size >= 5,
     `over 20 epochs only ${firsts.size} different first items: each call must reshuffle`,
   );
+});
+
+Deno.test("09.3 batchIndices() draws all 6 orders of 3 items equally often (30,000 shuffles, seed 5, each 1/6 ± 0.01)", () => {
+  const counts = new Map<string, number>();
+  const rng = makeRng(5);
+  const draws = 30000;
+  for (let n = 0; n < draws; n++) {
+    const order = batchIndices(3, 3, rng)[0].join("");
+    counts.set(order, (counts.get(order) ?? 0) + 1);
+  }
+  // A fair shuffle gives each order with probability 1/6: the standard
+  // error of its frequency is 0.0022, so ± 0.01 is a 4.6-sigma band.
+  for (const order of ["012", "021", "102", "120", "201", "210"]) {
+    const frequency = (counts.get(order) ?? 0) / draws;
+    assert.ok(
+      Math.abs(frequency - 1 / 6) < 0.01,
+      `order ${order} came ${
+        (100 * frequency).toFixed(1)
+      }% of the time, expected 16.7% ± 1%: swap entry i with floor(rng() · (i + 1)), not rng() · count or rng() · i`,
+    );
+  }
 });

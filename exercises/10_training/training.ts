@@ -73,6 +73,16 @@ export interface EpochReport {
   seconds: number;
 }
 
+/** What one step did: the live curves and the report plot these. */
+export interface StepReport {
+  /** From 1, counted over all epochs. */
+  step: number;
+  /** The batch's mean loss. */
+  loss: number;
+  /** Fraction of the batch classified right (before the update). */
+  accuracy: number;
+}
+
 /**
  * **Task 10.1**: one training step on one batch.
  *
@@ -120,11 +130,13 @@ export function evaluate(
  * with `makeRng(config.seed)` (one generator for the weights, then the
  * shuffling), the scale fitted on `train`, one learning rate per step from
  * the schedule over all `epochs × batches` steps; after each epoch,
- * measure the validation accuracy and call `onEpoch`.
+ * measure the validation accuracy and call `onEpoch`. After every step, call
+ * `onStep` with the step number (from 1), the batch's loss and its accuracy.
  *
  * @param data The training and validation sets.
  * @param config The hyperparameters.
  * @param onEpoch Called after every epoch, e.g. to print progress.
+ * @param onStep Called after every step, e.g. to plot the loss live.
  * @returns The trained model, the scale it expects, and one report per epoch.
  * @throws {Error} When the loss stops being finite, naming the step, the
  * epoch and the learning rate.
@@ -133,6 +145,7 @@ export function trainModel(
   data: { train: LabeledImages; validation: LabeledImages },
   config: TrainConfig,
   onEpoch?: (report: EpochReport) => void,
+  onStep?: (report: StepReport) => void,
 ): { model: Mlp; scale: number; epochs: EpochReport[] } {
   throw new Error(
     "TODO(10.3): implement trainModel in exercises/10_training/training.ts",

@@ -116,6 +116,27 @@ Deno.test("11.2 trainMnist() trains and reports validation and test accuracy", a
   }
 });
 
+Deno.test("11.2 trainMnist() passes onStep on to trainModel: one call per step", async () => {
+  const dir = await fakeMnistDir(500, 100);
+  try {
+    const data = await loadMnist(dir, 100);
+    const steps: number[] = [];
+    trainMnist(
+      data,
+      { ...MNIST_CONFIG, hidden: [8], epochs: 2, batchSize: 100 },
+      undefined,
+      (s) => steps.push(s.step),
+    );
+    assert.deepEqual(
+      steps,
+      [1, 2, 3, 4, 5, 6, 7, 8],
+      "400 training images in batches of 100 for 2 epochs: steps 1 to 8 (the report and the lab's live chart are drawn from them)",
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 const realMnist = new URL("../../data/", import.meta.url).pathname;
 const haveMnist = (() => {
   try {

@@ -82,3 +82,15 @@ Deno.test("12.3 timeIt() warms up, takes the median, and computes GFLOPS", () =>
   );
   assert.equal(even.gflops, 0, "no flops given: 0 GFLOPS");
 });
+
+Deno.test("12.3 timeIt() sorts the times as numbers (9, 10, 100 ms: median 10)", () => {
+  const result = timeIt(() => 0, {
+    repeats: 3,
+    clock: fakeClock([100, 9, 10]),
+  });
+  assert.equal(
+    result.medianMs,
+    10,
+    'the median of 100, 9, 10 ms is 10; sort() without a comparator sorts as strings ("10" < "100" < "9")',
+  );
+});

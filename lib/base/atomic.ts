@@ -14,6 +14,15 @@ import { basename, dirname, join } from "node:path";
  * @param path Where the file should end up.
  * @param data Bytes, or text to write as UTF-8.
  * @throws Whatever the file system throws; the temporary file is removed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const path = `${await Deno.makeTempDir()}/metrics.json`;
+ * await writeFileAtomic(path, "{}\n"); // a reader sees the old file or this one, never half
+ * assert((await Deno.readTextFile(path)) === "{}\n");
+ * ```
  */
 export async function writeFileAtomic(
   path: string,

@@ -6,7 +6,18 @@
  * @module
  */
 
-/** An error caused by input (a file, a flag, a diverging run), not a bug. */
+/**
+ * An error caused by input (a file, a flag, a diverging run), not a bug.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const error = new KitError("data/: missing train-images-idx3-ubyte", "run deno task train once to fill the cache");
+ * assert(error.message.startsWith("data/:"));
+ * assert(error.help !== undefined);
+ * ```
+ */
 export class KitError extends Error {
   /** What to do about it, shown on its own line after the message. */
   readonly help?: string;

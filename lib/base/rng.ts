@@ -8,7 +8,19 @@
  * @module
  */
 
-/** A seeded generator of uniform, normal and integer draws. */
+/**
+ * A seeded generator of uniform, normal and integer draws.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const a = new Rng(1);
+ * const b = new Rng(1);
+ * assert(a.normal() === b.normal()); // same seed, same draws
+ * assert(a.int(10) < 10);
+ * ```
+ */
 export class Rng {
   #a: number;
   #b: number;

@@ -8,13 +8,43 @@
  * @module
  */
 
-/** The two float types the kit computes in. */
+/**
+ * The two float types the kit computes in.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const dtype: DType = "f64";
+ * assert(zeros([2], dtype).data instanceof Float64Array);
+ * ```
+ */
 export type DType = "f32" | "f64";
 
-/** The storage behind a tensor of either dtype. */
+/**
+ * The storage behind a tensor of either dtype.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const values: FloatArray = new Float32Array([1, 2]);
+ * assert(new Tensor(values, [1, 2]).cols === 2);
+ * ```
+ */
 export type FloatArray = Float32Array | Float64Array;
 
-/** A flat typed array viewed with a shape. */
+/**
+ * A flat typed array viewed with a shape.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const t = new Tensor(new Float64Array([1, 2, 3, 4, 5, 6]), [2, 3]);
+ * assert(t.rows === 2 && t.cols === 3 && t.dtype === "f64");
+ * ```
+ */
 export class Tensor {
   /** The values, row-major; `data.length` equals the product of `shape`. */
   readonly data: FloatArray;
@@ -64,8 +94,14 @@ export class Tensor {
  * Allocates a zero-filled typed array of a dtype.
  *
  * @param dtype `"f32"` or `"f64"`.
- * @param length How many values.
  * @returns A zero-filled array of that dtype.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * assert(allocate("f32", 3) instanceof Float32Array);
+ * ```
  */
 export function allocate(dtype: DType, length: number): FloatArray {
   return dtype === "f32" ? new Float32Array(length) : new Float64Array(length);
@@ -76,7 +112,14 @@ export function allocate(dtype: DType, length: number): FloatArray {
  *
  * @param shape The dimensions, e.g. `[128, 64]`.
  * @param dtype `"f32"` (the default) or `"f64"`.
- * @returns A tensor of zeros.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const t = zeros([2, 3], "f64");
+ * assert(t.data.length === 6 && t.data.every((x) => x === 0));
+ * ```
  */
 export function zeros(shape: readonly number[], dtype: DType = "f32"): Tensor {
   return new Tensor(allocate(dtype, shape.reduce((a, b) => a * b, 1)), shape);
@@ -86,15 +129,15 @@ export function zeros(shape: readonly number[], dtype: DType = "f32"): Tensor {
  * Creates a tensor from a list of numbers.
  *
  * @param values The values, row-major.
- * @param shape The dimensions.
  * @param dtype `"f32"` (the default) or `"f64"`.
  * @returns A tensor holding a copy of `values`.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fromValues } from "./tensor.ts";
  * const t = fromValues([1, 2, 3, 4, 5, 6], [2, 3]);
- * console.assert(t.data[1 * 3 + 2] === 6);
+ * assert(t.data[1 * 3 + 2] === 6);
  * ```
  */
 export function fromValues(
@@ -110,10 +153,23 @@ export function fromValues(
 /**
  * Throws unless `tensor` has exactly the expected shape.
  *
- * @param tensor The tensor to check.
  * @param expected The shape it must have; `-1` accepts any size there.
  * @param what Which argument this is, named in the error.
  * @throws {RangeError} Naming the argument, the expected and the actual shape.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * assertShape(zeros([4, 784]), [-1, 784], "images"); // -1: any batch size
+ * let threw = false;
+ * try {
+ *   assertShape(zeros([4, 10]), [-1, 784], "images");
+ * } catch {
+ *   threw = true;
+ * }
+ * assert(threw);
+ * ```
  */
 export function assertShape(
   tensor: Tensor,
@@ -136,6 +192,14 @@ export function assertShape(
  * @param matrix A `[rows, cols]` tensor, e.g. logits `[batch, 10]`.
  * @param out Where to write, `[rows]`; a new array when omitted.
  * @returns `out`, holding each row's argmax (the first one on ties).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const logits = fromValues([0.1, 2, -1, 3, 0, 0], [2, 3]);
+ * assert(argmaxRows(logits).join() === "1,0");
+ * ```
  */
 export function argmaxRows(
   matrix: Tensor,

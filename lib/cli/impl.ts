@@ -21,17 +21,17 @@ import {
 import { Linear } from "../nn/layers.ts";
 import { ensureMnist } from "../data/mnist.ts";
 import { Mlp } from "../nn/mlp.ts";
-import { saveModel } from "../train/model_file.ts";
-import { formatEpoch, percent } from "./progress_bar.ts";
-import { METRICS_FILE, MODEL_FILE, writeMetrics } from "../train/run_files.ts";
-import { learningRateAt } from "../optim/schedule.ts";
-import type { TrainOptions } from "./train_args.ts";
-
-/** Whose code `deno task train` runs. */
-export const IMPLS = ["lib", "exercises", "solutions"] as const;
-
-/** `"lib"` (the fast library), `"exercises"` (yours), `"solutions"`. */
-export type Impl = typeof IMPLS[number];
+import { percent } from "./progress_bar.ts";
+import { flagOf, TRAIN_SETTINGS, type TrainConfig } from "../train/settings.ts";
+import type { Impl, TrainOptions } from "./train_args.ts";
+import {
+  type ImplEpoch,
+  implRecorder,
+  type ImplStep,
+  writeImplRun,
+} from "./impl_report.ts";
+import { makeRunDir, printVerdict } from "./run_folder.ts";
+import type { TrainHooks } from "../train/train.ts";
 
 /** The exercise whose file holds `loadMnist` and `trainMnist`. */
 export const IMPL_EXERCISE = "11";
@@ -56,14 +56,6 @@ interface ImplTensor {
   shape: number[];
 }
 
-interface ImplEpoch {
-  epoch: number;
-  trainLoss: number;
-  trainAccuracy: number;
-  validationAccuracy: number;
-  seconds: number;
-}
-
 interface ImplSet {
   images: Uint8Array;
   labels: Uint8Array;
@@ -81,6 +73,7 @@ export interface ImplModule {
     data: { train: ImplSet; validation: ImplSet; test: ImplSet },
     config: ImplConfig,
     onEpoch?: (report: ImplEpoch) => void,
+    onStep?: (report: ImplStep) => void,
   ): {
     model: {
       sizes: number[];
@@ -97,21 +90,6 @@ export interface ImplModule {
 /** The default PASS line for impl runs, in percent. */
 export const IMPL_TARGET_PERCENT = 97;
 
-/** `--flag` names that map onto {@link ImplConfig} fields. */
-const CONFIG_FLAGS: Record<string, keyof ImplConfig> = {
-  epochs: "epochs",
-  "batch-size": "batchSize",
-  lr: "lr",
-  "lr-min": "lrMin",
-  schedule: "schedule",
-  momentum: "momentum",
-  nesterov: "nesterov",
-  "weight-decay": "weightDecay",
-  hidden: "hidden",
-  activation: "activation",
-  seed: "seed",
-};
-
 /** Whether `--name` (or `--name=...`, or `--no-name`) appears in `args`. */
 export function flagGiven(args: string[], name: string): boolean {
   return args.some((a) =>
@@ -121,7 +99,7 @@ export function flagGiven(args: string[], name: string): boolean {
 
 /**
  * The run's hyperparameters: the implementation's own `MNIST_CONFIG`, with
- * every flag given on the command line on top.
+ * every training setting given on the command line that it also has on top.
  *
  * @param base The module's `MNIST_CONFIG`.
  * @param options The parsed command line.
@@ -133,12 +111,32 @@ export function implConfig(
   args: string[],
 ): ImplConfig {
   const config: ImplConfig = { ...base, hidden: [...base.hidden] };
-  const given = options.config as unknown as Record<string, unknown>;
   const target = config as unknown as Record<string, unknown>;
-  for (const [flag, field] of Object.entries(CONFIG_FLAGS)) {
-    if (flagGiven(args, flag)) target[field] = given[field];
+  for (const key of givenSettings(args)) {
+    if (key in base) target[key] = options.config[key];
   }
   return config;
+}
+
+/** The training settings whose flags appear in `args`. */
+function givenSettings(args: string[]): (keyof TrainConfig)[] {
+  return (Object.keys(TRAIN_SETTINGS) as (keyof TrainConfig)[]).filter((key) =>
+    flagGiven(args, flagOf(key, TRAIN_SETTINGS[key]))
+  );
+}
+
+/**
+ * The flags given that an impl run cannot honour: training settings its
+ * `MNIST_CONFIG` lacks (dtype, optimizer, dropout, ...) and the kit's own
+ * run options.
+ */
+export function ignoredFlags(base: ImplConfig, args: string[]): string[] {
+  const settings = givenSettings(args).filter((key) => !(key in base))
+    .map((key) => flagOf(key, TRAIN_SETTINGS[key]));
+  const kitOnly = ["kernels", "full-batch"].filter((flag) =>
+    flagGiven(args, flag)
+  );
+  return [...settings, ...kitOnly];
 }
 
 /** Loads the implementation's module. */
@@ -185,24 +183,6 @@ export async function unfinishedLines(
   return lines;
 }
 
-async function makeRunDir(out: string | undefined): Promise<string> {
-  const dir = out ??
-    join(
-      "runs",
-      new Date().toISOString().replace(/:/g, "-").replace(/\..*$/, ""),
-    );
-  for (const file of [METRICS_FILE, MODEL_FILE]) {
-    if (await Deno.stat(join(dir, file)).then(() => true, () => false)) {
-      throw new KitError(
-        `${dir}: already holds a run (${file}); it is left untouched`,
-        "choose another --out folder, or leave --out out for a new runs/<timestamp>/",
-      );
-    }
-  }
-  await Deno.mkdir(dir, { recursive: true });
-  return dir;
-}
-
 /** Copies the learner's weights into the kit's `Mlp`, to save `model.bin`. */
 function toKitModel(model: ReturnType<ImplModule["trainMnist"]>["model"]): Mlp {
   const kit = new Mlp({
@@ -223,14 +203,18 @@ function toKitModel(model: ReturnType<ImplModule["trainMnist"]>["model"]): Mlp {
  *
  * @param options The parsed command line.
  * @param args The raw arguments (to see which flags were given).
+ * @param watcher More hooks for every step and epoch (the lab's live stream).
  * @returns The exit code: 0 PASS, 1 FAIL, unfinished tasks or a failure in
  * the implementation.
+ * @throws {KitError} On bad data or an unusable run folder, which the
+ * caller prints as it prints lib runs' errors.
  */
 export async function implTrainCommand(
   options: TrainOptions,
   args: string[],
+  watcher?: TrainHooks,
 ): Promise<number> {
-  const impl = (options as { impl?: Impl }).impl ?? "lib";
+  const impl = options.impl;
   if (impl === "lib") throw new Error("implTrainCommand: impl is lib");
   const unfinished = await unfinishedLines(impl);
   if (unfinished.length > 0) {
@@ -243,112 +227,121 @@ export async function implTrainCommand(
     );
     return 1;
   }
-  for (const flag of ["dtype", "kernels", "full-batch"]) {
-    if (flagGiven(args, flag)) {
+  try {
+    const module = await loadImpl(impl);
+    for (const flag of ignoredFlags(module.MNIST_CONFIG, args)) {
       console.error(
         `note: --${flag} is ignored with --impl ${impl}: that run uses exercise 11's MNIST_CONFIG (plus the flags given) and its own float64 loops`,
       );
     }
+    return await runImpl(module, options, args, impl, watcher);
+  } catch (error) {
+    if (impl !== "exercises" || !(error instanceof Error)) throw error;
+    if (error instanceof KitError) throw error;
+    console.error(`error: your code threw: ${error.message}`);
+    const frame = error.stack?.split("\n").find((l) =>
+      l.includes("/exercises/")
+    );
+    if (frame) console.error(`  ${frame.trim()}`);
+    console.error(
+      "help: run the exercises' tests (`deno test exercises/`) to find the piece at fault",
+    );
+    return 1;
   }
+}
+
+/** Loads the data with the impl's code, trains, writes the run folder. */
+async function runImpl(
+  module: ImplModule,
+  options: TrainOptions,
+  args: string[],
+  impl: Exclude<Impl, "lib">,
+  watcher?: TrainHooks,
+): Promise<number> {
+  const config = implConfig(module.MNIST_CONFIG, options, args);
+  const { dir, data } = await loadImplData(module, options.data, impl);
+  const startedAt = new Date();
+  const runDir = await makeRunDir(options.out, startedAt);
+  const sizes = [data.train.pixels, ...config.hidden, 10];
+  if (!options.quiet) {
+    console.log(
+      `training ${
+        sizes.join("-")
+      } ${config.activation} with the code in ${impl}/ on ${data.train.count} images ` +
+        `for ${config.epochs} epochs (seed ${config.seed}) → ${runDir}`,
+    );
+  }
+  const recorder = implRecorder(
+    config,
+    data.train.count,
+    options.quiet,
+    watcher,
+  );
+  const result = module.trainMnist(
+    data,
+    config,
+    recorder.onEpoch,
+    recorder.onStep,
+  );
   const target = flagGiven(args, "target")
     ? options.targetPercent
     : IMPL_TARGET_PERCENT;
-  try {
-    const module = await loadImpl(impl);
-    const config = implConfig(module.MNIST_CONFIG, options, args);
-    const dir = options.data ?? await ensureMnist();
-    const data = await module.loadMnist(dir).catch((error: Error) => {
-      throw new KitError(
-        `${dir}: cannot load MNIST with the code in ${impl}/ (${error.message})`,
-        "pass --data DIR with the four uncompressed MNIST files, or leave --data out for the cache in data/",
-      );
-    });
-    const runDir = await makeRunDir(options.out);
-    const sizes = [data.train.pixels, ...config.hidden, 10];
-    if (!options.quiet) {
-      console.log(
-        `training ${
-          sizes.join("-")
-        } ${config.activation} with the code in ${impl}/ on ${data.train.count} images ` +
-          `for ${config.epochs} epochs (seed ${config.seed}) → ${runDir}`,
-      );
-    }
-    const stepsPerEpoch = Math.ceil(data.train.count / config.batchSize);
-    const startedAt = new Date();
-    const result = module.trainMnist(data, config, (report) => {
-      if (options.quiet) return;
-      console.log(formatEpoch({
-        ...report,
-        samplesPerSecond: data.train.count / report.seconds,
-        lr: learningRateAt(
-          { kind: config.schedule, lr: config.lr, lrMin: config.lrMin },
-          (report.epoch - 1) * stepsPerEpoch,
-          config.epochs * stepsPerEpoch,
-        ),
-      }, config.epochs));
-    });
-    await saveModel(join(runDir, MODEL_FILE), toKitModel(result.model));
-    await writeMetrics(join(runDir, METRICS_FILE), {
-      impl,
-      config,
-      seed: config.seed,
-      epochs: result.epochs.map((e) => ({
-        epoch: e.epoch,
-        train_loss: e.trainLoss,
-        train_accuracy: e.trainAccuracy,
-        val_accuracy: e.validationAccuracy,
-        seconds: e.seconds,
-      })),
-      train_seconds: result.trainSeconds,
-      val_accuracy: result.validationAccuracy,
-      test_accuracy: result.testAccuracy,
-      target,
-      model: { file: MODEL_FILE, sizes, activation: config.activation },
-      data: {
-        dir,
-        train: data.train.count,
-        validation: data.validation.count,
-        test: data.test.count,
-      },
-      started_at: startedAt.toISOString(),
-    });
-    const passed = result.testAccuracy * 100 >= target - 1e-9;
-    if (!options.quiet) {
-      console.log(
-        `validation ${percent(result.validationAccuracy)}, test ${
-          percent(result.testAccuracy)
-        }; run folder ${runDir}`,
-      );
-    }
-    const color = Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR");
-    const verdict = passed ? "PASS" : "FAIL";
+  await writeImplRun({
+    runDir,
+    impl,
+    target,
+    options: { ...options, config: { ...options.config, ...config } },
+    startedAt,
+    recorder,
+    result,
+    model: toKitModel(result.model),
+    data,
+    dir,
+  });
+  return printImplSummary(result, target, runDir, options.quiet, impl) ? 0 : 1;
+}
+
+/** The closing lines of an impl run; returns whether it met its target. */
+function printImplSummary(
+  result: ReturnType<ImplModule["trainMnist"]>,
+  targetPercent: number,
+  runDir: string,
+  quiet: boolean,
+  impl: Exclude<Impl, "lib">,
+): boolean {
+  if (!quiet) {
     console.log(
-      `${
-        color ? `\x1b[${passed ? 32 : 31};1m${verdict}\x1b[0m` : verdict
-      } test accuracy ${percent(result.testAccuracy)} (target ${
-        target.toFixed(2)
-      }%) in ${
-        result.trainSeconds.toFixed(1)
-      } s of training, ${result.epochs.length} epochs (--impl ${impl})`,
+      `validation ${percent(result.validationAccuracy)}, test ${
+        percent(result.testAccuracy)
+      }; run folder ${runDir}`,
     );
-    return passed ? 0 : 1;
+  }
+  return printVerdict({
+    testAccuracy: result.testAccuracy,
+    targetPercent,
+    trainSeconds: result.trainSeconds,
+    epochs: result.epochs.length,
+    suffix: ` (--impl ${impl})`,
+  });
+}
+
+/** MNIST read by the impl's own `loadMnist`, from `--data` or the cache. */
+async function loadImplData(
+  module: ImplModule,
+  data: string | undefined,
+  impl: Exclude<Impl, "lib">,
+): Promise<
+  { dir: string; data: Awaited<ReturnType<ImplModule["loadMnist"]>> }
+> {
+  const dir = data ?? await ensureMnist();
+  try {
+    return { dir, data: await module.loadMnist(dir) };
   } catch (error) {
-    if (error instanceof KitError) {
-      console.error(`error: ${error.message}`);
-      if (error.help) console.error(`help: ${error.help}`);
-      return 1;
-    }
-    if (impl === "exercises" && error instanceof Error) {
-      console.error(`error: your code threw: ${error.message}`);
-      const frame = error.stack?.split("\n").find((l) =>
-        l.includes("/exercises/")
-      );
-      if (frame) console.error(`  ${frame.trim()}`);
-      console.error(
-        "help: run the exercises' tests (`deno test exercises/`) to find the piece at fault",
-      );
-      return 1;
-    }
-    throw error;
+    throw new KitError(
+      `${dir}: cannot load MNIST with the code in ${impl}/ (${
+        (error as Error).message
+      })`,
+      "pass --data DIR with the four uncompressed MNIST files, or leave --data out for the cache in data/",
+    );
   }
 }

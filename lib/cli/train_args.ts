@@ -1,5 +1,8 @@
 /**
- * The `deno task train` command line: flags, defaults, validation, help.
+ * The `deno task train` command line. Its flags are the training settings
+ * of `lib/train/settings.ts` plus {@link RUN_SETTINGS} (where the data comes
+ * from, where the run goes, which code trains); the parser, `--help` and the
+ * run's metrics.json config all read those two tables.
  *
  * @module
  */
@@ -10,12 +13,19 @@ import {
   KERNEL_NAMES,
   type KernelName,
 } from "../kernels/registry.ts";
-import { type ActivationName, ACTIVATIONS } from "../nn/layers.ts";
-import { type ScheduleName, SCHEDULES } from "../optim/schedule.ts";
-import { DEFAULT_CONFIG, type TrainConfig } from "../train/train.ts";
-
-export type { TrainOptions } from "../train/options.ts";
-import type { TrainOptions } from "../train/options.ts";
+import { DEFAULT_LAB_PORT, isPort } from "../lab/server.ts";
+import {
+  choiceSetting,
+  configProblem,
+  flagOf,
+  numberSetting,
+  type Setting,
+  type Settings,
+  settingsJson,
+  switchSetting,
+  TRAIN_SETTINGS,
+  type TrainConfig,
+} from "../train/settings.ts";
 
 /** Thrown for a flag the command cannot accept; the CLI exits with 2. */
 export class UsageError extends Error {
@@ -26,123 +36,116 @@ export class UsageError extends Error {
   }
 }
 
-interface FlagSpec {
-  type: "string" | "boolean";
-  help: string;
-  default: string | boolean;
-  short?: string;
+/** Whose code `deno task train` runs. */
+export const IMPLS = ["lib", "exercises", "solutions"] as const;
+
+/** `"lib"` (the fast library), `"exercises"` (yours), `"solutions"`. */
+export type Impl = typeof IMPLS[number];
+
+/** How a run is carried out, as opposed to what it computes. */
+export interface RunOptions {
+  /** A folder with the four MNIST files; the verified cache when absent. */
+  data?: string;
+  /** The run folder; `runs/<timestamp>/` when absent. */
+  out?: string;
+  /** The test accuracy to reach for PASS, in percent. */
+  targetPercent: number;
+  /** The matrix-product kernels, by name. */
+  kernels: KernelName;
+  /** Whose code trains. */
+  impl: Impl;
+  /** Whether `--full-batch` chose the recipe. */
+  fullBatch: boolean;
+  /** Print only the summary line. */
+  quiet: boolean;
+  /** Serve the lab while training, streaming every step to its Live view. */
+  lab: boolean;
+  /** The lab's port on 127.0.0.1, with `lab`. */
+  labPort: number;
 }
 
-const d = DEFAULT_CONFIG;
+/** What `deno task train` was asked to do. */
+export interface TrainOptions extends RunOptions {
+  /** The hyperparameters and seed. */
+  config: TrainConfig;
+}
 
-/** Every flag, its help line and its default, in the order `--help` lists them. */
-export const TRAIN_FLAGS: Readonly<Record<string, FlagSpec>> = {
-  epochs: {
-    type: "string",
-    default: `${d.epochs}`,
-    help: "passes over the 50,000 training images",
+function folderSetting(help: string): Setting<string | undefined> {
+  return {
+    default: undefined,
+    help,
+    kind: "value",
+    expected: "a folder",
+    parse: (text) => text || undefined,
+    show: (dir) => dir ?? "",
+  };
+}
+
+/** The flags that say how a run is carried out, in `--help` order. */
+export const RUN_SETTINGS: Settings<RunOptions> = {
+  data: folderSetting(
+    "folder with the four MNIST files (default: verified cache in data/)",
+  ),
+  out: folderSetting("run folder (default: runs/<timestamp>/)"),
+  targetPercent: {
+    ...numberSetting(
+      98,
+      (x) => x > 0 && x <= 100,
+      "a percentage in (0, 100]",
+      "test accuracy in percent that counts as PASS",
+    ),
+    flag: "target",
   },
-  "batch-size": {
-    type: "string",
-    default: `${d.batchSize}`,
-    help: "images per SGD step",
-  },
-  lr: { type: "string", default: `${d.lr}`, help: "peak learning rate" },
-  "lr-min": {
-    type: "string",
-    default: `${d.lrMin}`,
-    help: "final learning rate of the cosine schedule",
-  },
-  schedule: {
-    type: "string",
-    default: d.schedule,
-    help: `learning-rate schedule: ${SCHEDULES.join(", ")}`,
-  },
-  momentum: {
-    type: "string",
-    default: `${d.momentum}`,
-    help: "SGD momentum, in [0, 1)",
-  },
-  nesterov: {
-    type: "boolean",
-    default: d.nesterov,
-    help: "Nesterov momentum instead of classical momentum",
-  },
-  "weight-decay": {
-    type: "string",
-    default: `${d.weightDecay}`,
-    help: "L2 weight decay",
-  },
-  hidden: {
-    type: "string",
-    default: d.hidden.join(","),
-    help: "hidden layer widths, comma-separated",
-  },
-  activation: {
-    type: "string",
-    default: d.activation,
-    help: `hidden activation: ${Object.keys(ACTIVATIONS).join(", ")}`,
-  },
-  dtype: { type: "string", default: d.dtype, help: "float type: f32 or f64" },
-  seed: {
-    type: "string",
-    default: `${d.seed}`,
-    help: "seeds initialization and shuffling",
-  },
-  data: {
-    type: "string",
-    default: "",
-    help: "folder with the four MNIST files (default: verified cache in data/)",
-  },
-  out: {
-    type: "string",
-    default: "",
-    help: "run folder (default: runs/<timestamp>/)",
-  },
-  target: {
-    type: "string",
-    default: "98",
-    help: "test accuracy in percent that counts as PASS",
-  },
-  kernels: {
-    type: "string",
-    default: DEFAULT_KERNELS,
-    help: `matrix-product kernels: ${KERNEL_NAMES.join(", ")}`,
-  },
+  kernels: choiceSetting(
+    DEFAULT_KERNELS,
+    KERNEL_NAMES,
+    "matrix-product kernels",
+  ),
   impl: {
-    type: "string",
-    default: "lib",
-    help:
-      "whose code trains: lib, exercises (yours) or solutions; impl runs default to exercise 11's MNIST_CONFIG and --target 97",
+    ...choiceSetting("lib", IMPLS, "whose code trains"),
+    help: `whose code trains: ${
+      IMPLS.join(", ")
+    } (the last two default to exercise 11's MNIST_CONFIG and --target 97)`,
   },
-  "full-batch": {
-    type: "boolean",
-    default: false,
-    help:
-      "the original project's recipe: 300 steps over all 50,000 images at once, " +
+  fullBatch: switchSetting(
+    false,
+    "the original project's recipe: 300 steps over all 50,000 images at once, " +
       "momentum 0.9, cosine 0.05 → 0.01, no weight decay, kernels on two threads (flags given still win)",
-  },
-  quiet: {
-    type: "boolean",
-    default: false,
-    help: "print only the summary line",
-  },
-  help: { type: "boolean", default: false, short: "h", help: "show this help" },
+  ),
+  quiet: switchSetting(false, "print only the summary line"),
+  lab: switchSetting(
+    false,
+    "serve the lab (deno task lab) while training: its Live view streams every step; it keeps serving after the run until Ctrl-C",
+  ),
+  labPort: numberSetting(
+    DEFAULT_LAB_PORT,
+    isPort,
+    "a port from 0 to 65535",
+    "the lab's port on 127.0.0.1 with --lab (0: any free port)",
+  ),
 };
 
-/** The flags `--full-batch` sets, unless given: the original project's recipe. */
-export const FULL_BATCH_PRESET: Readonly<Record<string, string | boolean>> = {
-  epochs: "300",
-  "batch-size": "50000",
-  lr: "0.05",
-  "lr-min": "0.01",
+/** What `--full-batch` sets, unless given: the original project's recipe. */
+export const FULL_BATCH_PRESET: Readonly<Partial<RunOptions & TrainConfig>> = {
+  epochs: 300,
+  batchSize: 50000,
+  lr: 0.05,
+  lrMin: 0.01,
   schedule: "cosine",
-  momentum: "0.9",
+  momentum: 0.9,
   nesterov: false,
-  "weight-decay": "0",
+  weightDecay: 0,
   // A batch of 50,000 is where the second core pays: 1.4x per step.
   kernels: "wasm-workers",
 };
+
+/** Every flag: the training settings, then the run's, by setting name. */
+function allSettings(): [string, Setting<unknown>][] {
+  return [
+    ...Object.entries<Setting<unknown>>(TRAIN_SETTINGS),
+    ...Object.entries<Setting<unknown>>(RUN_SETTINGS),
+  ];
+}
 
 /** @returns The `--help` text: usage and every flag with its default. */
 export function trainHelp(): string {
@@ -152,36 +155,68 @@ export function trainHelp(): string {
     "Usage: deno task train [flags]",
     "",
   ];
-  for (const [name, spec] of Object.entries(TRAIN_FLAGS)) {
-    const flag = spec.type === "string" ? `--${name} <value>` : `--${name}`;
-    const fallback = spec.type === "string" && spec.default !== ""
-      ? ` (default: ${spec.default})`
-      : spec.type === "boolean" && spec.default
-      ? " (default: on)"
-      : "";
-    lines.push(`  ${flag.padEnd(24)} ${spec.help}${fallback}`);
+  const line = (flag: string, help: string) =>
+    lines.push(`  ${flag.padEnd(24)} ${help}`);
+  for (const [key, setting] of allSettings()) {
+    const flag = `--${flagOf(key, setting)}`;
+    const shown = setting.show(setting.default);
+    const fallback = setting.kind === "switch"
+      ? (setting.default ? " (default: on)" : "")
+      : shown === ""
+      ? ""
+      : ` (default: ${shown})`;
+    line(
+      setting.kind === "value" ? `${flag} <value>` : flag,
+      setting.help + fallback,
+    );
   }
+  line("--help, -h", "show this help");
   return lines.join("\n");
 }
 
 /**
- * @param args The command-line arguments.
+ * Reads the command line: each flag given, else `--full-batch`'s preset,
+ * else the setting's default.
+ *
  * @returns The options, or `"help"` when `--help` was given.
  * @throws {UsageError} On an unknown flag or a value out of range.
  */
 export function parseTrainArgs(args: string[]): TrainOptions | "help" {
-  let values: Record<string, string | boolean | undefined>;
+  const given = readFlags(args);
+  if (given.help) return "help";
+  const preset = given["full-batch"] ? FULL_BATCH_PRESET : {};
+  const config = readSettings(TRAIN_SETTINGS, given, preset);
+  const problem = configProblem(config);
+  if (problem) throw new UsageError(problem);
+  return { config, ...readSettings(RUN_SETTINGS, given, preset) };
+}
+
+/**
+ * The `config` object of a run's metrics.json: every flag's value by its
+ * metrics key.
+ */
+export function configJson(options: TrainOptions): Record<string, unknown> {
+  return {
+    ...settingsJson(TRAIN_SETTINGS, options.config),
+    ...settingsJson(RUN_SETTINGS, options),
+  };
+}
+
+type Given = Record<string, string | boolean | undefined>;
+
+function readFlags(args: string[]): Given {
+  const options: Record<
+    string,
+    { type: "string" | "boolean"; short?: string }
+  > = { help: { type: "boolean", short: "h" } };
+  for (const [key, setting] of allSettings()) {
+    const type = setting.kind === "value" ? "string" : "boolean";
+    options[flagOf(key, setting)] = { type };
+  }
   try {
-    values = parseArgs({
+    return parseArgs({
       args,
-      options: Object.fromEntries(
-        Object.entries(TRAIN_FLAGS).map(([name, spec]) => [
-          name,
-          spec.short
-            ? { type: spec.type, short: spec.short }
-            : { type: spec.type },
-        ]),
-      ),
+      options,
       allowNegative: true,
       strict: true,
       allowPositionals: false,
@@ -191,117 +226,31 @@ export function parseTrainArgs(args: string[]): TrainOptions | "help" {
     if (!code.startsWith("ERR_PARSE_ARGS")) throw error;
     throw new UsageError((error as Error).message.split("\n")[0]);
   }
-  if (values.help) return "help";
-  // --full-batch swaps in the original project's recipe for every flag the
-  // user did not give.
-  const preset: Record<string, string | boolean> = values["full-batch"]
-    ? FULL_BATCH_PRESET
-    : {};
-  const get = (name: string): string =>
-    (values[name] as string | undefined) ??
-      (preset[name] as string | undefined) ??
-      (TRAIN_FLAGS[name].default as string);
-  const flag = (name: string): boolean =>
-    (values[name] as boolean | undefined) ??
-      (preset[name] as boolean | undefined) ??
-      (TRAIN_FLAGS[name].default as boolean);
+}
 
-  const config: TrainConfig = {
-    epochs: integer("epochs", get("epochs"), 1),
-    batchSize: integer("batch-size", get("batch-size"), 1),
-    lr: number("lr", get("lr"), (x) => x > 0, "a positive number"),
-    lrMin: number("lr-min", get("lr-min"), (x) => x >= 0, "a number ≥ 0"),
-    schedule: choice("schedule", get("schedule"), SCHEDULES) as ScheduleName,
-    momentum: number(
-      "momentum",
-      get("momentum"),
-      (x) => x >= 0 && x < 1,
-      "a number in [0, 1)",
-    ),
-    nesterov: flag("nesterov"),
-    weightDecay: number(
-      "weight-decay",
-      get("weight-decay"),
-      (x) => x >= 0,
-      "a number ≥ 0",
-    ),
-    hidden: widths(get("hidden")),
-    activation: choice(
-      "activation",
-      get("activation"),
-      Object.keys(ACTIVATIONS),
-    ) as ActivationName,
-    dtype: choice("dtype", get("dtype"), ["f32", "f64"]) as "f32" | "f64",
-    seed: integer("seed", get("seed"), 0),
-  };
-  if (config.lrMin > config.lr) {
-    throw new UsageError(
-      `--lr-min: ${config.lrMin} is above --lr ${config.lr}`,
-    );
+function readSettings<T>(
+  settings: Settings<T>,
+  given: Given,
+  preset: Readonly<Record<string, unknown>>,
+): T {
+  const values: Record<string, unknown> = {};
+  for (const [key, setting] of Object.entries<Setting<unknown>>(settings)) {
+    const flag = flagOf(key, setting);
+    const text = given[flag];
+    if (text === undefined) {
+      values[key] = key in preset ? preset[key] : setting.default;
+    } else if (typeof text === "boolean") {
+      values[key] = text;
+    } else {
+      values[key] = setting.parse(text);
+      // undefined means "not a valid value", unless it is the default
+      // (an absent --data or --out).
+      if (values[key] === undefined && setting.default !== undefined) {
+        throw new UsageError(
+          `--${flag}: expected ${setting.expected}, got "${text}"`,
+        );
+      }
+    }
   }
-  return {
-    config,
-    data: get("data") || undefined,
-    out: get("out") || undefined,
-    targetPercent: number(
-      "target",
-      get("target"),
-      (x) => x > 0 && x <= 100,
-      "a percentage in (0, 100]",
-    ),
-    quiet: flag("quiet"),
-    fullBatch: flag("full-batch"),
-    kernels: choice("kernels", get("kernels"), KERNEL_NAMES) as KernelName,
-    impl: choice("impl", get("impl"), ["lib", "exercises", "solutions"]) as
-      | "lib"
-      | "exercises"
-      | "solutions",
-  };
-}
-
-function number(
-  name: string,
-  text: string,
-  ok: (x: number) => boolean,
-  expected: string,
-): number {
-  const value = text.trim() === "" ? NaN : Number(text);
-  if (!Number.isFinite(value) || !ok(value)) {
-    throw new UsageError(`--${name}: expected ${expected}, got "${text}"`);
-  }
-  return value;
-}
-
-function integer(name: string, text: string, min: number): number {
-  return number(
-    name,
-    text,
-    (x) => Number.isSafeInteger(x) && x >= min,
-    min === 0 ? "a whole number ≥ 0" : `a whole number ≥ ${min}`,
-  );
-}
-
-function choice(
-  name: string,
-  text: string,
-  allowed: readonly string[],
-): string {
-  if (!allowed.includes(text)) {
-    throw new UsageError(
-      `--${name}: expected one of ${allowed.join(", ")}, got "${text}"`,
-    );
-  }
-  return text;
-}
-
-function widths(text: string): number[] {
-  if (text.trim() === "" || text === "none") return [];
-  return text.split(",").map((part) =>
-    number(
-      "hidden",
-      part,
-      (x) => Number.isSafeInteger(x) && x >= 1,
-      `comma-separated whole numbers ≥ 1 (e.g. 128,64)`,
-    )
-  );
+  return values as T;
 }

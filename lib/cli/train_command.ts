@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { fitNormalizer, splitTrainValidation } from "../data/dataset.ts";
 import { KitError } from "../base/errors.ts";
 import { kernelsByName } from "../kernels/registry.ts";
-import { loadMnist } from "../data/mnist.ts";
+import { loadMnist, type Mnist } from "../data/mnist.ts";
 import { saveModel } from "../train/model_file.ts";
 import {
   barProgress,
@@ -24,15 +24,24 @@ import {
   MODEL_FILE,
   writeMetrics,
 } from "../train/run_files.ts";
-import { DivergedError, train, type TrainResult } from "../train/train.ts";
+import {
+  DivergedError,
+  train,
+  type TrainData,
+  type TrainHooks,
+  type TrainResult,
+} from "../train/train.ts";
 import { implTrainCommand } from "./impl.ts";
+import { trainWithLab } from "./train_lab.ts";
 import { writeReport } from "../report/write_report.ts";
 import {
+  configJson,
   parseTrainArgs,
   trainHelp,
   type TrainOptions,
   UsageError,
 } from "./train_args.ts";
+import { makeRunDir, printVerdict, reportKitError } from "./run_folder.ts";
 
 /**
  * Runs the command.
@@ -55,17 +64,17 @@ export async function trainCommand(args: string[]): Promise<number> {
     console.log(trainHelp());
     return 0;
   }
-  if (options.impl && options.impl !== "lib") {
-    return await implTrainCommand(options, args);
-  }
-  try {
-    const { result, runDir } = await runTraining(options);
+  const run = async (options: TrainOptions, watcher?: TrainHooks) => {
+    if (options.impl !== "lib") {
+      return await implTrainCommand(options, args, watcher);
+    }
+    const { result, runDir } = await runTraining(options, watcher);
     return printSummary(options, result, runDir) ? 0 : 1;
+  };
+  try {
+    return options.lab ? await trainWithLab(options, run) : await run(options);
   } catch (error) {
-    if (!(error instanceof KitError)) throw error;
-    console.error(`error: ${error.message}`);
-    if (error.help) console.error(`help: ${error.help}`);
-    return 1;
+    return reportKitError(error);
   }
 }
 
@@ -74,101 +83,89 @@ export async function trainCommand(args: string[]): Promise<number> {
  * diverging run keeps its last good model) and `metrics.json`.
  *
  * @param options The parsed command line.
+ * @param watcher More hooks, called after the progress display's (the lab's
+ * live stream).
  * @returns What training measured and the run folder.
  * @throws {KitError} On bad data, an unusable run folder, or divergence.
  */
 export async function runTraining(
   options: TrainOptions,
+  watcher: TrainHooks = {},
 ): Promise<{ result: TrainResult; runDir: string }> {
   const startedAt = new Date();
   const mnist = await loadMnist({ dir: options.data });
-  const { train: trainSet, validation } = splitTrainValidation(mnist.train);
-  const data = {
-    train: trainSet,
-    validation,
-    test: mnist.test,
-    normalizer: fitNormalizer(trainSet),
-    dir: mnist.dir,
-  };
+  const data = splitData(mnist);
   const runDir = await makeRunDir(options.out, startedAt);
-  const progress: ProgressReporter = options.quiet
-    ? silentProgress()
-    : Deno.stderr.isTerminal()
-    ? barProgress()
-    : lineProgress();
   if (!options.quiet) {
     const c = options.config;
     console.log(
       `training ${
         [784, ...c.hidden, 10].join("-")
       } ${c.activation} ${c.dtype} on ` +
-        `${trainSet.count} images for ${c.epochs} epochs (seed ${c.seed}) → ${runDir}`,
+        `${data.train.count} images for ${c.epochs} epochs (seed ${c.seed}) → ${runDir}`,
     );
   }
-  let savedEpoch = 0;
-  let result: TrainResult;
-  try {
-    result = await train(data, options.config, {
-      onStep: (step, total, loss) => progress.step(step, total, loss),
-      onEpoch: async (metrics, model) => {
-        progress.epoch(metrics, options.config.epochs);
-        await saveModel(join(runDir, MODEL_FILE), model);
-        savedEpoch = metrics.epoch;
-      },
-    }, kernelsByName(options.kernels));
-  } catch (error) {
-    if (!(error instanceof DivergedError)) throw error;
-    const kept = savedEpoch > 0
-      ? `the last good model (epoch ${savedEpoch}) is in ${
-        join(runDir, MODEL_FILE)
-      }`
-      : "no epoch finished, so no model was saved";
-    throw new KitError(`${error.message}; ${kept}`, error.help);
-  } finally {
-    progress.stop();
-  }
+  const result = await trainSavingModels(options, data, runDir, watcher);
   await writeMetrics(
     join(runDir, METRICS_FILE),
-    metricsJson(options, data, result, startedAt),
+    metricsJson(configJson(options), data, result, startedAt),
   );
   const report = await writeReport(runDir, { mnist });
   if (!options.quiet) console.log(`${report.terminal}\nreport: ${report.path}`);
   return { result, runDir };
 }
 
+/** The 50,000/10,000 split, the test set, and a normalizer fitted on train. */
+function splitData(mnist: Mnist): TrainData & { dir: string } {
+  const { train: trainSet, validation } = splitTrainValidation(mnist.train);
+  return {
+    train: trainSet,
+    validation,
+    test: mnist.test,
+    normalizer: fitNormalizer(trainSet),
+    dir: mnist.dir,
+  };
+}
+
 /**
- * Creates the run folder: `out`, or `runs/<timestamp>/`. Refuses a folder
- * that already holds a run, so no earlier result is overwritten.
+ * Trains with a progress display, saving the model after every epoch; a
+ * diverging run's error says which epoch's model was kept.
  */
-async function makeRunDir(
-  out: string | undefined,
-  startedAt: Date,
-): Promise<string> {
-  const dir = out ??
-    join(
-      "runs",
-      startedAt.toISOString().replace(/:/g, "-").replace(/\..*$/, ""),
-    );
-  for (const file of [METRICS_FILE, MODEL_FILE]) {
-    const exists = await Deno.stat(join(dir, file)).then(
-      () => true,
-      () => false,
-    );
-    if (exists) {
-      throw new KitError(
-        `${dir}: already holds a run (${file}); it is left untouched`,
-        "choose another --out folder, or leave --out out for a new runs/<timestamp>/",
-      );
-    }
-  }
+async function trainSavingModels(
+  options: TrainOptions,
+  data: TrainData,
+  runDir: string,
+  watcher: TrainHooks,
+): Promise<TrainResult> {
+  const progress: ProgressReporter = options.quiet
+    ? silentProgress()
+    : Deno.stderr.isTerminal()
+    ? barProgress()
+    : lineProgress();
+  const modelPath = join(runDir, MODEL_FILE);
+  let savedEpoch = 0;
   try {
-    await Deno.mkdir(dir, { recursive: true });
+    return await train(data, options.config, {
+      onStep: (step, total, loss, lr, accuracy) => {
+        progress.step(step, total, loss);
+        watcher.onStep?.(step, total, loss, lr, accuracy);
+      },
+      onEpoch: async (metrics, model) => {
+        progress.epoch(metrics, options.config.epochs);
+        await saveModel(modelPath, model, data.normalizer);
+        savedEpoch = metrics.epoch;
+        return await watcher.onEpoch?.(metrics, model);
+      },
+    }, kernelsByName(options.kernels));
   } catch (error) {
-    throw new KitError(
-      `${dir}: cannot create the run folder (${(error as Error).message})`,
-    );
+    if (!(error instanceof DivergedError)) throw error;
+    const kept = savedEpoch > 0
+      ? `the last good model (epoch ${savedEpoch}) is in ${modelPath}`
+      : "no epoch finished, so no model was saved";
+    throw new KitError(`${error.message}; ${kept}`, error.help);
+  } finally {
+    progress.stop();
   }
-  return dir;
 }
 
 /** Prints the closing lines; returns whether the run met its target. */
@@ -177,30 +174,21 @@ function printSummary(
   result: TrainResult,
   runDir: string,
 ): boolean {
-  const accuracy = result.test.accuracy;
-  const passed = accuracy * 100 >= options.targetPercent - 1e-9;
-  const color = Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR");
-  const verdict = passed ? "PASS" : "FAIL";
-  const painted = color
-    ? `\x1b[${passed ? 32 : 31};1m${verdict}\x1b[0m`
-    : verdict;
+  const { validation, test } = result;
   if (!options.quiet) {
     console.log(
       `validation ${
-        percent(result.validation.accuracy)
-      } (${result.validation.missed.length} missed), ` +
+        percent(validation.accuracy)
+      } (${validation.missed.length} missed), ` +
         `test ${
-          percent(accuracy)
-        } (${result.test.missed.length} missed); run folder ${runDir}`,
+          percent(test.accuracy)
+        } (${test.missed.length} missed); run folder ${runDir}`,
     );
   }
-  console.log(
-    `${painted} test accuracy ${percent(accuracy)} (target ${
-      options.targetPercent.toFixed(2)
-    }%) ` +
-      `in ${
-        result.trainSeconds.toFixed(1)
-      } s of training, ${result.epochs.length} epochs`,
-  );
-  return passed;
+  return printVerdict({
+    testAccuracy: test.accuracy,
+    targetPercent: options.targetPercent,
+    trainSeconds: result.trainSeconds,
+    epochs: result.epochs.length,
+  });
 }

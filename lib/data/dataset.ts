@@ -13,7 +13,24 @@ import type { LabeledImages } from "./mnist.ts";
 import type { Rng } from "../base/rng.ts";
 import { allocate, type DType, Tensor, zeros } from "../base/tensor.ts";
 
-/** A contiguous slice of a {@link LabeledImages} (views, no copies). */
+/**
+ * A contiguous slice of a {@link LabeledImages} (views, no copies).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const set = {
+ *   images: Uint8Array.from({ length: 16 }, (_, i) => i * 16),
+ *   labels: new Uint8Array([0, 1, 2, 3]),
+ *   count: 4,
+ *   rows: 2,
+ *   cols: 2,
+ * };
+ * const last = sliceImages(set, 2, 4);
+ * assert(last.count === 2 && last.labels[0] === 2);
+ * ```
+ */
 export function sliceImages(
   set: LabeledImages,
   start: number,
@@ -37,6 +54,21 @@ export function sliceImages(
  * @param validationCount How many to hold out; default 10,000.
  * @returns Both parts, as views.
  * @throws {RangeError} When there are not enough images.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const set = {
+ *   images: Uint8Array.from({ length: 16 }, (_, i) => i * 16),
+ *   labels: new Uint8Array([0, 1, 2, 3]),
+ *   count: 4,
+ *   rows: 2,
+ *   cols: 2,
+ * };
+ * const { train, validation } = splitTrainValidation(set, 1);
+ * assert(train.count === 3 && validation.labels[0] === 3);
+ * ```
  */
 export function splitTrainValidation(
   train: LabeledImages,
@@ -61,6 +93,14 @@ export function splitTrainValidation(
  * the quantity He initialization assumes (a layer's output variance is
  * `fanIn · Var(w) · E[x²]`), and unlike subtracting the mean it keeps blank
  * pixels at exactly 0, which the fast kernels skip.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const normalizer: Normalizer = { scale: 1 / 255 };
+ * assert(255 * normalizer.scale === 1);
+ * ```
  */
 export interface Normalizer {
   /** Multiplies each byte. */
@@ -73,8 +113,26 @@ export interface Normalizer {
  *
  * @param train The training split.
  * @returns The scale that gives the training pixels a mean square of 1.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const set = {
+ *   images: Uint8Array.from({ length: 16 }, (_, i) => i * 16),
+ *   labels: new Uint8Array([0, 1, 2, 3]),
+ *   count: 4,
+ *   rows: 2,
+ *   cols: 2,
+ * };
+ * const { scale } = fitNormalizer(set); // mean of (byte · scale)² is 1
+ * const meanSquare = set.images.reduce((sum, b) => sum + (b * scale) ** 2, 0) / 16;
+ * assert(Math.abs(meanSquare - 1) < 1e-12);
+ * ```
  */
-export function fitNormalizer(train: LabeledImages): Normalizer {
+export function fitNormalizer(
+  train: Pick<LabeledImages, "images">,
+): Normalizer {
   let sumSquares = 0;
   const images = train.images;
   for (let i = 0; i < images.length; i++) sumSquares += images[i] * images[i];
@@ -91,6 +149,24 @@ export function fitNormalizer(train: LabeledImages): Normalizer {
  * @param normalizer The byte → float scale.
  * @param out `[count, pixels]` receives the images.
  * @param labels `[count]` receives their labels.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { zeros } from "@mnist-from-scratch/kit";
+ *
+ * const set = {
+ *   images: Uint8Array.from({ length: 16 }, (_, i) => i * 16),
+ *   labels: new Uint8Array([0, 1, 2, 3]),
+ *   count: 4,
+ *   rows: 2,
+ *   cols: 2,
+ * };
+ * const images = zeros([2, 4]);
+ * const labels = new Uint8Array(2);
+ * fillBatch(set, [3, 1], 0, { scale: 1 }, images, labels);
+ * assert(labels.join() === "3,1" && images.data[0] === 12 * 16);
+ * ```
  */
 export function fillBatch(
   set: LabeledImages,
@@ -117,6 +193,21 @@ export function fillBatch(
  * Converts images `[start, end)` of a set to a tensor, e.g. for evaluation.
  *
  * @returns `[end - start, pixels]`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const set = {
+ *   images: Uint8Array.from({ length: 16 }, (_, i) => i * 16),
+ *   labels: new Uint8Array([0, 1, 2, 3]),
+ *   count: 4,
+ *   rows: 2,
+ *   cols: 2,
+ * };
+ * const images = toTensor(set, 1, 3, { scale: 1 / 16 }, "f64");
+ * assert(images.rows === 2 && images.data[0] === 4);
+ * ```
  */
 export function toTensor(
   set: LabeledImages,
@@ -133,7 +224,26 @@ export function toTensor(
   return out;
 }
 
-/** A minibatch: images and labels, in buffers reused from batch to batch. */
+/**
+ * A minibatch: images and labels, in buffers reused from batch to batch.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Rng } from "@mnist-from-scratch/kit";
+ *
+ * const set = {
+ *   images: Uint8Array.from({ length: 16 }, (_, i) => i * 16),
+ *   labels: new Uint8Array([0, 1, 2, 3]),
+ *   count: 4,
+ *   rows: 2,
+ *   cols: 2,
+ * };
+ * const batcher = new Batcher(set, 3, { scale: 1 / 255 }, "f32");
+ * const sizes = [...batcher.epoch(new Rng(1))].map((batch: Batch) => batch.labels.length);
+ * assert(sizes.join() === "3,1");
+ * ```
+ */
 export interface Batch {
   /** `[batchSize, pixels]`, normalized. */
   images: Tensor;
@@ -144,6 +254,25 @@ export interface Batch {
 /**
  * Shuffled minibatches over a set: each epoch visits every image once, in
  * an order drawn from the RNG; the last batch of an epoch may be smaller.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Rng } from "@mnist-from-scratch/kit";
+ *
+ * const set = {
+ *   images: Uint8Array.from({ length: 16 }, (_, i) => i * 16),
+ *   labels: new Uint8Array([0, 1, 2, 3]),
+ *   count: 4,
+ *   rows: 2,
+ *   cols: 2,
+ * };
+ * const batcher = new Batcher(set, 2, { scale: 1 / 255 }, "f32");
+ * const seen: number[] = [];
+ * // Each batch's buffers are reused by the next: read them as they come.
+ * for (const batch of batcher.epoch(new Rng(1))) seen.push(...batch.labels);
+ * assert(batcher.batchesPerEpoch === 2 && seen.sort().join() === "0,1,2,3");
+ * ```
  */
 export class Batcher {
   readonly #order: Int32Array;
@@ -156,7 +285,6 @@ export class Batcher {
   /**
    * Prepares batches over `set`; buffers are allocated once here.
    *
-   * @param set The images to batch.
    * @param batchSize Images per batch.
    * @param normalizer The byte → float scale.
    * @param dtype The batch tensors' dtype.

@@ -18,7 +18,17 @@
 
 import { KitError } from "../base/errors.ts";
 
-/** A parsed IDX file of unsigned bytes. */
+/**
+ * A parsed IDX file of unsigned bytes.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const labels: IdxArray = parseIdx(encodeIdx([3], [7, 2, 1]), "labels", 1);
+ * assert(labels.dims[0] === 3 && labels.data[0] === 7);
+ * ```
+ */
 export interface IdxArray {
   /** The dimensions, e.g. `[60000, 28, 28]`. */
   dims: number[];
@@ -26,7 +36,16 @@ export interface IdxArray {
   data: Uint8Array;
 }
 
-/** The magic number of an IDX file of unsigned bytes with `dims` dimensions. */
+/**
+ * The magic number of an IDX file of unsigned bytes with `dims` dimensions.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * assert(idxMagic(3) === 0x0803); // unsigned bytes, 3 dimensions
+ * ```
+ */
 export function idxMagic(dimensions: number): number {
   return 0x0800 + dimensions;
 }
@@ -41,6 +60,14 @@ export function idxMagic(dimensions: number): number {
  * @returns The dimensions and a view of the values (no copy).
  * @throws {KitError} On a wrong magic number or a length that does not match
  * the header.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const images = parseIdx(encodeIdx([2, 2, 2], [0, 1, 2, 3, 4, 5, 6, 7]), "images", 3);
+ * assert(images.dims.join() === "2,2,2" && images.data[7] === 7);
+ * ```
  */
 export function parseIdx(
   bytes: Uint8Array,
@@ -90,6 +117,14 @@ export function parseIdx(
  * @param dims The dimensions, e.g. `[2, 28, 28]`.
  * @param data The values; its length must be the product of `dims`.
  * @returns The file's contents.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const bytes = encodeIdx([2], [5, 9]);
+ * assert(bytes.length === 4 + 4 + 2); // magic, one dimension, data
+ * ```
  */
 export function encodeIdx(
   dims: readonly number[],
@@ -114,6 +149,14 @@ export function encodeIdx(
  *
  * @param bytes Possibly gzip-compressed bytes.
  * @returns The bytes, inflated if they started with the gzip signature.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const plain = new Uint8Array([1, 2, 3]);
+ * assert((await gunzipIfNeeded(plain)) === plain); // not gzip: as is
+ * ```
  */
 export async function gunzipIfNeeded(bytes: Uint8Array): Promise<Uint8Array> {
   if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
@@ -125,11 +168,19 @@ export async function gunzipIfNeeded(bytes: Uint8Array): Promise<Uint8Array> {
 /**
  * Reads and parses an IDX file, plain or gzip-compressed.
  *
- * @param path The file.
  * @param dimensions 3 for images, 1 for labels.
- * @returns The parsed array.
  * @throws {KitError} When the file is missing, unreadable, not valid gzip,
  * or not a valid IDX file.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const path = await Deno.makeTempFile();
+ * await Deno.writeFile(path, encodeIdx([3], [7, 2, 1]));
+ * assert((await readIdxFile(path, 1)).data.join() === "7,2,1");
+ * await Deno.remove(path);
+ * ```
  */
 export async function readIdxFile(
   path: string,

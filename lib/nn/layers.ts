@@ -23,7 +23,18 @@ import {
   Tensor,
 } from "../base/tensor.ts";
 
-/** A learnable tensor and the gradient of the loss with respect to it. */
+/**
+ * A learnable tensor and the gradient of the loss with respect to it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const layer = new Linear(3, 2, { dtype: "f64" });
+ * const [weights]: Parameter[] = layer.parameters();
+ * assert(weights.name === "weights" && weights.grad.data.length === 6);
+ * ```
+ */
 export interface Parameter {
   /** Where it lives, e.g. `"layer0.weights"`. */
   readonly name: string;
@@ -33,7 +44,20 @@ export interface Parameter {
   readonly grad: Tensor;
 }
 
-/** A step of the network: `[batch, inFeatures] → [batch, outFeatures]`. */
+/**
+ * A step of the network: `[batch, inFeatures] → [batch, outFeatures]`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fromValues } from "@mnist-from-scratch/kit";
+ *
+ * const layers: Layer[] = [new Linear(2, 3, { dtype: "f64" }), new ReLU(3, "f64")];
+ * let x = fromValues([1, -1], [1, 2], "f64");
+ * for (const layer of layers) x = layer.forward(x);
+ * assert(x.cols === 3);
+ * ```
+ */
 export interface Layer {
   /** For messages: `"Linear(784→128)"`, `"ReLU"`. */
   readonly name: string;
@@ -54,9 +78,26 @@ export interface Layer {
   backward(dOutput: Tensor): Tensor | null;
   /** The layer's parameters (none for activations). */
   parameters(): Parameter[];
+  /**
+   * Switches between training and evaluation, for layers that act
+   * differently in each (dropout drops only while training). Layers that
+   * do not care leave it out. Layers start in training mode.
+   */
+  setTraining?(training: boolean): void;
 }
 
-/** Allocates the storage of a tensor: see `Kernels.allocate`. */
+/**
+ * Allocates the storage of a tensor: see `Kernels.allocate`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { allocate } from "@mnist-from-scratch/kit";
+ *
+ * const place: Allocator = (dtype, length) => allocate(dtype, length);
+ * assert(place("f64", 4).length === 4);
+ * ```
+ */
 export type Allocator = (dtype: DType, length: number) => FloatArray;
 
 /**
@@ -64,7 +105,7 @@ export type Allocator = (dtype: DType, length: number) => FloatArray;
  * seen so far and smaller requests get a view of it, so the last, shorter
  * batch of an epoch allocates nothing new.
  */
-class Buffer {
+export class RowBuffer {
   #storage: FloatArray | null = null;
   #tensor: Tensor | null = null;
   constructor(
@@ -72,6 +113,7 @@ class Buffer {
     readonly dtype: DType,
     readonly allocate: Allocator,
   ) {}
+  /** A `[rows, cols]` tensor over the storage, valid until the next call. */
   get(rows: number): Tensor {
     if (this.#tensor?.rows === rows) return this.#tensor;
     const length = rows * this.cols;
@@ -86,7 +128,18 @@ class Buffer {
   }
 }
 
-/** Options for {@link Linear}. */
+/**
+ * Options for {@link Linear}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Rng } from "@mnist-from-scratch/kit";
+ *
+ * const options: LinearOptions = { dtype: "f64", rng: new Rng(1), inputGradient: false };
+ * assert(new Linear(784, 128, options).weights.data.length === 784 * 128);
+ * ```
+ */
 export interface LinearOptions {
   /** `"f32"` (the default) or `"f64"`. */
   dtype?: DType;
@@ -112,6 +165,18 @@ export interface LinearOptions {
  *
  * Backward, with `dY` = dLoss/dOutput `[batch, out]`:
  * `dWeights = inputᵀ · dY`, `dBias = Σ_rows dY`, `dInput = dY · weightsᵀ`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fromValues } from "@mnist-from-scratch/kit";
+ *
+ * const layer = new Linear(2, 1, { dtype: "f64" });
+ * layer.weights.data.set([3, 4]);
+ * layer.bias.data.set([1]);
+ * const y = layer.forward(fromValues([1, 1], [1, 2], "f64"));
+ * assert(y.data[0] === 3 + 4 + 1);
+ * ```
  */
 export class Linear implements Layer {
   readonly name: string;
@@ -125,8 +190,8 @@ export class Linear implements Layer {
   readonly dBias: Tensor;
   readonly #kernels: Kernels;
   readonly #inputGradient: boolean;
-  readonly #output: Buffer;
-  readonly #dInput: Buffer;
+  readonly #output: RowBuffer;
+  readonly #dInput: RowBuffer;
   /** The last forward's input: backward needs it for dWeights. */
   #input: Tensor | null = null;
 
@@ -154,8 +219,8 @@ export class Linear implements Layer {
     this.dWeights = tensor([inFeatures, outFeatures]);
     this.dBias = tensor([outFeatures]);
     this.#inputGradient = options.inputGradient ?? true;
-    this.#output = new Buffer(outFeatures, dtype, allocate);
-    this.#dInput = new Buffer(inFeatures, dtype, allocate);
+    this.#output = new RowBuffer(outFeatures, dtype, allocate);
+    this.#dInput = new RowBuffer(inFeatures, dtype, allocate);
     if (options.rng) {
       const std = Math.sqrt(2 / inFeatures);
       const w = this.weights.data;
@@ -252,14 +317,32 @@ export class Linear implements Layer {
  * The shared shape of the elementwise activations: `forward` applies `f` and
  * keeps its output; `backward` multiplies `dOutput` by `f'`, which for all
  * three can be written from the output alone, so nothing else is kept.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fromValues } from "@mnist-from-scratch/kit";
+ *
+ * class Softplus extends Activation {
+ *   readonly name = "Softplus";
+ *   apply(x: number): number {
+ *     return Math.log1p(Math.exp(x));
+ *   }
+ *   slopeFromOutput(y: number): number {
+ *     return 1 - Math.exp(-y); // σ(x), written from y = softplus(x)
+ *   }
+ * }
+ * const y = new Softplus(1, "f64").forward(fromValues([0], [1, 1], "f64"));
+ * assert(Math.abs(y.data[0] - Math.LN2) < 1e-15);
+ * ```
  */
 export abstract class Activation implements Layer {
   /** The activation's name, e.g. `"ReLU"`. */
   abstract readonly name: string;
   /** Where the buffers live, and faster whole-array loops if any. */
   protected readonly kernels: Kernels;
-  readonly #output: Buffer;
-  readonly #dInput: Buffer;
+  readonly #output: RowBuffer;
+  readonly #dInput: RowBuffer;
   #lastOutput: Tensor | null = null;
 
   /**
@@ -277,14 +360,13 @@ export abstract class Activation implements Layer {
   ) {
     this.kernels = kernels;
     const allocate = kernels.allocate?.bind(kernels) ?? allocateArray;
-    this.#output = new Buffer(features, dtype, allocate);
-    this.#dInput = new Buffer(features, dtype, allocate);
+    this.#output = new RowBuffer(features, dtype, allocate);
+    this.#dInput = new RowBuffer(features, dtype, allocate);
   }
 
   /**
    * The function, for one number.
    *
-   * @param x An input value.
    * @returns f(x).
    */
   abstract apply(x: number): number;
@@ -292,7 +374,6 @@ export abstract class Activation implements Layer {
   /**
    * The derivative, written in terms of the output.
    *
-   * @param y An output value, f(x).
    * @returns f'(x).
    */
   abstract slopeFromOutput(y: number): number;
@@ -315,7 +396,6 @@ export abstract class Activation implements Layer {
    * `output[i] = f(input[i])` for every entry; a subclass may replace the
    * loop with a faster one that computes the same numbers.
    *
-   * @param input The entries to transform.
    * @param output Receives them, same length.
    */
   protected applyAll(input: FloatArray, output: FloatArray): void {
@@ -364,7 +444,18 @@ export abstract class Activation implements Layer {
   }
 }
 
-/** `max(0, x)`; its slope is 1 where the output is positive, else 0. */
+/**
+ * `max(0, x)`; its slope is 1 where the output is positive, else 0.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fromValues } from "@mnist-from-scratch/kit";
+ *
+ * const y = new ReLU(3, "f64").forward(fromValues([-1, 0, 2], [1, 3], "f64"));
+ * assert(y.data.join() === "0,0,2");
+ * ```
+ */
 export class ReLU extends Activation {
   /** `"ReLU"` */
   readonly name = "ReLU";
@@ -374,18 +465,12 @@ export class ReLU extends Activation {
    * without a branch: about half the inputs are negative, in no pattern a
    * branch predictor could learn, and a branch here made the activation 3×
    * slower.
-   *
-   * @param x An input.
-   * @returns The output.
    */
   apply(x: number): number {
     return Math.max(x, 0);
   }
   /**
    * 1 where `y > 0`, else 0, without a branch (see `apply`).
-   *
-   * @param y An output.
-   * @returns The slope.
    */
   slopeFromOutput(y: number): number {
     return +(y > 0);
@@ -394,7 +479,6 @@ export class ReLU extends Activation {
    * `max(input, 0)` for every entry, in WebAssembly SIMD when the kernels
    * offer it.
    *
-   * @param input The entries.
    * @param output Receives `max(input, 0)`.
    */
   protected override applyAll(input: FloatArray, output: FloatArray): void {
@@ -419,40 +503,82 @@ export class ReLU extends Activation {
   }
 }
 
-/** `1 / (1 + e^-x)`; its slope is `y (1 - y)`. */
+/**
+ * `1 / (1 + e^-x)`; its slope is `y (1 - y)`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fromValues } from "@mnist-from-scratch/kit";
+ *
+ * const y = new Sigmoid(1, "f64").forward(fromValues([0], [1, 1], "f64"));
+ * assert(y.data[0] === 0.5);
+ * ```
+ */
 export class Sigmoid extends Activation {
   /** `"Sigmoid"` */
   readonly name = "Sigmoid";
-  /** `1 / (1 + e^-x)` @param x An input. @returns The output. */
+  /** `1 / (1 + e^-x)` */
   apply(x: number): number {
     return 1 / (1 + Math.exp(-x));
   }
-  /** `y (1 - y)` @param y An output. @returns The slope. */
+  /** `y (1 - y)` */
   slopeFromOutput(y: number): number {
     return y * (1 - y);
   }
 }
 
-/** `tanh(x)`; its slope is `1 - y²`. */
+/**
+ * `tanh(x)`; its slope is `1 - y²`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fromValues } from "@mnist-from-scratch/kit";
+ *
+ * const y = new Tanh(1, "f64").forward(fromValues([0], [1, 1], "f64"));
+ * assert(y.data[0] === 0);
+ * ```
+ */
 export class Tanh extends Activation {
   /** `"Tanh"` */
   readonly name = "Tanh";
-  /** `tanh(x)` @param x An input. @returns The output. */
+  /** `tanh(x)` */
   apply(x: number): number {
     return Math.tanh(x);
   }
-  /** `1 - y²` @param y An output. @returns The slope. */
+  /** `1 - y²` */
   slopeFromOutput(y: number): number {
     return 1 - y * y;
   }
 }
 
-/** The activation functions by name, as `--activation` accepts them. */
+/**
+ * The activation functions by name, as `--activation` accepts them.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const layer = new ACTIVATIONS["tanh"](4);
+ * assert(layer.name === "Tanh");
+ * ```
+ */
 export const ACTIVATIONS = {
   relu: ReLU,
   sigmoid: Sigmoid,
   tanh: Tanh,
 } as const;
 
-/** `"relu"`, `"sigmoid"` or `"tanh"`. */
+/**
+ * `"relu"`, `"sigmoid"` or `"tanh"`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const name: ActivationName = "sigmoid";
+ * assert(name in ACTIVATIONS);
+ * ```
+ */
 export type ActivationName = keyof typeof ACTIVATIONS;

@@ -21,6 +21,18 @@ import { assertShape, type Tensor } from "../base/tensor.ts";
  * @returns The mean cross-entropy over the batch, in nats (ln 10 ≈ 2.30 for
  * a 10-class guess).
  * @throws {RangeError} On mismatched shapes or a label out of range.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fromValues, zeros } from "@mnist-from-scratch/kit";
+ *
+ * const logits = fromValues([0, 0, 0, 0], [2, 2], "f64");
+ * const dLogits = zeros([2, 2], "f64");
+ * const loss = softmaxCrossEntropy(logits, [0, 1], dLogits);
+ * assert(Math.abs(loss - Math.LN2) < 1e-15); // uniform guess over 2
+ * assert(dLogits.data[0] === -0.25); // (p - 1) / batch
+ * ```
  */
 export function softmaxCrossEntropy(
   logits: Tensor,
@@ -71,6 +83,15 @@ export function softmaxCrossEntropy(
  * @param logits `[batch, classes]`.
  * @param out `[batch, classes]` to receive the probabilities (may be `logits`).
  * @returns `out`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fromValues, zeros } from "@mnist-from-scratch/kit";
+ *
+ * const p = softmax(fromValues([1, 1, 1, 1], [1, 4]), zeros([1, 4]));
+ * assert(p.data.every((v) => v === 0.25));
+ * ```
  */
 export function softmax(logits: Tensor, out: Tensor): Tensor {
   assertShape(out, logits.shape, "softmax out");

@@ -1,7 +1,8 @@
 /**
  * A multilayer perceptron built from a sizes list:
  * `new Mlp({ sizes: [784, 128, 64, 10] })` stacks
- * `Linear(784→128) ReLU Linear(128→64) ReLU Linear(64→10)` and returns
+ * `Linear(784→128) ReLU Linear(128→64) ReLU Linear(64→10)` (with `dropout`,
+ * a Dropout after each ReLU; any other stack through `layers`) and returns
  * logits; the loss (softmax cross-entropy) sits outside the model.
  *
  * @module
@@ -11,19 +12,38 @@ import { fastKernels } from "../kernels/gemm.ts";
 import type { Kernels } from "../kernels/kernel_set.ts";
 import {
   type ActivationName,
-  ACTIVATIONS,
   type Layer,
   Linear,
   type Parameter,
 } from "./layers.ts";
+import { buildLayers, type LayerSpec, mlpSpecs } from "./layer_specs.ts";
 import { softmax } from "./loss.ts";
 import { Rng } from "../base/rng.ts";
 import { argmaxRows, type DType, type Tensor, zeros } from "../base/tensor.ts";
 
-/** The network the kit trains by default: 784 pixels → 128 → 64 → 10 digits. */
+/**
+ * The network the kit trains by default: 784 pixels → 128 → 64 → 10 digits.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * assert(new Mlp({ sizes: DEFAULT_SIZES }).toString() === "Mlp(784-128-64-10 relu f32)");
+ * ```
+ */
 export const DEFAULT_SIZES: readonly number[] = [784, 128, 64, 10];
 
-/** What defines an MLP's architecture: everything a saved model must match. */
+/**
+ * What defines an MLP's architecture: everything a saved model must match.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const architecture: MlpArchitecture = { sizes: [784, 32, 10], activation: "tanh" };
+ * assert(new Mlp(architecture).activation === "tanh");
+ * ```
+ */
 export interface MlpArchitecture {
   /** Layer widths, input first, classes last, e.g. `[784, 128, 64, 10]`. */
   sizes: readonly number[];
@@ -33,7 +53,17 @@ export interface MlpArchitecture {
   dtype?: DType;
 }
 
-/** Options for {@link Mlp}: the architecture plus how to build it. */
+/**
+ * Options for {@link Mlp}: the architecture plus how to build it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const options: MlpOptions = { sizes: [784, 32, 10], dtype: "f64", seed: 3, dropout: 0.2 };
+ * assert(new Mlp(options).layers.length === 4);
+ * ```
+ */
 export interface MlpOptions extends MlpArchitecture {
   /** Seeds the He initialization; default 0. */
   seed?: number;
@@ -48,9 +78,29 @@ export interface MlpOptions extends MlpArchitecture {
    * slightly better final accuracy too (README, "The default recipe").
    */
   outputScale?: number;
+  /** Dropout rate after each hidden activation, in [0, 1); default 0 (none). */
+  dropout?: number;
+  /**
+   * The stack itself, when it is not the plain one `sizes`, `activation`
+   * and `dropout` describe (see `mlpSpecs`); its Linear widths must be
+   * `sizes` after the first.
+   */
+  layers?: readonly LayerSpec[];
 }
 
-/** Predicted classes and how sure the model is of each. */
+/**
+ * Predicted classes and how sure the model is of each.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fromValues } from "@mnist-from-scratch/kit";
+ *
+ * const model = new Mlp({ sizes: [2, 3], seed: 1 });
+ * const { labels, confidences }: Predictions = model.predict(fromValues([1, 2], [1, 2]));
+ * assert(labels[0] < 3 && confidences[0] >= 1 / 3);
+ * ```
+ */
 export interface Predictions {
   /** `[batch]` argmax classes. */
   labels: Int32Array;
@@ -58,7 +108,25 @@ export interface Predictions {
   confidences: Float64Array;
 }
 
-/** Linear layers with an activation between each pair. */
+/**
+ * Linear layers with an activation between each pair.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fromValues, Sgd, softmaxCrossEntropy, zeros } from "@mnist-from-scratch/kit";
+ *
+ * const model = new Mlp({ sizes: [4, 8, 3], dtype: "f64", seed: 1 });
+ * const sgd = new Sgd(model.parameters());
+ * const images = fromValues([1, 0, 0.5, 2, 0, 1, 1, 0], [2, 4], "f64");
+ * const dLogits = zeros([2, 3], "f64");
+ * const before = softmaxCrossEntropy(model.forward(images), [2, 0], dLogits);
+ * model.backward(dLogits);
+ * sgd.step(0.1);
+ * const after = softmaxCrossEntropy(model.forward(images), [2, 0]);
+ * assert(after < before);
+ * ```
+ */
 export class Mlp {
   /** Layer widths, input first. */
   readonly sizes: readonly number[];
@@ -66,8 +134,9 @@ export class Mlp {
   readonly activation: ActivationName;
   /** The dtype of every parameter and buffer. */
   readonly dtype: DType;
-  /** Linear, activation, Linear, ... Linear. */
+  /** Linear, activation, (Dropout,) Linear, ... Linear. */
   readonly layers: readonly Layer[];
+  #training = true;
 
   /**
    * Builds the layers and initializes their weights.
@@ -86,27 +155,23 @@ export class Mlp {
     this.sizes = sizes;
     this.activation = options.activation ?? "relu";
     this.dtype = options.dtype ?? "f32";
-    const rng = options.rng ?? new Rng(options.seed ?? 0);
-    const kernels = options.kernels ?? fastKernels;
-    const Activation = ACTIVATIONS[this.activation];
-    const layers: Layer[] = [];
-    for (let i = 0; i + 1 < sizes.length; i++) {
-      layers.push(
-        new Linear(sizes[i], sizes[i + 1], {
-          dtype: this.dtype,
-          rng,
-          kernels,
-          inputGradient: i > 0,
-        }),
+    const specs = options.layers ??
+      mlpSpecs(sizes, this.activation, options.dropout);
+    const widths = specs.flatMap((spec) =>
+      spec.kind === "linear" ? [spec.out] : []
+    );
+    if (widths.join() !== sizes.slice(1).join()) {
+      throw new RangeError(
+        `Mlp: the layers' widths [${widths}] do not match sizes [${sizes}]`,
       );
-      if (i + 2 < sizes.length) {
-        layers.push(
-          new Activation(sizes[i + 1], this.dtype, kernels),
-        );
-      }
     }
+    const layers = buildLayers(sizes[0], specs, {
+      dtype: this.dtype,
+      rng: options.rng ?? new Rng(options.seed ?? 0),
+      kernels: options.kernels ?? fastKernels,
+    });
     this.layers = layers;
-    const output = layers[layers.length - 1] as Linear;
+    const output = layers.findLast((layer) => layer instanceof Linear)!;
     const scale = options.outputScale ?? 0.1;
     for (let i = 0; i < output.weights.data.length; i++) {
       output.weights.data[i] *= scale;
@@ -157,14 +222,35 @@ export class Mlp {
     return this.parameters().reduce((n, p) => n + p.value.data.length, 0);
   }
 
+  /** Whether the layers act as in training (dropout on); true at first. */
+  get training(): boolean {
+    return this.#training;
+  }
+
   /**
-   * Classifies a batch.
+   * Switches every layer between training and evaluation. Training turns
+   * it on; {@link predict} runs in evaluation mode.
+   */
+  setTraining(training: boolean): void {
+    this.#training = training;
+    for (const layer of this.layers) layer.setTraining?.(training);
+  }
+
+  /**
+   * Classifies a batch, in evaluation mode (the mode is restored after).
    *
    * @param input `[batch, sizes[0]]`.
    * @returns The argmax class of each row and its softmax probability.
    */
   predict(input: Tensor): Predictions {
-    const logits = this.forward(input);
+    const training = this.#training;
+    this.setTraining(false);
+    let logits: Tensor;
+    try {
+      logits = this.forward(input);
+    } finally {
+      this.setTraining(training);
+    }
     const probabilities = softmax(logits, zeros(logits.shape, this.dtype));
     const labels = argmaxRows(probabilities);
     const confidences = new Float64Array(labels.length);

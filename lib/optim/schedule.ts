@@ -10,13 +10,42 @@
  * @module
  */
 
-/** The schedule kinds `--schedule` accepts. */
+/**
+ * The schedule kinds `--schedule` accepts.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * assert(SCHEDULES.join() === "constant,step,cosine");
+ * ```
+ */
 export const SCHEDULES = ["constant", "step", "cosine"] as const;
 
-/** `"constant"`, `"step"` or `"cosine"`. */
+/**
+ * `"constant"`, `"step"` or `"cosine"`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const kind: ScheduleName = "step";
+ * assert(SCHEDULES.includes(kind));
+ * ```
+ */
 export type ScheduleName = typeof SCHEDULES[number];
 
-/** A schedule with its rates. */
+/**
+ * A schedule with its rates.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const schedule: Schedule = { kind: "cosine", lr: 0.05, lrMin: 0 };
+ * assert(learningRateAt(schedule, 100, 100) === 0);
+ * ```
+ */
 export interface Schedule {
   /** The kind. */
   readonly kind: ScheduleName;
@@ -36,10 +65,11 @@ export interface Schedule {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { learningRateAt } from "./schedule.ts";
  * const cosine = { kind: "cosine", lr: 0.1, lrMin: 0 } as const;
- * console.assert(learningRateAt(cosine, 0, 100) === 0.1);
- * console.assert(Math.abs(learningRateAt(cosine, 50, 100) - 0.05) < 1e-12);
+ * assert(learningRateAt(cosine, 0, 100) === 0.1);
+ * assert(Math.abs(learningRateAt(cosine, 50, 100) - 0.05) < 1e-12);
  * ```
  */
 export function learningRateAt(

@@ -101,6 +101,28 @@ function withImages(
   }));
 }
 
+/** Collects figure files as they are made; `add` returns the file's path. */
+interface FigureFiles {
+  files: BuiltReport["files"];
+  add(name: string, data: Uint8Array | string): string;
+}
+
+function figureFiles(): FigureFiles {
+  const files: BuiltReport["files"] = [];
+  return {
+    files,
+    add(name, data) {
+      const path = `${FIGURES_DIR}/${name}`;
+      files.push({ path, data });
+      return path;
+    },
+  };
+}
+
+function svgUrl(svg: string): string {
+  return `data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}`;
+}
+
 /**
  * Builds the page, the figure files and the terminal drawing of a run.
  *
@@ -111,10 +133,67 @@ function withImages(
  */
 export async function buildReport(inputs: ReportInputs): Promise<BuiltReport> {
   const { metrics: m, mnist, runDir } = inputs;
-  const limit = inputs.gridLimit ?? 100;
-  const source = `${runDir}/metrics.json`;
   const { rows, cols } = mnist.test;
-  const pixels = rows * cols;
+  const confusion = checkedConfusion(m, mnist, `${runDir}/metrics.json`);
+  const figures = figureFiles();
+  const confusionSvg = await confusionChart(
+    confusion,
+    `Test set: true digit (rows) against predicted digit (columns)`,
+  );
+  const curves = (await runCurves(m)).map((c) => ({
+    name: c.name,
+    src: svgUrl(c.svg),
+    caption: c.caption,
+    file: figures.add(c.file, c.svg),
+  }));
+  const confusionFile = figures.add("confusion_test.svg", confusionSvg);
+  const sets = missedSets(m, mnist);
+  const missed = sets.map((set) =>
+    missedSection(set, inputs.gridLimit ?? 100, mnist, figures)
+  );
+  const { weights, units } = inputs.firstLayer;
+  const weightsPng = encodePng(weightTiles(weights, units, { rows, cols }));
+  const page = reportHtml({
+    title: `MNIST run report: ${runDir}`,
+    headline: headline(m),
+    curves,
+    epochTable: epochTable(m),
+    facts: facts(m),
+    confusion: {
+      src: svgUrl(confusionSvg),
+      caption:
+        `Counts of test images by true and predicted digit; the diagonal holds the ${
+          m.data.test - m.missed.test.length
+        } right answers, the coloured cells the ${m.missed.test.length} mistakes.`,
+      file: confusionFile,
+    },
+    missed,
+    weights: {
+      src: pngDataUrl(weightsPng),
+      caption:
+        `The ${units} first-layer units' incoming weights as ${rows}x${cols} images: red positive, blue negative, each unit scaled to its own largest weight.`,
+      file: figures.add("weights_layer0.png", weightsPng),
+    },
+  });
+  const files = [...figures.files, { path: REPORT_FILE, data: page }];
+  const firstTest = mostConfidentFirst(sets[0].misses).slice(
+    0,
+    inputs.terminalDigits ?? 5,
+  );
+  const terminal = firstTest.length === 0
+    ? "no test digit was missed"
+    : `the ${firstTest.length} test digits the network was most sure of and got wrong (of ${m.missed.test.length} missed):\n` +
+      sideBySide(firstTest, { rows, cols });
+  return { files, terminal };
+}
+
+/**
+ * Checks that the data is the run's (counts, every miss's index and label)
+ * and counts the test confusion matrix.
+ *
+ * @returns `[10, 10]` test counts by true and predicted digit.
+ */
+function checkedConfusion(m: RunMetrics, mnist: Mnist, source: string) {
   if (
     mnist.train.count !== m.data.train + m.data.validation ||
     mnist.test.count !== m.data.test
@@ -132,32 +211,20 @@ export async function buildReport(inputs: ReportInputs): Promise<BuiltReport> {
     m.missed.validation,
     `${source} (validation)`,
   );
-  const confusion = confusionMatrix(mnist.test.labels, m.missed.test, source);
+  return confusionMatrix(mnist.test.labels, m.missed.test, source);
+}
 
-  const files: BuiltReport["files"] = [];
-  const figure = (name: string, data: Uint8Array | string) => {
-    const path = `${FIGURES_DIR}/${name}`;
-    files.push({ path, data });
-    return path;
-  };
-  const svgUrl = (svg: string) =>
-    `data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}`;
+/** One set's mistakes, joined to their images. */
+interface MissedSet {
+  set: string;
+  misses: MissedDigit[];
+  total: number;
+}
 
-  const confusionSvg = await confusionChart(
-    confusion,
-    `Test set: true digit (rows) against predicted digit (columns)`,
-  );
-
-  const curves = (await runCurves(m)).map((c) => ({
-    name: c.name,
-    src: svgUrl(c.svg),
-    caption: c.caption,
-    file: figure(c.file, c.svg),
-  }));
-  const confusionFile = figure("confusion_test.svg", confusionSvg);
-
-  // Missed digits, most confident first.
-  const sets = [
+/** The test set's mistakes, then the validation set's. */
+function missedSets(m: RunMetrics, mnist: Mnist): MissedSet[] {
+  const pixels = mnist.test.rows * mnist.test.cols;
+  return [
     {
       set: "test",
       misses: withImages(m.missed.test, mnist.test.images, pixels, 0),
@@ -174,135 +241,116 @@ export async function buildReport(inputs: ReportInputs): Promise<BuiltReport> {
       total: m.data.validation,
     },
   ];
-  const missed: MissedSection[] = sets.map(({ set, misses, total }) => {
-    const shown = mostConfidentFirst(misses).slice(0, limit);
-    const cells: DigitCell[] = shown.map((d) => ({
-      src: pngDataUrl(encodePng(digitRaster(d.image, rows, cols))),
-      caption: `${d.label} → ${d.predicted}`,
-      confidence: confidenceText(d.confidence),
-      title:
-        `${set} image ${d.index}: true ${d.label}, predicted ${d.predicted} with confidence ${
-          confidenceText(d.confidence)
-        }`,
-    }));
-    const file = shown.length > 0
-      ? figure(
-        `missed_${set}.png`,
-        encodePng(digitGrid(shown, { rows, cols })),
-      )
-      : undefined;
-    return { set, missed: misses.length, total, cells, file };
-  });
+}
 
-  const { weights, units } = inputs.firstLayer;
-  const weightsPng = encodePng(weightTiles(weights, units, { rows, cols }));
-  const weightsFile = figure("weights_layer0.png", weightsPng);
+/** A set's missed digits, most confident first: page cells and grid file. */
+function missedSection(
+  { set, misses, total }: MissedSet,
+  limit: number,
+  mnist: Mnist,
+  figures: FigureFiles,
+): MissedSection {
+  const { rows, cols } = mnist.test;
+  const shown = mostConfidentFirst(misses).slice(0, limit);
+  const cells: DigitCell[] = shown.map((d) => ({
+    src: pngDataUrl(encodePng(digitRaster(d.image, rows, cols))),
+    caption: `${d.label} → ${d.predicted}`,
+    confidence: confidenceText(d.confidence),
+    title:
+      `${set} image ${d.index}: true ${d.label}, predicted ${d.predicted} with confidence ${
+        confidenceText(d.confidence)
+      }`,
+  }));
+  const file = shown.length > 0
+    ? figures.add(
+      `missed_${set}.png`,
+      encodePng(digitGrid(shown, { rows, cols })),
+    )
+    : undefined;
+  return { set, missed: misses.length, total, cells, file };
+}
 
+/** The page's headline figures: label, value, test hook. */
+function headline(m: RunMetrics): [string, string, string][] {
   const trained = m.data.train * m.epochs.length;
-  const c = m.config;
-  const page = reportHtml({
-    title: `MNIST run report: ${runDir}`,
-    headline: [
-      ["test accuracy", percent(m.test_accuracy), "test-accuracy"],
-      ["validation accuracy", percent(m.val_accuracy), "validation-accuracy"],
-      ["missed test digits", `${m.missed.test.length}`, "missed-test-total"],
+  return [
+    ["test accuracy", percent(m.test_accuracy), "test-accuracy"],
+    ["validation accuracy", percent(m.val_accuracy), "validation-accuracy"],
+    ["missed test digits", `${m.missed.test.length}`, "missed-test-total"],
+    [
+      "missed validation digits",
+      `${m.missed.validation.length}`,
+      "missed-validation-total",
+    ],
+    ["epochs", `${m.epochs.length}`, "epochs"],
+    ["training time", seconds(m.train_seconds), ""],
+    ["samples per second", `${Math.round(trained / m.train_seconds)}`, ""],
+    ["seed", `${m.seed}`, "seed"],
+  ];
+}
+
+/** One row per epoch and a total row. */
+function epochTable(m: RunMetrics): { head: string[]; rows: string[][] } {
+  const trained = m.data.train * m.epochs.length;
+  return {
+    head: [
+      "epoch",
+      "seconds",
+      "samples/s",
+      "learning rate",
+      "train loss",
+      "train accuracy",
+      "validation accuracy",
+    ],
+    rows: [
+      ...m.epochs.map((e) => [
+        `${e.epoch}`,
+        e.seconds.toFixed(2),
+        `${Math.round(e.samples_per_second)}`,
+        e.lr.toPrecision(3),
+        e.train_loss.toFixed(4),
+        percent(e.train_accuracy),
+        percent(e.val_accuracy),
+      ]),
       [
-        "missed validation digits",
-        `${m.missed.validation.length}`,
-        "missed-validation-total",
-      ],
-      ["epochs", `${m.epochs.length}`, "epochs"],
-      ["training time", seconds(m.train_seconds), ""],
-      [
-        "samples per second",
+        "total",
+        m.train_seconds.toFixed(2),
         `${Math.round(trained / m.train_seconds)}`,
         "",
+        "",
+        "",
+        "",
       ],
-      ["seed", `${m.seed}`, "seed"],
     ],
-    curves,
-    epochTable: {
-      head: [
-        "epoch",
-        "seconds",
-        "samples/s",
-        "learning rate",
-        "train loss",
-        "train accuracy",
-        "validation accuracy",
-      ],
-      rows: [
-        ...m.epochs.map((e) => [
-          `${e.epoch}`,
-          e.seconds.toFixed(2),
-          `${Math.round(e.samples_per_second)}`,
-          e.lr.toPrecision(3),
-          e.train_loss.toFixed(4),
-          percent(e.train_accuracy),
-          percent(e.val_accuracy),
-        ]),
-        [
-          "total",
-          m.train_seconds.toFixed(2),
-          `${Math.round(trained / m.train_seconds)}`,
-          "",
-          "",
-          "",
-          "",
-        ],
-      ],
-    },
-    facts: [
-      {
-        title: "Flags",
-        rows: Object.entries(c).map(([k, v]) => [k, JSON.stringify(v)]),
-      },
-      {
-        title: "Model and data",
-        rows: [
-          ["layers", m.model.sizes.join("-")],
-          ["activation", `${m.model.activation}`],
-          ["dtype", `${m.model.dtype}`],
-          ["parameters", `${m.model.parameters}`],
-          ["seed", `${m.seed}`],
-          ["data", m.data.dir],
-          [
-            "train / validation / test",
-            `${m.data.train} / ${m.data.validation} / ${m.data.test}`,
-          ],
-          ["started", `${m.started_at}`],
-          ...optionalFacts(m),
-          ...Object.entries(m.versions ?? {}).map((
-            [k, v],
-          ): [string, string] => [k, `${v}`]),
-        ],
-      },
-    ],
-    confusion: {
-      src: svgUrl(confusionSvg),
-      caption:
-        `Counts of test images by true and predicted digit; the diagonal holds the ${
-          m.data.test - m.missed.test.length
-        } right answers, the coloured cells the ${m.missed.test.length} mistakes.`,
-      file: confusionFile,
-    },
-    missed,
-    weights: {
-      src: pngDataUrl(weightsPng),
-      caption:
-        `The ${units} first-layer units' incoming weights as ${rows}x${cols} images: red positive, blue negative, each unit scaled to its own largest weight.`,
-      file: weightsFile,
-    },
-  });
-  files.push({ path: REPORT_FILE, data: page });
+  };
+}
 
-  const firstTest = mostConfidentFirst(sets[0].misses).slice(
-    0,
-    inputs.terminalDigits ?? 5,
-  );
-  const terminal = firstTest.length === 0
-    ? "no test digit was missed"
-    : `the ${firstTest.length} test digits the network was most sure of and got wrong (of ${m.missed.test.length} missed):\n` +
-      sideBySide(firstTest, { rows, cols });
-  return { files, terminal };
+/** The flags, and the model and data the run used. */
+function facts(m: RunMetrics): { title: string; rows: [string, string][] }[] {
+  return [
+    {
+      title: "Flags",
+      rows: Object.entries(m.config).map(([k, v]) => [k, JSON.stringify(v)]),
+    },
+    {
+      title: "Model and data",
+      rows: [
+        ["layers", m.model.sizes.join("-")],
+        ["activation", `${m.model.activation}`],
+        ["dtype", `${m.model.dtype}`],
+        ["parameters", `${m.model.parameters}`],
+        ["seed", `${m.seed}`],
+        ["data", m.data.dir],
+        [
+          "train / validation / test",
+          `${m.data.train} / ${m.data.validation} / ${m.data.test}`,
+        ],
+        ["started", `${m.started_at}`],
+        ...optionalFacts(m),
+        ...Object.entries(m.versions ?? {}).map((
+          [k, v],
+        ): [string, string] => [k, `${v}`]),
+      ],
+    },
+  ];
 }

@@ -112,16 +112,22 @@ function describe(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
-/**
- * Checks a parsed `metrics.json`.
- *
- * @param json The parsed file.
- * @param source The file's path, for messages.
- * @returns The same object, typed.
- * @throws {KitError} Naming the first field that is missing or of the wrong
- * kind, and what was expected.
- */
-export function checkRunMetrics(json: unknown, source: string): RunMetrics {
+/** Field checks over one parsed file, each failing with the field's path. */
+interface FieldChecker {
+  /** Throws naming `path`, what was expected and what was found. */
+  fail(path: string, expected: string, found: unknown): never;
+  /** The value at a dotted `path`, which must pass `check`. */
+  field(path: string, check: Check, expected: string): unknown;
+  /** The list at `path`, at least `minLength` long, every item passing `check`. */
+  list(
+    path: string,
+    check: Check,
+    expected: string,
+    minLength?: number,
+  ): unknown[];
+}
+
+function fieldChecker(json: unknown, source: string): FieldChecker {
   const fail = (path: string, expected: string, found: unknown): never => {
     throw new KitError(
       `${source}: expected "${path}" to be ${expected}, found ${
@@ -130,13 +136,8 @@ export function checkRunMetrics(json: unknown, source: string): RunMetrics {
       "metrics.json is written by `deno task train`; train again to get a complete run folder",
     );
   };
-  const field = (
-    object: unknown,
-    path: string,
-    check: Check,
-    expected: string,
-  ): unknown => {
-    let value = object;
+  const field = (path: string, check: Check, expected: string): unknown => {
+    let value = json;
     for (const key of path.split(".")) {
       value = isObject(value) || Array.isArray(value)
         ? (value as Record<string, unknown>)[key]
@@ -151,35 +152,64 @@ export function checkRunMetrics(json: unknown, source: string): RunMetrics {
     expected: string,
     minLength = 0,
   ): unknown[] => {
-    const value = field(
-      json,
-      path,
-      Array.isArray,
-      `a list of ${expected}`,
-    ) as unknown[];
-    if (value.length < minLength) {
+    const value = field(path, Array.isArray, `a list of ${expected}`);
+    const items = value as unknown[];
+    if (items.length < minLength) {
       fail(path, `a list of at least ${minLength} ${expected}`, value);
     }
-    value.forEach((item, i) => {
+    items.forEach((item, i) => {
       if (!check(item)) fail(`${path}[${i}]`, expected, item);
     });
-    return value;
+    return items;
   };
-  if (!isObject(json)) fail("(top level)", "an object", json);
-  field(json, "config", isObject, "an object of flags");
+  return { fail, field, list };
+}
+
+/**
+ * Checks a parsed `metrics.json`.
+ *
+ * @param json The parsed file.
+ * @param source The file's path, for messages.
+ * @returns The same object, typed.
+ * @throws {KitError} Naming the first field that is missing or of the wrong
+ * kind, and what was expected.
+ */
+export function checkRunMetrics(json: unknown, source: string): RunMetrics {
+  const checker = fieldChecker(json, source);
+  if (!isObject(json)) checker.fail("(top level)", "an object", json);
+  checkConfig(checker);
+  checkCurves(checker);
+  checkMissed(checker);
+  const { field, list } = checker;
+  field("model.file", isString, "a file name");
+  list("model.sizes", isCount, "layer widths", 2);
+  for (const name of ["train", "validation", "test"]) {
+    field(`data.${name}`, isCount, "an image count");
+  }
+  field("data.dir", isString, "a folder");
+  field("data.scale", isNumber, "a number");
+  return json as RunMetrics;
+}
+
+/** `config` (the flags the report reads) and `seed`. */
+function checkConfig({ field }: FieldChecker): void {
+  field("config", isObject, "an object of flags");
   for (const name of ["epochs", "batch_size"]) {
-    field(json, `config.${name}`, isCount, "a whole number");
+    field(`config.${name}`, isCount, "a whole number");
   }
   for (const name of ["lr", "lr_min"]) {
-    field(json, `config.${name}`, isNumber, "a number");
+    field(`config.${name}`, isNumber, "a number");
   }
   field(
-    json,
     "config.schedule",
     (v) => (SCHEDULES as readonly unknown[]).includes(v),
     `one of ${SCHEDULES.join(", ")}`,
   );
-  field(json, "seed", isNumber, "a number");
+  field("seed", isNumber, "a number");
+}
+
+/** The per-epoch records, per-step curves and final accuracies. */
+function checkCurves({ fail, field, list }: FieldChecker): void {
   const epochKeys = [
     "epoch",
     "train_loss",
@@ -192,21 +222,25 @@ export function checkRunMetrics(json: unknown, source: string): RunMetrics {
   const epochs = list("epochs", isObject, "epoch records", 1);
   epochs.forEach((_, i) => {
     for (const key of epochKeys) {
-      field(json, `epochs.${i}.${key}`, isNumber, "a number");
+      field(`epochs.${i}.${key}`, isNumber, "a number");
     }
   });
   const steps = list("batch_accuracy", isNumber, "numbers", 1).length;
-  const losses = list("batch_loss", isNumber, "numbers").length;
-  if (losses !== steps) {
+  const losses = list("batch_loss", isNumber, "numbers");
+  if (losses.length !== steps) {
     fail(
       "batch_loss",
       `a list of ${steps} numbers like batch_accuracy`,
-      (json as RunMetrics).batch_loss,
+      losses,
     );
   }
-  field(json, "train_seconds", isNumber, "a number");
-  field(json, "val_accuracy", isFraction, "a fraction in [0, 1]");
-  field(json, "test_accuracy", isFraction, "a fraction in [0, 1]");
+  field("train_seconds", isNumber, "a number");
+  field("val_accuracy", isFraction, "a fraction in [0, 1]");
+  field("test_accuracy", isFraction, "a fraction in [0, 1]");
+}
+
+/** `missed.validation` and `missed.test`: every miss's four fields. */
+function checkMissed({ field, list }: FieldChecker): void {
   for (const set of ["validation", "test"]) {
     const misses = list(
       `missed.${set}`,
@@ -215,20 +249,12 @@ export function checkRunMetrics(json: unknown, source: string): RunMetrics {
     );
     misses.forEach((_, i) => {
       const at = `missed.${set}.${i}`;
-      field(json, `${at}.index`, isCount, "an image index");
-      field(json, `${at}.label`, isDigit, "a digit 0-9");
-      field(json, `${at}.predicted`, isDigit, "a digit 0-9");
-      field(json, `${at}.confidence`, isFraction, "a probability in [0, 1]");
+      field(`${at}.index`, isCount, "an image index");
+      field(`${at}.label`, isDigit, "a digit 0-9");
+      field(`${at}.predicted`, isDigit, "a digit 0-9");
+      field(`${at}.confidence`, isFraction, "a probability in [0, 1]");
     });
   }
-  field(json, "model.file", isString, "a file name");
-  list("model.sizes", isCount, "layer widths", 2);
-  for (const name of ["train", "validation", "test"]) {
-    field(json, `data.${name}`, isCount, "an image count");
-  }
-  field(json, "data.dir", isString, "a folder");
-  field(json, "data.scale", isNumber, "a number");
-  return json as RunMetrics;
 }
 
 /**

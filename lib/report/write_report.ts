@@ -52,7 +52,7 @@ export async function writeReport(
   const metrics = await readRunMetrics(runDir);
   const mnist = options.mnist ?? await loadMnist({ dir: metrics.data.dir });
   const modelPath = join(runDir, metrics.model.file);
-  const model = await loadModel(modelPath);
+  const { model } = await loadModel(modelPath);
   const first = model.parameters().find((p) => p.name === "layer0.weights");
   if (!first || first.value.rows !== mnist.test.rows * mnist.test.cols) {
     throw new KitError(

@@ -26,55 +26,83 @@
 
 import { writeFileAtomic } from "../base/atomic.ts";
 import type { TrainData, TrainResult } from "./train.ts";
-import type { TrainOptions } from "./options.ts";
 import kit from "../../deno.json" with { type: "json" };
 
-/** The kit's version, from deno.json. */
+/**
+ * The kit's version, from deno.json.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * assert(/^\d+\.\d+\.\d+$/.test(KIT_VERSION));
+ * ```
+ */
 export const KIT_VERSION: string = kit.version;
 
-/** The name of the model file inside a run folder. */
+/**
+ * The name of the model file inside a run folder.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { join } from "node:path";
+ *
+ * assert(join("runs/a", MODEL_FILE) === "runs/a/model.bin");
+ * ```
+ */
 export const MODEL_FILE = "model.bin";
-/** The name of the metrics file inside a run folder. */
+/**
+ * The name of the metrics file inside a run folder.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { join } from "node:path";
+ *
+ * assert(join("runs/a", METRICS_FILE) === "runs/a/metrics.json");
+ * ```
+ */
 export const METRICS_FILE = "metrics.json";
 
 /**
  * Builds the `metrics.json` object of a run.
  *
- * @param options The parsed command line.
+ * @param config Every flag's value by metrics key (`settingsJson`), `seed`
+ * among them.
  * @param data What was trained and tested on, and from where.
  * @param result What training measured.
  * @param startedAt When the run began.
  * @returns The `metrics.json` object.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_CONFIG, train, type TrainData } from "@mnist-from-scratch/kit";
+ *
+ * // Eight 2x2 "images": the label is the brightest pixel.
+ * const images = new Uint8Array(32);
+ * const labels = new Uint8Array(8);
+ * for (let i = 0; i < 8; i++) {
+ *   labels[i] = i % 4;
+ *   images[i * 4 + labels[i]] = 255;
+ * }
+ * const set = { images, labels, count: 8, rows: 2, cols: 2 };
+ * const data: TrainData = { train: set, validation: set, test: set, normalizer: { scale: 1 / 255 } };
+ * const result = await train(data, { ...DEFAULT_CONFIG, epochs: 1, hidden: [] });
+ * const metrics = metricsJson({ seed: 1 }, { ...data, dir: "synthetic" }, result, new Date());
+ * assert(metrics.seed === 1 && Array.isArray(metrics.batch_loss));
+ * ```
  */
 export function metricsJson(
-  options: TrainOptions,
+  config: Record<string, unknown>,
   data: TrainData & { dir: string },
   result: TrainResult,
   startedAt: Date,
 ): Record<string, unknown> {
-  const c = options.config;
   return {
-    config: {
-      epochs: c.epochs,
-      batch_size: c.batchSize,
-      lr: c.lr,
-      lr_min: c.lrMin,
-      schedule: c.schedule,
-      momentum: c.momentum,
-      nesterov: c.nesterov,
-      weight_decay: c.weightDecay,
-      hidden: c.hidden,
-      activation: c.activation,
-      dtype: c.dtype,
-      seed: c.seed,
-      data: options.data ?? null,
-      out: options.out ?? null,
-      target: options.targetPercent,
-      kernels: options.kernels,
-      full_batch: options.fullBatch ?? false,
-      quiet: options.quiet,
-    },
-    seed: c.seed,
+    config,
+    seed: config.seed,
     epochs: result.epochs.map((e) => ({
       epoch: e.epoch,
       train_loss: e.trainLoss,
@@ -121,6 +149,15 @@ export function metricsJson(
  *
  * @param path Where to write `metrics.json`.
  * @param metrics The object from {@link metricsJson}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const path = `${await Deno.makeTempDir()}/${METRICS_FILE}`;
+ * await writeMetrics(path, { seed: 1 });
+ * assert(JSON.parse(await Deno.readTextFile(path)).seed === 1);
+ * ```
  */
 export async function writeMetrics(
   path: string,
@@ -133,6 +170,14 @@ export async function writeMetrics(
  * Reads the process's peak resident set size from `/proc/self/status`.
  *
  * @returns Bytes, or `null` where the kernel does not report it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const rss = peakRssBytes();
+ * assert(rss === null || rss > 0);
+ * ```
  */
 export function peakRssBytes(): number | null {
   try {

@@ -12,61 +12,37 @@ import {
   toTensor,
 } from "../data/dataset.ts";
 import { KitError } from "../base/errors.ts";
-import type { ActivationName } from "../nn/layers.ts";
 import { softmaxCrossEntropy } from "../nn/loss.ts";
 import type { LabeledImages } from "../data/mnist.ts";
 import { Mlp } from "../nn/mlp.ts";
-import { Sgd } from "../optim/optimizer.ts";
+import { createOptimizer } from "../optim/registry.ts";
+import type { TrainConfig } from "./settings.ts";
 import { Rng } from "../base/rng.ts";
-import { learningRateAt, type ScheduleName } from "../optim/schedule.ts";
+import { learningRateAt, type Schedule } from "../optim/schedule.ts";
+import type { Optimizer } from "../optim/optimizer.ts";
 import { argmaxRows, type DType, type Tensor, zeros } from "../base/tensor.ts";
 import type { Kernels } from "../kernels/kernel_set.ts";
 
-/** Everything that decides a training run. */
-export interface TrainConfig {
-  /** Passes over the training split. */
-  epochs: number;
-  /** Images per step. */
-  batchSize: number;
-  /** The peak learning rate. */
-  lr: number;
-  /** Where the cosine schedule ends. */
-  lrMin: number;
-  /** How the learning rate moves over the run. */
-  schedule: ScheduleName;
-  /** SGD momentum. */
-  momentum: number;
-  /** Nesterov momentum. */
-  nesterov: boolean;
-  /** L2 weight decay. */
-  weightDecay: number;
-  /** Hidden layer widths, e.g. `[128, 64]`. */
-  hidden: number[];
-  /** The hidden activation. */
-  activation: ActivationName;
-  /** The dtype of the whole computation. */
-  dtype: DType;
-  /** Seeds initialization and shuffling. */
-  seed: number;
-}
-
-/** The kit's default run: 784-128-64-10 ReLU, f32. */
-export const DEFAULT_CONFIG: Readonly<TrainConfig> = {
-  epochs: 15,
-  batchSize: 64,
-  lr: 0.05,
-  lrMin: 0,
-  schedule: "cosine",
-  momentum: 0.9,
-  nesterov: false,
-  weightDecay: 5e-4,
-  hidden: [128, 64],
-  activation: "relu",
-  dtype: "f32",
-  seed: 1,
-};
-
-/** The data a run uses; see `splitTrainValidation` and `fitNormalizer`. */
+/**
+ * The data a run uses; see `splitTrainValidation` and `fitNormalizer`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_CONFIG } from "@mnist-from-scratch/kit";
+ *
+ * // Eight 2x2 "images": the label is the brightest pixel.
+ * const images = new Uint8Array(32);
+ * const labels = new Uint8Array(8);
+ * for (let i = 0; i < 8; i++) {
+ *   labels[i] = i % 4;
+ *   images[i * 4 + labels[i]] = 255;
+ * }
+ * const set = { images, labels, count: 8, rows: 2, cols: 2 };
+ * const data: TrainData = { train: set, validation: set, test: set, normalizer: { scale: 1 / 255 } };
+ * assert(data.train.rows * data.train.cols === 4);
+ * ```
+ */
 export interface TrainData {
   /** What the network learns from. */
   train: LabeledImages;
@@ -78,7 +54,28 @@ export interface TrainData {
   normalizer: Normalizer;
 }
 
-/** What one epoch did. */
+/**
+ * What one epoch did.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_CONFIG } from "@mnist-from-scratch/kit";
+ *
+ * // Eight 2x2 "images": the label is the brightest pixel.
+ * const images = new Uint8Array(32);
+ * const labels = new Uint8Array(8);
+ * for (let i = 0; i < 8; i++) {
+ *   labels[i] = i % 4;
+ *   images[i * 4 + labels[i]] = 255;
+ * }
+ * const set = { images, labels, count: 8, rows: 2, cols: 2 };
+ * const data: TrainData = { train: set, validation: set, test: set, normalizer: { scale: 1 / 255 } };
+ * const result = await train(data, { ...DEFAULT_CONFIG, epochs: 2, hidden: [] });
+ * const last: EpochMetrics = result.epochs[1];
+ * assert(last.epoch === 2 && last.lr < DEFAULT_CONFIG.lr);
+ * ```
+ */
 export interface EpochMetrics {
   /** From 1. */
   epoch: number;
@@ -96,7 +93,28 @@ export interface EpochMetrics {
   lr: number;
 }
 
-/** A misclassified image. */
+/**
+ * A misclassified image.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_CONFIG } from "@mnist-from-scratch/kit";
+ *
+ * // Eight 2x2 "images": the label is the brightest pixel.
+ * const images = new Uint8Array(32);
+ * const labels = new Uint8Array(8);
+ * for (let i = 0; i < 8; i++) {
+ *   labels[i] = i % 4;
+ *   images[i * 4 + labels[i]] = 255;
+ * }
+ * const set = { images, labels, count: 8, rows: 2, cols: 2 };
+ * const data: TrainData = { train: set, validation: set, test: set, normalizer: { scale: 1 / 255 } };
+ * const { test } = await train(data, { ...DEFAULT_CONFIG, epochs: 1, hidden: [] });
+ * const misses: Miss[] = test.missed;
+ * assert(misses.every((m) => m.label !== m.predicted));
+ * ```
+ */
 export interface Miss {
   /** Its index in its set (validation indices count from the split's start). */
   index: number;
@@ -108,7 +126,28 @@ export interface Miss {
   confidence: number;
 }
 
-/** A set's accuracy, its predictions and its mistakes. */
+/**
+ * A set's accuracy, its predictions and its mistakes.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_CONFIG } from "@mnist-from-scratch/kit";
+ *
+ * // Eight 2x2 "images": the label is the brightest pixel.
+ * const images = new Uint8Array(32);
+ * const labels = new Uint8Array(8);
+ * for (let i = 0; i < 8; i++) {
+ *   labels[i] = i % 4;
+ *   images[i * 4 + labels[i]] = 255;
+ * }
+ * const set = { images, labels, count: 8, rows: 2, cols: 2 };
+ * const data: TrainData = { train: set, validation: set, test: set, normalizer: { scale: 1 / 255 } };
+ * const { model } = await train(data, { ...DEFAULT_CONFIG, epochs: 1, hidden: [] });
+ * const evaluation: Evaluation = evaluate(model, data.test, data.normalizer);
+ * assert(evaluation.missed.length === Math.round((1 - evaluation.accuracy) * 8));
+ * ```
+ */
 export interface Evaluation {
   /** Fraction right. */
   accuracy: number;
@@ -118,7 +157,27 @@ export interface Evaluation {
   missed: Miss[];
 }
 
-/** Everything a run measured. */
+/**
+ * Everything a run measured.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_CONFIG } from "@mnist-from-scratch/kit";
+ *
+ * // Eight 2x2 "images": the label is the brightest pixel.
+ * const images = new Uint8Array(32);
+ * const labels = new Uint8Array(8);
+ * for (let i = 0; i < 8; i++) {
+ *   labels[i] = i % 4;
+ *   images[i * 4 + labels[i]] = 255;
+ * }
+ * const set = { images, labels, count: 8, rows: 2, cols: 2 };
+ * const data: TrainData = { train: set, validation: set, test: set, normalizer: { scale: 1 / 255 } };
+ * const result: TrainResult = await train(data, { ...DEFAULT_CONFIG, epochs: 1, hidden: [] });
+ * assert(result.epochs.length === 1 && result.trainSeconds >= 0);
+ * ```
+ */
 export interface TrainResult {
   /** The trained network. */
   model: Mlp;
@@ -136,10 +195,42 @@ export interface TrainResult {
   test: Evaluation;
 }
 
-/** Called as training goes, e.g. to draw a progress bar or save checkpoints. */
+/**
+ * Called as training goes, e.g. to draw a progress bar or save checkpoints.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_CONFIG } from "@mnist-from-scratch/kit";
+ *
+ * // Eight 2x2 "images": the label is the brightest pixel.
+ * const images = new Uint8Array(32);
+ * const labels = new Uint8Array(8);
+ * for (let i = 0; i < 8; i++) {
+ *   labels[i] = i % 4;
+ *   images[i * 4 + labels[i]] = 255;
+ * }
+ * const set = { images, labels, count: 8, rows: 2, cols: 2 };
+ * const data: TrainData = { train: set, validation: set, test: set, normalizer: { scale: 1 / 255 } };
+ * const losses: number[] = [];
+ * const hooks: TrainHooks = {
+ *   onStep: (_step, _total, loss) => void losses.push(loss),
+ *   onEpoch: () => false, // stop after the first epoch
+ * };
+ * const config = { ...DEFAULT_CONFIG, epochs: 5, hidden: [], batchSize: 4 };
+ * const result = await train(data, config, hooks);
+ * assert(result.epochs.length === 1 && losses.length === 2);
+ * ```
+ */
 export interface TrainHooks {
-  /** After every step. */
-  onStep?(step: number, totalSteps: number, loss: number, lr: number): void;
+  /** After every step, with the batch's loss and accuracy. */
+  onStep?(
+    step: number,
+    totalSteps: number,
+    loss: number,
+    lr: number,
+    accuracy: number,
+  ): void;
   /**
    * After every epoch's validation; awaited before the next epoch. Returning
    * `false` ends training there (the schedule still spans `config.epochs`).
@@ -153,6 +244,14 @@ export interface TrainHooks {
 /**
  * Thrown when the loss stops being a finite number: a learning rate too
  * high, usually. Training stops at that step.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const error = new DivergedError(12, 1, 10, NaN);
+ * assert(error.message.includes("step 12") && error.help !== undefined);
+ * ```
  */
 export class DivergedError extends KitError {
   /**
@@ -186,6 +285,24 @@ export class DivergedError extends KitError {
  * @param kernels The matrix products to use; the fast ones by default.
  * @returns The model and everything measured.
  * @throws {DivergedError} When the loss turns NaN or infinite.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_CONFIG } from "@mnist-from-scratch/kit";
+ *
+ * // Eight 2x2 "images": the label is the brightest pixel.
+ * const images = new Uint8Array(32);
+ * const labels = new Uint8Array(8);
+ * for (let i = 0; i < 8; i++) {
+ *   labels[i] = i % 4;
+ *   images[i * 4 + labels[i]] = 255;
+ * }
+ * const set = { images, labels, count: 8, rows: 2, cols: 2 };
+ * const data: TrainData = { train: set, validation: set, test: set, normalizer: { scale: 1 / 255 } };
+ * const result = await train(data, { ...DEFAULT_CONFIG, epochs: 30, hidden: [8], batchSize: 4, weightDecay: 0 });
+ * assert(result.test.accuracy === 1 && result.batchLoss.length === 60);
+ * ```
  */
 export async function train(
   data: TrainData,
@@ -193,90 +310,14 @@ export async function train(
   hooks: TrainHooks = {},
   kernels?: Kernels,
 ): Promise<TrainResult> {
-  const rng = new Rng(config.seed);
-  const pixels = data.train.rows * data.train.cols;
-  const model = new Mlp({
-    sizes: [pixels, ...config.hidden, 10],
-    activation: config.activation,
-    dtype: config.dtype,
-    rng,
-    kernels,
-  });
-  const optimizer = new Sgd(model.parameters(), { ...config, kernels });
-  const batcher = new Batcher(
-    data.train,
-    config.batchSize,
-    data.normalizer,
-    config.dtype,
-    kernels,
-  );
-  const totalSteps = config.epochs * batcher.batchesPerEpoch;
-  const schedule = {
-    kind: config.schedule,
-    lr: config.lr,
-    lrMin: config.lrMin,
-  };
-  // The loss gradient and predictions, one set of buffers per batch size
-  // (the last batch of an epoch is shorter), so a step allocates nothing.
-  const classes = model.sizes[model.sizes.length - 1];
-  const stepBuffers = new Map<
-    number,
-    { dLogits: Tensor; predicted: Int32Array }
-  >();
-  const buffersFor = (size: number) => {
-    let buffers = stepBuffers.get(size);
-    if (!buffers) {
-      buffers = {
-        dLogits: zeros([size, classes], config.dtype),
-        predicted: new Int32Array(size),
-      };
-      stepBuffers.set(size, buffers);
-    }
-    return buffers;
-  };
-
+  const run = startRun(data, config, kernels);
   const epochs: EpochMetrics[] = [];
-  const batchAccuracy: number[] = [];
-  const batchLoss: number[] = [];
-  let step = 0;
   for (let epoch = 1; epoch <= config.epochs; epoch++) {
-    const started = performance.now();
-    const epochLr = learningRateAt(schedule, step, totalSteps);
-    let lossSum = 0;
-    let correct = 0;
-    for (const batch of batcher.epoch(rng)) {
-      const size = batch.labels.length;
-      const lr = learningRateAt(schedule, step, totalSteps);
-      const logits = model.forward(batch.images);
-      const { dLogits, predicted } = buffersFor(size);
-      const loss = softmaxCrossEntropy(logits, batch.labels, dLogits);
-      step++;
-      if (!Number.isFinite(loss)) {
-        throw new DivergedError(step, epoch, lr, loss);
-      }
-      const right = countCorrect(argmaxRows(logits, predicted), batch);
-      model.backward(dLogits);
-      optimizer.step(lr);
-      lossSum += loss * size;
-      correct += right;
-      batchAccuracy.push(right / size);
-      batchLoss.push(loss);
-      hooks.onStep?.(step, totalSteps, loss, lr);
-    }
-    const seconds = (performance.now() - started) / 1000;
-    const metrics: EpochMetrics = {
-      epoch,
-      trainLoss: lossSum / data.train.count,
-      trainAccuracy: correct / data.train.count,
-      validationAccuracy:
-        evaluate(model, data.validation, data.normalizer).accuracy,
-      seconds,
-      samplesPerSecond: data.train.count / seconds,
-      lr: epochLr,
-    };
+    const metrics = trainEpoch(run, epoch, data, hooks);
     epochs.push(metrics);
-    if ((await hooks.onEpoch?.(metrics, model)) === false) break;
+    if ((await hooks.onEpoch?.(metrics, run.model)) === false) break;
   }
+  const { model, batchAccuracy, batchLoss } = run;
   return {
     model,
     epochs,
@@ -286,6 +327,147 @@ export async function train(
     validation: evaluate(model, data.validation, data.normalizer),
     test: evaluate(model, data.test, data.normalizer),
   };
+}
+
+/** A run in progress: what it trains, with what, and what it measured. */
+interface Run {
+  readonly rng: Rng;
+  readonly model: Mlp;
+  readonly optimizer: Optimizer;
+  readonly batcher: Batcher;
+  readonly schedule: Schedule;
+  readonly totalSteps: number;
+  readonly buffers: StepBuffers;
+  readonly batchAccuracy: number[];
+  readonly batchLoss: number[];
+  /** Steps taken so far. */
+  step: number;
+}
+
+/**
+ * Builds the network, optimizer and batcher. The one RNG draws the initial
+ * weights first, then each epoch's shuffle and dropout masks.
+ */
+function startRun(
+  data: TrainData,
+  config: TrainConfig,
+  kernels: Kernels | undefined,
+): Run {
+  const rng = new Rng(config.seed);
+  const model = new Mlp({
+    sizes: [data.train.rows * data.train.cols, ...config.hidden, 10],
+    activation: config.activation,
+    dropout: config.dropout,
+    dtype: config.dtype,
+    rng,
+    kernels,
+  });
+  const optimizer = createOptimizer(config.optimizer, model.parameters(), {
+    ...config,
+    kernels,
+  });
+  const batcher = new Batcher(
+    data.train,
+    config.batchSize,
+    data.normalizer,
+    config.dtype,
+    kernels,
+  );
+  return {
+    rng,
+    model,
+    optimizer,
+    batcher,
+    schedule: { kind: config.schedule, lr: config.lr, lrMin: config.lrMin },
+    totalSteps: config.epochs * batcher.batchesPerEpoch,
+    buffers: new StepBuffers(model.sizes[model.sizes.length - 1], config.dtype),
+    batchAccuracy: [],
+    batchLoss: [],
+    step: 0,
+  };
+}
+
+/** One pass over the training split, then validation. */
+function trainEpoch(
+  run: Run,
+  epoch: number,
+  data: TrainData,
+  hooks: TrainHooks,
+): EpochMetrics {
+  const started = performance.now();
+  const epochLr = learningRateAt(run.schedule, run.step, run.totalSteps);
+  let lossSum = 0;
+  let correct = 0;
+  for (const batch of run.batcher.epoch(run.rng)) {
+    const { loss, right, lr } = trainStep(run, batch, epoch);
+    lossSum += loss * batch.labels.length;
+    correct += right;
+    const accuracy = right / batch.labels.length;
+    hooks.onStep?.(run.step, run.totalSteps, loss, lr, accuracy);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const count = data.train.count;
+  return {
+    epoch,
+    trainLoss: lossSum / count,
+    trainAccuracy: correct / count,
+    validationAccuracy:
+      evaluate(run.model, data.validation, data.normalizer).accuracy,
+    seconds,
+    samplesPerSecond: count / seconds,
+    lr: epochLr,
+  };
+}
+
+/**
+ * Forward, loss, backward and one optimizer step on a batch; records the
+ * batch's loss and accuracy.
+ *
+ * @throws {DivergedError} When the loss is not finite.
+ */
+function trainStep(
+  run: Run,
+  batch: Batch,
+  epoch: number,
+): { loss: number; right: number; lr: number } {
+  const size = batch.labels.length;
+  const lr = learningRateAt(run.schedule, run.step, run.totalSteps);
+  const logits = run.model.forward(batch.images);
+  const { dLogits, predicted } = run.buffers.for(size);
+  const loss = softmaxCrossEntropy(logits, batch.labels, dLogits);
+  run.step++;
+  if (!Number.isFinite(loss)) {
+    throw new DivergedError(run.step, epoch, lr, loss);
+  }
+  const right = countCorrect(argmaxRows(logits, predicted), batch);
+  run.model.backward(dLogits);
+  run.optimizer.step(lr);
+  run.batchAccuracy.push(right / size);
+  run.batchLoss.push(loss);
+  return { loss, right, lr };
+}
+
+/**
+ * The loss gradient and predictions, one set of buffers per batch size (the
+ * last batch of an epoch is shorter), so a step allocates nothing.
+ */
+class StepBuffers {
+  readonly #bySize = new Map<
+    number,
+    { dLogits: Tensor; predicted: Int32Array }
+  >();
+  constructor(readonly classes: number, readonly dtype: DType) {}
+  for(size: number): { dLogits: Tensor; predicted: Int32Array } {
+    let buffers = this.#bySize.get(size);
+    if (!buffers) {
+      buffers = {
+        dLogits: zeros([size, this.classes], this.dtype),
+        predicted: new Int32Array(size),
+      };
+      this.#bySize.set(size, buffers);
+    }
+    return buffers;
+  }
 }
 
 function countCorrect(predicted: Int32Array, batch: Batch): number {
@@ -299,10 +481,28 @@ function countCorrect(predicted: Int32Array, batch: Batch): number {
 /**
  * Classifies a whole set, 1,000 images at a time.
  *
- * @param model The network.
  * @param set The images and their labels.
  * @param normalizer The same normalizer the model trained with.
  * @returns Accuracy, predictions and every mistake.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_CONFIG } from "@mnist-from-scratch/kit";
+ *
+ * // Eight 2x2 "images": the label is the brightest pixel.
+ * const images = new Uint8Array(32);
+ * const labels = new Uint8Array(8);
+ * for (let i = 0; i < 8; i++) {
+ *   labels[i] = i % 4;
+ *   images[i * 4 + labels[i]] = 255;
+ * }
+ * const set = { images, labels, count: 8, rows: 2, cols: 2 };
+ * const data: TrainData = { train: set, validation: set, test: set, normalizer: { scale: 1 / 255 } };
+ * const { model } = await train(data, { ...DEFAULT_CONFIG, epochs: 1, hidden: [] });
+ * const { accuracy, predicted } = evaluate(model, data.test, data.normalizer);
+ * assert(predicted.length === 8 && accuracy >= 0 && accuracy <= 1);
+ * ```
  */
 export function evaluate(
   model: Mlp,

@@ -72,7 +72,9 @@ export interface GradientCheckOptions {
  * @returns The largest relative error found.
  * @throws {Error} When it exceeds the tolerance, naming the layer, the
  * parameter, the worst index (and its row and column for a 2-D tensor), the
- * analytic and numeric values there, the relative error and the tolerance.
+ * analytic and numeric values there, the relative error and the tolerance;
+ * or when the two gradients differ in length, naming both lengths. A NaN
+ * anywhere fails the check.
  */
 export function checkGradient(
   analytic: Tensor,

@@ -9,6 +9,7 @@ import { type LabeledImages, parseIdx } from "../09_data/data.ts";
 import {
   type EpochReport,
   evaluate,
+  type StepReport,
   type TrainConfig,
   trainModel,
 } from "../10_training/training.ts";
@@ -133,14 +134,21 @@ export interface MnistResult {
  * @param data From {@link loadMnist}.
  * @param config The hyperparameters; {@link MNIST_CONFIG} is a good start.
  * @param onEpoch Called after every epoch.
+ * @param onStep Called after every step (pass it on to `trainModel`).
  * @returns The model and its accuracies.
  */
 export function trainMnist(
   data: MnistData,
   config: TrainConfig,
   onEpoch?: (report: EpochReport) => void,
+  onStep?: (report: StepReport) => void,
 ): MnistResult {
-  const { model, scale, epochs } = trainModel(data, config, onEpoch);
+  const { model, scale, epochs } = trainModel(
+    data,
+    config,
+    onEpoch,
+    onStep,
+  );
   return {
     model,
     epochs,

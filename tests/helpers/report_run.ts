@@ -10,8 +10,8 @@ import { join } from "node:path";
 import { encodeIdx } from "../../lib/data/idx.ts";
 import { MNIST_FILES } from "../../lib/data/mnist.ts";
 import { Rng } from "../../lib/base/rng.ts";
-import { DEFAULT_CONFIG } from "../../lib/train/train.ts";
-import type { TrainOptions } from "../../lib/cli/train_args.ts";
+import { DEFAULT_CONFIG, defaultsOf } from "../../lib/train/settings.ts";
+import { RUN_SETTINGS, type TrainOptions } from "../../lib/cli/train_args.ts";
 import { writeSyntheticMnist } from "./synthetic.ts";
 
 /**
@@ -52,6 +52,7 @@ export async function writeMnistWithMistakes(
  */
 export function shortRunOptions(data: string, out: string): TrainOptions {
   return {
+    ...defaultsOf(RUN_SETTINGS),
     config: { ...DEFAULT_CONFIG, epochs: 2, hidden: [32], batchSize: 50 },
     data,
     out,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { fromValues, learningRateAt, type Parameter, Sgd } from "../../mod.ts";
+import { fromValues, type Parameter, Sgd } from "../../mod.ts";
 
 function parameter(values: number[], grads: number[]): Parameter {
   return {
@@ -37,21 +37,24 @@ Deno.test("Sgd weight decay adds λw to the gradient", () => {
   assert.ok(Math.abs(p.value.data[0] - (2 - 0.1 * 0.5 * 2)) < 1e-12);
 });
 
-Deno.test("learning-rate schedules: constant, step, cosine", () => {
-  const base = { lr: 0.1, lrMin: 0.01 };
-  assert.equal(learningRateAt({ kind: "constant", ...base }, 70, 100), 0.1);
-  const step = { kind: "step" as const, ...base };
-  assert.equal(learningRateAt(step, 49, 100), 0.1);
-  assert.ok(Math.abs(learningRateAt(step, 50, 100) - 0.01) < 1e-15);
-  assert.ok(Math.abs(learningRateAt(step, 80, 100) - 0.001) < 1e-15);
-  const cosine = { kind: "cosine" as const, ...base };
-  assert.equal(learningRateAt(cosine, 0, 100), 0.1);
-  assert.ok(Math.abs(learningRateAt(cosine, 50, 100) - 0.055) < 1e-12);
-  assert.ok(Math.abs(learningRateAt(cosine, 100, 100) - 0.01) < 1e-12);
-  let previous = Infinity;
-  for (let s = 0; s <= 100; s++) {
-    const lr = learningRateAt(cosine, s, 100);
-    assert.ok(lr <= previous, `cosine rose at step ${s}`);
-    previous = lr;
-  }
+Deno.test("Sgd state() names one velocity per parameter", () => {
+  const p = parameter([1, 2, 3], [1, 1, 1]);
+  const sgd = new Sgd([p], { momentum: 0.5 });
+  sgd.step(0.1);
+  const state = sgd.state();
+  assert.deepEqual(Object.keys(state), ["p.velocity"]);
+  assert.deepEqual([...state["p.velocity"]], [1, 1, 1]);
+});
+
+Deno.test("Sgd loadState() makes the next step continue the saved run", () => {
+  const p = parameter([1], [1]);
+  const sgd = new Sgd([p], { momentum: 0.9 });
+  sgd.step(0.1); // v = 1, w = 0.9
+  const saved = { "p.velocity": Float64Array.from(sgd.state()["p.velocity"]) };
+  const q = parameter([0.9], [1]);
+  const resumed = new Sgd([q], { momentum: 0.9 });
+  resumed.loadState(saved);
+  sgd.step(0.1);
+  resumed.step(0.1); // v = 1.9, w = 0.71
+  assert.equal(q.value.data[0], p.value.data[0]);
 });
