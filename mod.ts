@@ -22,7 +22,7 @@
  */
 
 export { KitError } from "./lib/base/errors.ts";
-export { Rng } from "./lib/base/rng.ts";
+export { Rng, type RngState } from "./lib/base/rng.ts";
 export {
   allocate,
   argmaxRows,
@@ -169,8 +169,10 @@ export {
   train,
   type TrainData,
   type TrainHooks,
+  TrainInterrupted,
   type TrainResult,
 } from "./lib/train/train.ts";
+export type { TrainCheckpoint, TrainProgress } from "./lib/train/checkpoint.ts";
 export {
   DIGIT_BOX,
   MNIST_SIDE,

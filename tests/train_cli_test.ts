@@ -78,9 +78,7 @@ Deno.test("the same seed gives the same metrics, bit for bit", async () => {
   const run = async () => {
     const out = join(await Deno.makeTempDir(), "run");
     const result = await runScript("bin/train.ts", [
-      ...quick,
-      "--epochs",
-      "1",
+      ...quick.with(1, "1"), // one epoch
       "--data",
       data,
       "--out",
@@ -149,8 +147,7 @@ Deno.test("with --optimizer adamw and --dropout 0.2 the same seed gives the same
   const run = async () => {
     const out = join(await Deno.makeTempDir(), "run");
     const result = await runScript("bin/train.ts", [
-      ...quick,
-      "--epochs=1",
+      ...quick.with(1, "1"), // one epoch
       "--optimizer=adamw",
       "--lr=0.001",
       "--dropout=0.2",

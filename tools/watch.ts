@@ -1,4 +1,5 @@
 /** `deno task watch`: see lib/kit/watch.ts. */
+import { runGuarded } from "../lib/cli/guard.ts";
 import { watchCommand } from "../lib/kit/watch.ts";
 
-if (import.meta.main) Deno.exit(await watchCommand(Deno.args));
+if (import.meta.main) Deno.exit(await runGuarded(watchCommand, Deno.args));

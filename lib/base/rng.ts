@@ -9,6 +9,22 @@
  */
 
 /**
+ * An {@link Rng}'s state: four uint32 words and a waiting normal, if any.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const rng = new Rng(3);
+ * const saved: RngState = rng.state();
+ * const next = rng.uniform();
+ * rng.setState(saved);
+ * assert(rng.uniform() === next);
+ * ```
+ */
+export type RngState = [number, number, number, number, number | null];
+
+/**
  * A seeded generator of uniform, normal and integer draws.
  *
  * @example
@@ -49,6 +65,40 @@ export class Rng {
     this.#c = next();
     this.#d = next();
     for (let i = 0; i < 12; i++) this.nextUint32();
+  }
+
+  /**
+   * The generator's whole state, for a checkpoint: restoring it with
+   * {@link Rng.setState} continues the same sequence, normals included.
+   *
+   * @returns `[a, b, c, d, spareNormal]` (the last `null` when none waits).
+   */
+  state(): RngState {
+    // `#a` may hold a negative int32 (it comes from an xor); every use
+    // reads it mod 2^32, so its uint32 form continues the same sequence.
+    const [a, b, c, d] = [this.#a, this.#b, this.#c, this.#d].map((w) =>
+      w >>> 0
+    );
+    return [a, b, c, d, this.#spareNormal];
+  }
+
+  /**
+   * Continues from a saved {@link Rng.state}.
+   *
+   * @param state As `state()` returned it.
+   * @throws {RangeError} When it is not four uint32 words and a number or
+   * `null`.
+   */
+  setState(state: Readonly<RngState>): void {
+    const [a, b, c, d, spare] = state;
+    const word = (x: unknown) =>
+      Number.isInteger(x) && (x as number) >= 0 && (x as number) < 2 ** 32;
+    const spareOk = spare === null || Number.isFinite(spare);
+    if (state.length !== 5 || ![a, b, c, d].every(word) || !spareOk) {
+      throw new RangeError(`Rng.setState: not an Rng state: ${state}`);
+    }
+    [this.#a, this.#b, this.#c, this.#d] = [a, b, c, d];
+    this.#spareNormal = spare;
   }
 
   /** Draws 32 random bits. @returns A uniform integer in [0, 2^32). */

@@ -73,3 +73,59 @@ Deno.test("Rng.shuffle() permutes, deterministically per seed", () => {
   assert.notDeepEqual(a, order(10));
   assert.notDeepEqual([...a], Array.from({ length: 50 }, (_, i) => i));
 });
+
+Deno.test("Rng.setState(state()) continues the same sequence, a waiting normal included", () => {
+  const rng = new Rng(5);
+  rng.normal(); // leaves the second normal of the pair waiting
+  const saved = rng.state();
+  assert.notEqual(saved[4], null);
+  const expected = [
+    rng.normal(),
+    rng.nextUint32(),
+    rng.uniform(),
+    rng.normal(),
+  ];
+  const restored = new Rng(99);
+  restored.setState(saved);
+  assert.deepEqual(
+    [
+      restored.normal(),
+      restored.nextUint32(),
+      restored.uniform(),
+      restored.normal(),
+    ],
+    expected,
+  );
+});
+
+Deno.test("Rng.setState() refuses a state that is not four uint32 words and a normal", () => {
+  const rng = new Rng(1);
+  for (
+    const bad of [[1, 2, 3], [1, 2, 3, -1, null], [1, 2, 3, 2 ** 32, null], [
+      1,
+      2,
+      3,
+      4,
+      NaN,
+    ], [1.5, 2, 3, 4, null]]
+  ) {
+    assert.throws(
+      () => rng.setState(bad as never),
+      RangeError,
+      JSON.stringify(bad),
+    );
+  }
+});
+
+Deno.test("Rng.state() holds uint32 words whatever the draws, and setState accepts its own states", () => {
+  const rng = new Rng(1);
+  for (let i = 0; i < 1000; i++) {
+    rng.nextUint32();
+    const state = rng.state();
+    assert.ok(
+      state.slice(0, 4).every((w) => w! >= 0 && w! < 2 ** 32),
+      `${state}`,
+    );
+    new Rng(0).setState(state);
+  }
+});

@@ -30,7 +30,8 @@ import {
   type ImplStep,
   writeImplRun,
 } from "./impl_report.ts";
-import { makeRunDir, printVerdict } from "./run_folder.ts";
+import { printVerdict } from "./run_folder.ts";
+import { withRunFolder } from "./preflight.ts";
 import type { TrainHooks } from "../train/train.ts";
 
 /** The exercise whose file holds `loadMnist` and `trainMnist`. */
@@ -236,12 +237,13 @@ export async function implTrainCommand(
     }
     return await runImpl(module, options, args, impl, watcher);
   } catch (error) {
-    if (impl !== "exercises" || !(error instanceof Error)) throw error;
-    if (error instanceof KitError) throw error;
-    console.error(`error: your code threw: ${error.message}`);
-    const frame = error.stack?.split("\n").find((l) =>
-      l.includes("/exercises/")
-    );
+    if (impl !== "exercises" || error instanceof KitError) throw error;
+    // Learners' code may throw anything, not only an Error.
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`error: your code threw: ${message.split("\n")[0]}`);
+    const frame = error instanceof Error
+      ? error.stack?.split("\n").find((l) => l.includes("/exercises/"))
+      : undefined;
     if (frame) console.error(`  ${frame.trim()}`);
     console.error(
       "help: run the exercises' tests (`deno test exercises/`) to find the piece at fault",
@@ -261,7 +263,36 @@ async function runImpl(
   const config = implConfig(module.MNIST_CONFIG, options, args);
   const { dir, data } = await loadImplData(module, options.data, impl);
   const startedAt = new Date();
-  const runDir = await makeRunDir(options.out, startedAt);
+  return await withRunFolder(
+    options.out,
+    { startedAt, force: options.force, quiet: options.quiet },
+    (runDir) =>
+      trainImplInto(runDir, { module, config, dir, data, startedAt }, {
+        options,
+        args,
+        impl,
+        watcher,
+      }),
+  );
+}
+
+/** Trains with the impl's code and writes the run's files into `runDir`. */
+async function trainImplInto(
+  runDir: string,
+  { module, config, dir, data, startedAt }: {
+    module: ImplModule;
+    config: ImplConfig;
+    dir: string;
+    data: Awaited<ReturnType<ImplModule["loadMnist"]>>;
+    startedAt: Date;
+  },
+  { options, args, impl, watcher }: {
+    options: TrainOptions;
+    args: string[];
+    impl: Exclude<Impl, "lib">;
+    watcher?: TrainHooks;
+  },
+): Promise<number> {
   const sizes = [data.train.pixels, ...config.hidden, 10];
   if (!options.quiet) {
     console.log(

@@ -1,47 +1,13 @@
 /**
- * What every `deno task train` run shares, whichever code trains: the run
- * folder, the closing verdict line and how a bad input is reported.
+ * What every `deno task train` run shares, whichever code trains: the
+ * closing verdict line and how a bad input is reported (the run folder is
+ * lib/cli/preflight.ts's `withRunFolder`).
  *
  * @module
  */
 
-import { join } from "node:path";
 import { KitError } from "../base/errors.ts";
-import { METRICS_FILE, MODEL_FILE } from "../train/run_files.ts";
 import { percent } from "./progress_bar.ts";
-
-/**
- * Creates the run folder: `out`, or `runs/<timestamp>/`. Refuses a folder
- * that already holds a run, so no earlier result is overwritten.
- *
- * @throws {KitError} When the folder holds a run or cannot be created.
- */
-export async function makeRunDir(
-  out: string | undefined,
-  startedAt: Date,
-): Promise<string> {
-  const dir = out ??
-    join(
-      "runs",
-      startedAt.toISOString().replace(/:/g, "-").replace(/\..*$/, ""),
-    );
-  for (const file of [METRICS_FILE, MODEL_FILE]) {
-    if (await Deno.stat(join(dir, file)).then(() => true, () => false)) {
-      throw new KitError(
-        `${dir}: already holds a run (${file}); it is left untouched`,
-        "choose another --out folder, or leave --out out for a new runs/<timestamp>/",
-      );
-    }
-  }
-  try {
-    await Deno.mkdir(dir, { recursive: true });
-  } catch (error) {
-    throw new KitError(
-      `${dir}: cannot create the run folder (${(error as Error).message})`,
-    );
-  }
-  return dir;
-}
 
 /** What the verdict line reports. */
 export interface Verdict {

@@ -27,6 +27,13 @@ import {
   type TrainConfig,
 } from "../train/settings.ts";
 
+import {
+  repeatedFlag,
+  SAFETY_SETTINGS,
+  type SafetyOptions,
+} from "./strict_args.ts";
+import { DEBUG_FLAG, DEBUG_HELP } from "./guard.ts";
+
 /** Thrown for a flag the command cannot accept; the CLI exits with 2. */
 export class UsageError extends Error {
   /** @param message Names the flag and what was expected. */
@@ -43,7 +50,7 @@ export const IMPLS = ["lib", "exercises", "solutions"] as const;
 export type Impl = typeof IMPLS[number];
 
 /** How a run is carried out, as opposed to what it computes. */
-export interface RunOptions {
+export interface RunOptions extends SafetyOptions {
   /** A folder with the four MNIST files; the verified cache when absent. */
   data?: string;
   /** The run folder; `runs/<timestamp>/` when absent. */
@@ -123,6 +130,7 @@ export const RUN_SETTINGS: Settings<RunOptions> = {
     "a port from 0 to 65535",
     "the lab's port on 127.0.0.1 with --lab (0: any free port)",
   ),
+  ...SAFETY_SETTINGS,
 };
 
 /** What `--full-batch` sets, unless given: the original project's recipe. */
@@ -170,6 +178,7 @@ export function trainHelp(): string {
       setting.help + fallback,
     );
   }
+  line(DEBUG_FLAG, DEBUG_HELP);
   line("--help, -h", "show this help");
   return lines.join("\n");
 }
@@ -212,6 +221,10 @@ function readFlags(args: string[]): Given {
   for (const [key, setting] of allSettings()) {
     const type = setting.kind === "value" ? "string" : "boolean";
     options[flagOf(key, setting)] = { type };
+  }
+  const repeated = repeatedFlag(args, options);
+  if (repeated) {
+    throw new UsageError(`--${repeated}: given twice; give each flag once`);
   }
   try {
     return parseArgs({

@@ -192,6 +192,9 @@ Deno.test("configJson() records every flag under its metrics.json key", () => {
     quiet: false,
     lab: false,
     lab_port: 8080,
+    force: false,
+    max_memory: 4096,
+    resume: null,
   });
 });
 

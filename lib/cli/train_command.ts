@@ -29,6 +29,7 @@ import {
   train,
   type TrainData,
   type TrainHooks,
+  TrainInterrupted,
   type TrainResult,
 } from "../train/train.ts";
 import { implTrainCommand } from "./impl.ts";
@@ -41,7 +42,21 @@ import {
   type TrainOptions,
   UsageError,
 } from "./train_args.ts";
-import { makeRunDir, printVerdict, reportKitError } from "./run_folder.ts";
+import { printVerdict, reportKitError } from "./run_folder.ts";
+import {
+  INTERRUPTED_EXIT_CODE,
+  listenForStop,
+  RunInterrupted,
+} from "./interrupt.ts";
+import { assertResumeAlone, readResumption, savedFlags } from "./resume.ts";
+import { CHECKPOINT_FILE, type TrainCheckpoint } from "../train/checkpoint.ts";
+import { saveCheckpoint } from "../train/checkpoint_file.ts";
+import {
+  checkData,
+  checkMemory,
+  parameterCount,
+  withRunFolder,
+} from "./preflight.ts";
 
 /**
  * Runs the command.
@@ -54,6 +69,7 @@ export async function trainCommand(args: string[]): Promise<number> {
   let options: TrainOptions | "help";
   try {
     options = parseTrainArgs(args);
+    if (options !== "help" && options.resume) assertResumeAlone(args);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     console.error(`error: ${error.message}`);
@@ -65,16 +81,25 @@ export async function trainCommand(args: string[]): Promise<number> {
     return 0;
   }
   const run = async (options: TrainOptions, watcher?: TrainHooks) => {
+    const resumed = options.resume
+      ? await readResumption(options.resume)
+      : undefined;
+    if (resumed) options = resumed.options;
     if (options.impl !== "lib") {
       return await implTrainCommand(options, args, watcher);
     }
-    const { result, runDir } = await runTraining(options, watcher);
+    const { result, runDir } = await runTraining(
+      options,
+      watcher,
+      resumed?.checkpoint,
+    );
     return printSummary(options, result, runDir) ? 0 : 1;
   };
   try {
     return options.lab ? await trainWithLab(options, run) : await run(options);
   } catch (error) {
-    return reportKitError(error);
+    const code = reportKitError(error);
+    return error instanceof RunInterrupted ? INTERRUPTED_EXIT_CODE : code;
   }
 }
 
@@ -85,31 +110,73 @@ export async function trainCommand(args: string[]): Promise<number> {
  * @param options The parsed command line.
  * @param watcher More hooks, called after the progress display's (the lab's
  * live stream).
+ * @param resume A checkpoint of this run to continue from (`--resume`).
  * @returns What training measured and the run folder.
  * @throws {KitError} On bad data, an unusable run folder, or divergence.
+ * @throws {RunInterrupted} After Ctrl-C, once the checkpoint is saved.
  */
 export async function runTraining(
   options: TrainOptions,
   watcher: TrainHooks = {},
+  resume?: TrainCheckpoint,
 ): Promise<{ result: TrainResult; runDir: string }> {
   const startedAt = new Date();
   const mnist = await loadMnist({ dir: options.data });
+  checkData(mnist);
+  const c = options.config;
+  const sizes = [mnist.train.rows * mnist.train.cols, ...c.hidden, 10];
+  checkMemory(sizes, c, options.maxMemoryMb);
+  return await withRunFolder(
+    options.out,
+    {
+      startedAt,
+      force: options.force,
+      resume: resume !== undefined,
+      quiet: options.quiet,
+      // model.bin plus room for metrics.json and the report
+      probeBytes: parameterCount(sizes) * (c.dtype === "f64" ? 8 : 4) + 2 ** 22,
+    },
+    (runDir) =>
+      trainInto(runDir, mnist, { sizes, options, startedAt, watcher, resume }),
+  );
+}
+
+/** Trains, then writes the run's files into its prepared folder. */
+async function trainInto(
+  runDir: string,
+  mnist: Mnist,
+  run: {
+    sizes: number[];
+    options: TrainOptions;
+    startedAt: Date;
+    watcher: TrainHooks;
+    resume?: TrainCheckpoint;
+  },
+): Promise<{ result: TrainResult; runDir: string }> {
+  const { options, startedAt, resume } = run;
   const data = splitData(mnist);
-  const runDir = await makeRunDir(options.out, startedAt);
   if (!options.quiet) {
     const c = options.config;
+    const from = resume
+      ? ` from step ${resume.progress.step} (epoch ${resume.progress.epoch})`
+      : "";
     console.log(
-      `training ${
-        [784, ...c.hidden, 10].join("-")
+      `${resume ? "resuming" : "training"} ${
+        run.sizes.join("-")
       } ${c.activation} ${c.dtype} on ` +
-        `${data.train.count} images for ${c.epochs} epochs (seed ${c.seed}) → ${runDir}`,
+        `${data.train.count} images for ${c.epochs} epochs (seed ${c.seed})${from} → ${runDir}`,
     );
   }
-  const result = await trainSavingModels(options, data, runDir, watcher);
+  const result = await trainSavingModels(options, data, runDir, {
+    watcher: run.watcher,
+    resume,
+  });
   await writeMetrics(
     join(runDir, METRICS_FILE),
     metricsJson(configJson(options), data, result, startedAt),
   );
+  // The run is complete: its checkpoint has served.
+  await Deno.remove(join(runDir, CHECKPOINT_FILE)).catch(() => {});
   const report = await writeReport(runDir, { mnist });
   if (!options.quiet) console.log(`${report.terminal}\nreport: ${report.path}`);
   return { result, runDir };
@@ -135,7 +202,7 @@ async function trainSavingModels(
   options: TrainOptions,
   data: TrainData,
   runDir: string,
-  watcher: TrainHooks,
+  { watcher, resume }: { watcher: TrainHooks; resume?: TrainCheckpoint },
 ): Promise<TrainResult> {
   const progress: ProgressReporter = options.quiet
     ? silentProgress()
@@ -143,29 +210,53 @@ async function trainSavingModels(
     ? barProgress()
     : lineProgress();
   const modelPath = join(runDir, MODEL_FILE);
-  let savedEpoch = 0;
+  let savedEpoch = resume?.progress.epochs.length ?? 0;
+  const stop = listenForStop();
+  const checkpoints = checkpointWriter(runDir, options);
   try {
-    return await train(data, options.config, {
-      onStep: (step, total, loss, lr, accuracy) => {
-        progress.step(step, total, loss);
-        watcher.onStep?.(step, total, loss, lr, accuracy);
+    return await train(
+      data,
+      options.config,
+      {
+        onStep: (step, total, loss, lr, accuracy) => {
+          progress.step(step, total, loss);
+          watcher.onStep?.(step, total, loss, lr, accuracy);
+        },
+        onEpoch: async (metrics, model) => {
+          progress.epoch(metrics, options.config.epochs);
+          await saveModel(modelPath, model, data.normalizer);
+          savedEpoch = metrics.epoch;
+          return await watcher.onEpoch?.(metrics, model);
+        },
+        onCheckpoint: checkpoints,
+        stopRequested: stop.requested,
       },
-      onEpoch: async (metrics, model) => {
-        progress.epoch(metrics, options.config.epochs);
-        await saveModel(modelPath, model, data.normalizer);
-        savedEpoch = metrics.epoch;
-        return await watcher.onEpoch?.(metrics, model);
-      },
-    }, kernelsByName(options.kernels));
+      kernelsByName(options.kernels),
+      resume,
+    );
   } catch (error) {
+    if (error instanceof TrainInterrupted) {
+      throw new RunInterrupted(error.step, error.epoch, runDir);
+    }
     if (!(error instanceof DivergedError)) throw error;
     const kept = savedEpoch > 0
       ? `the last good model (epoch ${savedEpoch}) is in ${modelPath}`
       : "no epoch finished, so no model was saved";
     throw new KitError(`${error.message}; ${kept}`, error.help);
   } finally {
+    stop.dispose();
     progress.stop();
   }
+}
+
+/** Saves each checkpoint with the run's flags, atomically. */
+function checkpointWriter(
+  runDir: string,
+  options: TrainOptions,
+): (checkpoint: TrainCheckpoint) => Promise<void> {
+  const path = join(runDir, CHECKPOINT_FILE);
+  const args = savedFlags(options);
+  return (checkpoint) => saveCheckpoint(path, { args, checkpoint });
 }
 
 /** Prints the closing lines; returns whether the run met its target. */

@@ -13,7 +13,7 @@ import { liveHooks } from "../lab/live.ts";
 import { findRuns } from "../lab/runs.ts";
 import { METRICS_FILE } from "../train/run_files.ts";
 import type { TrainHooks } from "../train/train.ts";
-import { makeRunDir } from "./run_folder.ts";
+import { chooseRunFolder } from "./preflight.ts";
 import { RUNS_ROOT } from "./lab_command.ts";
 import type { TrainOptions } from "./train_args.ts";
 import { join } from "node:path";
@@ -38,7 +38,7 @@ export async function trainWithLab(
   options: TrainOptions,
   trainer: Trainer,
 ): Promise<number> {
-  const runDir = await makeRunDir(options.out, new Date());
+  const runDir = await chooseRunFolder(options.out, new Date());
   const others = (await findRuns(RUNS_ROOT)).filter((d) => d !== runDir);
   const lab = await startLabThread([runDir, ...others], options.labPort);
   const { publisher } = lab;

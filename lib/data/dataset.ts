@@ -314,14 +314,25 @@ export class Batcher {
   }
 
   /**
+   * The order of the epoch in progress (live): a checkpoint saves it, and a
+   * resumed run sets it back before continuing an epoch.
+   */
+  get order(): Int32Array {
+    return this.#order;
+  }
+
+  /**
    * Yields one epoch of batches. Each batch's buffers are overwritten by the
    * next one.
    *
    * @param rng Shuffles the order.
+   * @param startBatch Continues an interrupted epoch from this batch, in
+   * the order it had (no new shuffle); 0 starts a new epoch.
    */
-  *epoch(rng: Rng): Generator<Batch> {
-    rng.shuffle(this.#order);
-    for (let from = 0; from < this.set.count; from += this.batchSize) {
+  *epoch(rng: Rng, startBatch = 0): Generator<Batch> {
+    if (startBatch === 0) rng.shuffle(this.#order);
+    const start = startBatch * this.batchSize;
+    for (let from = start; from < this.set.count; from += this.batchSize) {
       const size = Math.min(this.batchSize, this.set.count - from);
       let batch = this.#full;
       if (size !== this.#full.labels.length) {

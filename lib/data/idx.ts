@@ -166,6 +166,120 @@ export async function gunzipIfNeeded(bytes: Uint8Array): Promise<Uint8Array> {
 }
 
 /**
+ * The largest IDX file the kit reads, uncompressed: 512 MiB, ten times the
+ * MNIST training images. A header claiming more is refused before anything
+ * that size is read or inflated.
+ */
+export const MAX_IDX_BYTES = 512 * 2 ** 20;
+
+/**
+ * Inflates a gzip-compressed IDX file no further than its own header
+ * allows: once the header's dimensions are in, the output buffer is sized
+ * from them, and inflating stops with an error as soon as the data would
+ * overflow it. A small file that inflates to gigabytes costs at most the
+ * header's size.
+ *
+ * @param gzipped The compressed file.
+ * @param source The file's name, for error messages.
+ * @param dimensions 3 for images, 1 for labels.
+ * @returns The inflated bytes (shorter than the header says when the
+ * stream ends early, only the header when its magic number is wrong:
+ * {@link parseIdx} then reports either).
+ * @throws {KitError} When the header claims more than {@link MAX_IDX_BYTES}
+ * or the data runs past what the header claims.
+ * @throws {TypeError} When the gzip framing is broken.
+ */
+export async function gunzipIdx(
+  gzipped: Uint8Array,
+  source: string,
+  dimensions: number,
+): Promise<Uint8Array> {
+  const headerLength = 4 + 4 * dimensions;
+  const reader = inflateInPieces(gzipped);
+  let out: Uint8Array = new Uint8Array(headerLength);
+  let length = 0;
+  let sized = false;
+  try {
+    for (let r = await reader.read(); !r.done; r = await reader.read()) {
+      let chunk: Uint8Array = r.value;
+      if (!sized) {
+        const head = Math.min(chunk.length, headerLength - length);
+        out.set(chunk.subarray(0, head), length);
+        length += head;
+        chunk = chunk.subarray(head);
+        if (length < headerLength) continue;
+        const sizedOut = sizedFromHeader(out, source, dimensions);
+        // A wrong magic number: the header is enough for parseIdx to say so.
+        if (!sizedOut) return out;
+        out = sizedOut;
+        sized = true;
+      }
+      if (length + chunk.length > out.length) {
+        throw new KitError(
+          `${source}: inflates to more than the ${out.length} bytes its header's dimensions need`,
+        );
+      }
+      out.set(chunk, length);
+      length += chunk.length;
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+  return out.subarray(0, length);
+}
+
+/** Compressed bytes fed to the inflater at a time: see inflateInPieces. */
+const GZIP_PIECE = 4096;
+
+/**
+ * A reader of the inflated bytes that feeds the compressed ones in 4 KiB
+ * pieces, each only once the previous piece's output was read. The
+ * inflater turns a whole input chunk into output at once, and deflate
+ * reaches 1032:1, so one 1 MB chunk of a gzip bomb would be a gigabyte
+ * before the first read; a 4 KiB piece is at most about 4 MB.
+ */
+function inflateInPieces(
+  gzipped: Uint8Array,
+): ReadableStreamDefaultReader<Uint8Array> {
+  const inflater = new DecompressionStream("gzip");
+  const writer = inflater.writable.getWriter();
+  (async () => {
+    for (let at = 0; at < gzipped.length; at += GZIP_PIECE) {
+      await writer.ready;
+      await writer.write(gzipped.subarray(at, at + GZIP_PIECE) as BufferSource);
+    }
+    await writer.close();
+  })().catch(() => {}); // the reader sees the same error, or cancelled
+  return inflater.readable.getReader();
+}
+
+/**
+ * A buffer of the size the header claims, holding the header; `undefined`
+ * for a wrong magic number.
+ */
+function sizedFromHeader(
+  header: Uint8Array,
+  source: string,
+  dimensions: number,
+): Uint8Array | undefined {
+  const view = new DataView(header.buffer, header.byteOffset);
+  if (view.getUint32(0, false) !== idxMagic(dimensions)) return undefined;
+  let values = 1;
+  for (let d = 0; d < dimensions; d++) {
+    values *= view.getUint32(4 + 4 * d, false);
+  }
+  const total = header.length + values;
+  if (total > MAX_IDX_BYTES) {
+    throw new KitError(
+      `${source}: the header claims ${total} bytes, more than the ${MAX_IDX_BYTES} the kit reads`,
+    );
+  }
+  const sized = new Uint8Array(total);
+  sized.set(header);
+  return sized;
+}
+
+/**
  * Reads and parses an IDX file, plain or gzip-compressed.
  *
  * @param dimensions 3 for images, 1 for labels.
@@ -188,14 +302,26 @@ export async function readIdxFile(
 ): Promise<IdxArray> {
   let bytes: Uint8Array;
   try {
+    const { size } = await Deno.stat(path);
+    if (size > MAX_IDX_BYTES) {
+      throw new KitError(
+        `${path}: ${size} bytes, more than the ${MAX_IDX_BYTES} the kit reads`,
+      );
+    }
     bytes = await Deno.readFile(path);
   } catch (error) {
+    if (error instanceof KitError) throw error;
     throw new KitError(`${path}: cannot read (${(error as Error).message})`);
   }
-  try {
-    bytes = await gunzipIfNeeded(bytes);
-  } catch (error) {
-    throw new KitError(`${path}: not valid gzip (${(error as Error).message})`);
+  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    try {
+      bytes = await gunzipIdx(bytes, path, dimensions);
+    } catch (error) {
+      if (error instanceof KitError) throw error;
+      throw new KitError(
+        `${path}: not valid gzip (${(error as Error).message})`,
+      );
+    }
   }
   return parseIdx(bytes, path, dimensions);
 }

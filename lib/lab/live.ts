@@ -78,7 +78,7 @@ export function liveHooks(
   live: LivePublisher,
   run: string,
   epochs: number,
-): Required<TrainHooks> {
+): Required<Pick<TrainHooks, "onStep" | "onEpoch">> {
   return {
     onStep(step, totalSteps, loss, _lr, accuracy) {
       if (step === 1) live.send({ type: "start", run, totalSteps, epochs });

@@ -65,6 +65,7 @@ export async function reportCommand(args: string[]): Promise<number> {
   } catch (error) {
     if (!(error instanceof KitError)) throw error;
     console.error(`error: ${error.message}`);
+    if (error.help) console.error(`help: ${error.help}`);
     return 1;
   }
 }

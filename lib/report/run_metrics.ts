@@ -8,6 +8,7 @@
 
 import { join } from "node:path";
 import { KitError } from "../base/errors.ts";
+import { CHECKPOINT_FILE } from "../train/checkpoint.ts";
 import { METRICS_FILE } from "../train/run_files.ts";
 import { type ScheduleName, SCHEDULES } from "../optim/schedule.ts";
 
@@ -282,8 +283,13 @@ export async function readRunMetrics(runDir: string): Promise<RunMetrics> {
     const why = error instanceof Deno.errors.NotFound
       ? "missing"
       : `cannot read (${(error as Error).message})`;
+    const interrupted = await Deno.stat(join(runDir, CHECKPOINT_FILE))
+      .then(() => true, () => false);
     throw new KitError(
       `${path}: ${why}; expected the metrics.json that \`deno task train\` writes into every run folder`,
+      interrupted
+        ? `the run was interrupted before it finished: continue it with \`deno task train --resume ${runDir}\``
+        : undefined,
     );
   }
   let json: unknown;

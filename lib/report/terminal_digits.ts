@@ -52,7 +52,12 @@ export function digitLines(
   image: ArrayLike<number>,
   options: TerminalDigitOptions,
 ): string[] {
-  const { rows, cols, threshold = 96, margin = 2 } = options;
+  const { rows, cols, threshold = 96 } = options;
+  // A margin never eats the whole image: tiny images still draw a line.
+  const margin = Math.max(
+    0,
+    Math.min(options.margin ?? 2, Math.floor((Math.min(rows, cols) - 1) / 2)),
+  );
   const ink = (r: number, c: number) =>
     r < rows - margin && c < cols - margin && image[r * cols + c] >= threshold
       ? 1
@@ -91,7 +96,7 @@ export function sideBySide(
   if (misses.length === 0) return "";
   const drawn = misses.map((m) => digitLines(m.image, options));
   const width = Math.max(
-    drawn[0][0].length,
+    drawn[0][0]?.length ?? 0,
     ...misses.map((m) => [...missLabel(m)].length),
   );
   const gap = "   ";

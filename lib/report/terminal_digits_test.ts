@@ -53,3 +53,16 @@ Deno.test("sideBySide() puts each digit under its true→predicted label, in col
   assert.equal(lines[1], "█".repeat(12));
   assert.equal(sideBySide([], { rows: 28, cols: 28 }), "");
 });
+
+Deno.test("digitLines() shrinks the margin so a 1x1 or 3x5 image still draws", () => {
+  assert.deepEqual(digitLines([255], { rows: 1, cols: 1 }), ["▘"]);
+  const lines = digitLines(new Uint8Array(15).fill(255), { rows: 3, cols: 5 });
+  assert.deepEqual(lines, ["▀▘"]); // margin 1: row 1, columns 1-3
+});
+
+Deno.test("sideBySide() draws 1x1 digits and 0x28 ones without throwing", () => {
+  const miss = { label: 1, predicted: 2, confidence: 0.5, image: [255] };
+  assert.equal(sideBySide([miss], { rows: 1, cols: 1 }), "1→2 50%\n▘");
+  const empty = { ...miss, image: [] };
+  assert.equal(sideBySide([empty], { rows: 0, cols: 28 }), "1→2 50%");
+});

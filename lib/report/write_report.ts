@@ -12,6 +12,8 @@ import { writeFileAtomic } from "../base/atomic.ts";
 import { KitError } from "../base/errors.ts";
 import { loadMnist, type Mnist } from "../data/mnist.ts";
 import { loadModel } from "../train/model_file.ts";
+import type { ActivationName } from "../nn/layers.ts";
+import type { DType } from "../base/tensor.ts";
 import { buildReport, FIGURES_DIR, REPORT_FILE } from "./build_report.ts";
 import { readRunMetrics } from "./run_metrics.ts";
 
@@ -52,7 +54,12 @@ export async function writeReport(
   const metrics = await readRunMetrics(runDir);
   const mnist = options.mnist ?? await loadMnist({ dir: metrics.data.dir });
   const modelPath = join(runDir, metrics.model.file);
-  const { model } = await loadModel(modelPath);
+  // The model must be the one the metrics describe (README: an error).
+  const { model } = await loadModel(modelPath, {
+    sizes: metrics.model.sizes,
+    activation: metrics.model.activation as ActivationName,
+    dtype: metrics.model.dtype as DType,
+  });
   const first = model.parameters().find((p) => p.name === "layer0.weights");
   if (!first || first.value.rows !== mnist.test.rows * mnist.test.cols) {
     throw new KitError(

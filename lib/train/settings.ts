@@ -14,6 +14,7 @@ import { type ActivationName, ACTIVATIONS } from "../nn/layers.ts";
 import { OPTIMIZER_NAMES, type OptimizerName } from "../optim/registry.ts";
 import { type ScheduleName, SCHEDULES } from "../optim/schedule.ts";
 import type { DType } from "../base/tensor.ts";
+import { parseDecimal } from "../base/decimal.ts";
 
 /**
  * Everything that decides a training run.
@@ -121,7 +122,7 @@ export function numberSetting(
     kind: "value",
     expected,
     parse: (text) => {
-      const x = text.trim() === "" ? NaN : Number(text);
+      const x = parseDecimal(text);
       return Number.isFinite(x) && ok(x) ? x : undefined;
     },
     show: (x) => `${x}`,
@@ -185,9 +186,7 @@ function widthsSetting(value: number[], help: string): Setting<number[]> {
     expected: "comma-separated whole numbers ≥ 1 (e.g. 128,64)",
     parse: (text) => {
       if (text.trim() === "" || text === "none") return [];
-      const widths = text.split(",").map((part) =>
-        part.trim() === "" ? NaN : Number(part)
-      );
+      const widths = text.split(",").map((part) => parseDecimal(part));
       return widths.every((w) => Number.isSafeInteger(w) && w >= 1)
         ? widths
         : undefined;

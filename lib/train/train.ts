@@ -22,6 +22,14 @@ import { learningRateAt, type Schedule } from "../optim/schedule.ts";
 import type { Optimizer } from "../optim/optimizer.ts";
 import { argmaxRows, type DType, type Tensor, zeros } from "../base/tensor.ts";
 import type { Kernels } from "../kernels/kernel_set.ts";
+import {
+  captureCheckpoint,
+  freshProgress,
+  restoreCheckpoint,
+  type TrainCheckpoint,
+  type TrainParts,
+  type TrainProgress,
+} from "./checkpoint.ts";
 
 /**
  * The data a run uses; see `splitTrainValidation` and `fitNormalizer`.
@@ -239,6 +247,17 @@ export interface TrainHooks {
     metrics: EpochMetrics,
     model: Mlp,
   ): void | boolean | Promise<void | boolean>;
+  /**
+   * The state to resume from: after every epoch, and at a requested stop.
+   * Awaited, so a checkpoint is on disk before training goes on.
+   */
+  onCheckpoint?(checkpoint: TrainCheckpoint): void | Promise<void>;
+  /**
+   * Asked after every step: `true` stops training there (after
+   * `onCheckpoint`) with {@link TrainInterrupted}. With this hook the
+   * event loop also runs every 50 ms, so signal handlers can set it.
+   */
+  stopRequested?(): boolean;
 }
 
 /**
@@ -277,14 +296,44 @@ export class DivergedError extends KitError {
 }
 
 /**
- * Trains an MLP `[pixels, ...hidden, 10]` from scratch.
+ * Thrown when {@link TrainHooks.stopRequested} asked training to stop (a
+ * Ctrl-C): the step finished, `onCheckpoint` saved the state, and
+ * `train(..., resume)` with that checkpoint continues exactly there.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const error = new TrainInterrupted(40, 2);
+ * assert(error.message === "training stopped after step 40 (epoch 2) as asked");
+ * ```
+ */
+export class TrainInterrupted extends KitError {
+  /**
+   * Describes where training stopped.
+   *
+   * @param step The last finished step (from 1).
+   * @param epoch The epoch it was in.
+   */
+  constructor(readonly step: number, readonly epoch: number) {
+    super(`training stopped after step ${step} (epoch ${epoch}) as asked`);
+    this.name = "TrainInterrupted";
+  }
+}
+
+/**
+ * Trains an MLP `[pixels, ...hidden, 10]` from scratch, or continues an
+ * interrupted run from its checkpoint.
  *
  * @param data Train, validation and test sets and the normalizer.
  * @param config The hyperparameters and seed.
- * @param hooks Progress callbacks.
+ * @param hooks Progress callbacks, checkpoints and stop requests.
  * @param kernels The matrix products to use; the fast ones by default.
+ * @param resume A checkpoint of this run (same data and config): training
+ * continues from it and ends with the numbers the uninterrupted run has.
  * @returns The model and everything measured.
  * @throws {DivergedError} When the loss turns NaN or infinite.
+ * @throws {TrainInterrupted} When `hooks.stopRequested` said so.
  *
  * @example
  * ```ts
@@ -309,15 +358,19 @@ export async function train(
   config: TrainConfig,
   hooks: TrainHooks = {},
   kernels?: Kernels,
+  resume?: TrainCheckpoint,
 ): Promise<TrainResult> {
-  const run = startRun(data, config, kernels);
-  const epochs: EpochMetrics[] = [];
-  for (let epoch = 1; epoch <= config.epochs; epoch++) {
-    const metrics = trainEpoch(run, epoch, data, hooks);
-    epochs.push(metrics);
+  const run = startRun(data, config, kernels, resume);
+  const { progress } = run;
+  while (progress.epoch <= config.epochs) {
+    const metrics = await trainEpoch(run, data, hooks);
+    if (hooks.onCheckpoint) {
+      await hooks.onCheckpoint(captureCheckpoint(progress, run.parts));
+    }
     if ((await hooks.onEpoch?.(metrics, run.model)) === false) break;
   }
-  const { model, batchAccuracy, batchLoss } = run;
+  const { model } = run;
+  const { epochs, batchAccuracy, batchLoss } = progress;
   return {
     model,
     epochs,
@@ -338,20 +391,22 @@ interface Run {
   readonly schedule: Schedule;
   readonly totalSteps: number;
   readonly buffers: StepBuffers;
-  readonly batchAccuracy: number[];
-  readonly batchLoss: number[];
-  /** Steps taken so far. */
-  step: number;
+  /** What a checkpoint copies: model, optimizer, RNG and batch order. */
+  readonly parts: TrainParts;
+  /** Counters and everything measured so far. */
+  readonly progress: TrainProgress;
 }
 
 /**
  * Builds the network, optimizer and batcher. The one RNG draws the initial
- * weights first, then each epoch's shuffle and dropout masks.
+ * weights first, then each epoch's shuffle and dropout masks. A checkpoint,
+ * when given, then overwrites all of their state.
  */
 function startRun(
   data: TrainData,
   config: TrainConfig,
   kernels: Kernels | undefined,
+  resume: TrainCheckpoint | undefined,
 ): Run {
   const rng = new Rng(config.seed);
   const model = new Mlp({
@@ -373,6 +428,7 @@ function startRun(
     config.dtype,
     kernels,
   );
+  const parts = { model, optimizer, rng, order: batcher.order };
   return {
     rng,
     model,
@@ -381,41 +437,79 @@ function startRun(
     schedule: { kind: config.schedule, lr: config.lr, lrMin: config.lrMin },
     totalSteps: config.epochs * batcher.batchesPerEpoch,
     buffers: new StepBuffers(model.sizes[model.sizes.length - 1], config.dtype),
-    batchAccuracy: [],
-    batchLoss: [],
-    step: 0,
+    parts,
+    progress: resume ? restoreCheckpoint(resume, parts) : freshProgress(),
   };
 }
 
-/** One pass over the training split, then validation. */
-function trainEpoch(
+/**
+ * The rest of the epoch in progress (all of it, unless resumed mid-epoch),
+ * then validation; moves `run.progress` on to the next epoch.
+ *
+ * @throws {TrainInterrupted} After saving a checkpoint, when asked to stop.
+ */
+async function trainEpoch(
   run: Run,
-  epoch: number,
   data: TrainData,
   hooks: TrainHooks,
-): EpochMetrics {
+): Promise<EpochMetrics> {
+  const { progress } = run;
+  const epoch = progress.epoch;
   const started = performance.now();
-  const epochLr = learningRateAt(run.schedule, run.step, run.totalSteps);
-  let lossSum = 0;
-  let correct = 0;
-  for (const batch of run.batcher.epoch(run.rng)) {
+  const epochStart = progress.step - progress.stepInEpoch;
+  const stopAsked = stopChecker(hooks);
+  for (const batch of run.batcher.epoch(run.rng, progress.stepInEpoch)) {
     const { loss, right, lr } = trainStep(run, batch, epoch);
-    lossSum += loss * batch.labels.length;
-    correct += right;
+    progress.stepInEpoch++;
+    progress.lossSum += loss * batch.labels.length;
+    progress.correct += right;
     const accuracy = right / batch.labels.length;
-    hooks.onStep?.(run.step, run.totalSteps, loss, lr, accuracy);
+    hooks.onStep?.(progress.step, run.totalSteps, loss, lr, accuracy);
+    if (hooks.stopRequested && await stopAsked()) {
+      progress.secondsInEpoch += (performance.now() - started) / 1000;
+      await hooks.onCheckpoint?.(captureCheckpoint(progress, run.parts));
+      throw new TrainInterrupted(progress.step, epoch);
+    }
   }
-  const seconds = (performance.now() - started) / 1000;
+  const seconds = progress.secondsInEpoch +
+    (performance.now() - started) / 1000;
   const count = data.train.count;
-  return {
+  const metrics: EpochMetrics = {
     epoch,
-    trainLoss: lossSum / count,
-    trainAccuracy: correct / count,
+    trainLoss: progress.lossSum / count,
+    trainAccuracy: progress.correct / count,
     validationAccuracy:
       evaluate(run.model, data.validation, data.normalizer).accuracy,
     seconds,
     samplesPerSecond: count / seconds,
-    lr: epochLr,
+    lr: learningRateAt(run.schedule, epochStart, run.totalSteps),
+  };
+  progress.epochs.push(metrics);
+  Object.assign(progress, {
+    epoch: epoch + 1,
+    stepInEpoch: 0,
+    lossSum: 0,
+    correct: 0,
+    secondsInEpoch: 0,
+  });
+  return metrics;
+}
+
+/**
+ * How often training lets the event loop run when stops can be requested,
+ * so a Ctrl-C handler gets to set its flag (a step alone never awaits).
+ */
+const YIELD_MS = 50;
+
+/** Asks `hooks.stopRequested`, first letting the event loop run every 50 ms. */
+function stopChecker(hooks: TrainHooks): () => Promise<boolean> {
+  let lastYield = performance.now();
+  return async () => {
+    if (performance.now() - lastYield > YIELD_MS) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      lastYield = performance.now();
+    }
+    return hooks.stopRequested?.() ?? false;
   };
 }
 
@@ -431,19 +525,20 @@ function trainStep(
   epoch: number,
 ): { loss: number; right: number; lr: number } {
   const size = batch.labels.length;
-  const lr = learningRateAt(run.schedule, run.step, run.totalSteps);
+  const { progress } = run;
+  const lr = learningRateAt(run.schedule, progress.step, run.totalSteps);
   const logits = run.model.forward(batch.images);
   const { dLogits, predicted } = run.buffers.for(size);
   const loss = softmaxCrossEntropy(logits, batch.labels, dLogits);
-  run.step++;
+  progress.step++;
   if (!Number.isFinite(loss)) {
-    throw new DivergedError(run.step, epoch, lr, loss);
+    throw new DivergedError(progress.step, epoch, lr, loss);
   }
   const right = countCorrect(argmaxRows(logits, predicted), batch);
   run.model.backward(dLogits);
   run.optimizer.step(lr);
-  run.batchAccuracy.push(right / size);
-  run.batchLoss.push(loss);
+  progress.batchAccuracy.push(right / size);
+  progress.batchLoss.push(loss);
   return { loss, right, lr };
 }
 
