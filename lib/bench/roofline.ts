@@ -71,7 +71,9 @@ export function rooflineLines(
     ...gemms.map((g) =>
       `  ${g.kernels.padEnd(10)} ${g.input.padEnd(6)} product ${
         g.gflops.toFixed(1).padStart(6)
-      } GFLOPS ${percent(g.gflops, peaks.one)} of one thread's peak`
+      } ${g.input === "mnist" ? "effective " : ""}GFLOPS ${
+        percent(g.gflops, peaks.one)
+      } of one thread's peak`
     ),
     `Work per epoch: ${dense.toFixed(1)} GFLOP dense, at most ${
       effective.toFixed(1)
