@@ -10,7 +10,7 @@
  */
 
 import { join } from "node:path";
-import { KitError } from "../base/errors.ts";
+import { KitError, thrownMessage } from "../base/errors.ts";
 import {
   findExercise,
   loadCurriculum,
@@ -239,8 +239,7 @@ export async function implTrainCommand(
   } catch (error) {
     if (impl !== "exercises" || error instanceof KitError) throw error;
     // Learners' code may throw anything, not only an Error.
-    const message = error instanceof Error ? error.message : String(error);
-    console.error(`error: your code threw: ${message.split("\n")[0]}`);
+    console.error(`error: your code threw: ${thrownMessage(error)}`);
     const frame = error instanceof Error
       ? error.stack?.split("\n").find((l) => l.includes("/exercises/"))
       : undefined;
@@ -370,7 +369,7 @@ async function loadImplData(
   } catch (error) {
     throw new KitError(
       `${dir}: cannot load MNIST with the code in ${impl}/ (${
-        (error as Error).message
+        thrownMessage(error)
       })`,
       "pass --data DIR with the four uncompressed MNIST files, or leave --data out for the cache in data/",
     );

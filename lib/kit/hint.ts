@@ -6,7 +6,7 @@
  * @module
  */
 
-import { KitError } from "../base/errors.ts";
+import { KitError, reportKitError } from "../base/errors.ts";
 import { type Exercise, findExercise, loadCurriculum } from "./curriculum.ts";
 
 /**
@@ -68,9 +68,7 @@ export async function hintCommand(args: string[]): Promise<number> {
     }
     return 0;
   } catch (error) {
-    if (!(error instanceof KitError)) throw error;
-    console.error(`error: ${error.message}`);
-    if (error.help) console.error(`help: ${error.help}`);
+    reportKitError(error);
     return 2;
   }
 }

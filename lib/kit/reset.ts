@@ -17,7 +17,7 @@ import {
   REPO_ROOT,
   stubPath,
 } from "./curriculum.ts";
-import { KitError } from "../base/errors.ts";
+import { KitError, reportKitError } from "../base/errors.ts";
 
 /**
  * Finds the shipped stub in git: the newest committed version of the file
@@ -176,9 +176,6 @@ export async function resetCommand(args: string[]): Promise<number> {
     );
     return 0;
   } catch (error) {
-    if (!(error instanceof KitError)) throw error;
-    console.error(`error: ${error.message}`);
-    if (error.help) console.error(`help: ${error.help}`);
-    return 1;
+    return reportKitError(error);
   }
 }
