@@ -6,9 +6,9 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { copyKit, runInKit } from "./helpers/scratch_kit.ts";
+import { copyKit } from "./helpers/scratch_kit.ts";
 import { writeSyntheticMnist } from "./helpers/synthetic.ts";
-import type { CommandResult } from "./helpers/cli.ts";
+import { type CommandResult, runScript } from "./helpers/cli.ts";
 
 /** One line, `error: ...`, no trace, not called a bug in the kit. */
 function assertOneErrorLine(result: CommandResult, message: RegExp) {
@@ -39,7 +39,7 @@ for (
   Deno.test(`${name}: a truncated curriculum.json is one error line naming it`, async () => {
     const root = await kitWithTruncatedCurriculum();
     try {
-      assertOneErrorLine(await runInKit(root, script, [...args]), TRUNCATED);
+      assertOneErrorLine(await runScript(script, [...args], root), TRUNCATED);
     } finally {
       await Deno.remove(root, { recursive: true });
     }
@@ -70,9 +70,11 @@ async function kitThrowingStringIn(fn: string) {
 Deno.test("train --impl exercises: a string thrown by trainMnist is one error line, and no run folder is left", async () => {
   const { root, data, out } = await kitThrowingStringIn("trainMnist");
   try {
-    const result = await runInKit(root, "bin/train.ts", [
-      ...["--impl", "exercises", "--data", data, "--out", out, "--quiet"],
-    ]);
+    const result = await runScript(
+      "bin/train.ts",
+      ["--impl", "exercises", "--data", data, "--out", out, "--quiet"],
+      root,
+    );
     assert.equal(result.code, 1, result.stderr);
     assert.match(result.stderr, /^error: your code threw: "not a number"\n/);
     assert.doesNotMatch(result.stderr, /Stack backtrace|bug in the kit/);
@@ -85,9 +87,11 @@ Deno.test("train --impl exercises: a string thrown by trainMnist is one error li
 Deno.test("train --impl exercises: a string thrown by loadMnist is named in the data error", async () => {
   const { root, data, out } = await kitThrowingStringIn("loadMnist");
   try {
-    const result = await runInKit(root, "bin/train.ts", [
-      ...["--impl", "exercises", "--data", data, "--out", out],
-    ]);
+    const result = await runScript(
+      "bin/train.ts",
+      ["--impl", "exercises", "--data", data, "--out", out],
+      root,
+    );
     assert.equal(result.code, 1, result.stderr);
     assert.match(
       result.stderr,

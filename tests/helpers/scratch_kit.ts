@@ -2,10 +2,10 @@
  * A scratch copy of the kit (entry points, lib/, exercises/, solutions/,
  * curriculum.json and deno.json), for tests that must break what the
  * commands read from the repository itself: curriculum.json or the
- * learner's exercises.
+ * learner's exercises. Run its entry points with `runScript(script, args,
+ * root)` (tests/helpers/cli.ts).
  */
 import { join } from "node:path";
-import type { CommandResult } from "./cli.ts";
 
 const repo = new URL("../../", import.meta.url).pathname;
 const COPIED = [
@@ -40,32 +40,4 @@ export async function copyKit(
     }).output();
   }
   return root;
-}
-
-/**
- * Runs an entry point of a scratch kit, as a user would in that folder.
- *
- * @param root The copy.
- * @param script E.g. `tools/progress.ts`.
- * @param args Its arguments.
- */
-export async function runInKit(
-  root: string,
-  script: string,
-  args: string[] = [],
-): Promise<CommandResult> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", script, ...args],
-    cwd: root,
-    env: { NO_COLOR: "1", RUST_BACKTRACE: "1" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  return {
-    code: output.code,
-    stdout: decode(output.stdout),
-    stderr: decode(output.stderr),
-  };
 }
