@@ -218,6 +218,35 @@ Deno.test("a run that diverges in its first epoch leaves no run folder behind", 
   await assert.rejects(Deno.stat(out), Deno.errors.NotFound);
 });
 
+Deno.test("train --lab on a port in use names --lab-port, not the lab's own --port", async () => {
+  const data = await tempSyntheticMnist({ train: 10100, test: 10 });
+  const out = join(await Deno.makeTempDir(), "run");
+  using busy = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (busy.addr as Deno.NetAddr).port;
+  const result = await runTrainInto(
+    [...quick, "--lab", "--lab-port", `${port}`],
+    data,
+    out,
+  );
+  assertCleanError(
+    result,
+    1,
+    new RegExp(
+      `^error: --lab-port ${port}: the port is already in use\\nhelp: pick another with --lab-port N, or --lab-port 0`,
+      "m",
+    ),
+  );
+});
+
+Deno.test("a train --lab run that fails leaves no empty run folder behind", async () => {
+  const data = await tempSyntheticMnist({ train: 10100, test: 10 });
+  const out = join(await Deno.makeTempDir(), "run");
+  using busy = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (busy.addr as Deno.NetAddr).port;
+  await runTrainInto([...quick, "--lab", "--lab-port", `${port}`], data, out);
+  await assert.rejects(Deno.stat(out), Deno.errors.NotFound);
+});
+
 Deno.test("a flag given twice, a hex number and an empty number exit 2 naming the flag", async () => {
   const cases: [string[], RegExp][] = [
     [

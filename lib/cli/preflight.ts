@@ -223,17 +223,17 @@ export async function withRunFolder<T>(
  *
  * @param out `--out`, or `undefined`.
  * @param startedAt When the run started.
- * @returns The folder.
+ * @returns The folder, and whether this call created it (a run that fails
+ * removes a folder it created and left empty).
  * @throws {KitError} When it cannot be created.
  */
 export async function chooseRunFolder(
   out: string | undefined,
   startedAt: Date,
-): Promise<string> {
-  const { dir } = out === undefined
+): Promise<{ dir: string; created: boolean }> {
+  return out === undefined
     ? await createDefaultFolder(startedAt)
     : await openFolder(out);
-  return dir;
 }
 
 /** `runs/<timestamp>`, or the first free `runs/<timestamp>-N`. */
