@@ -48,18 +48,41 @@ class Watcher {
       .getReader();
   }
 
-  /** Reads until the output after `from` matches, or fails after 60 s. */
+  /**
+   * Reads until the output after `from` matches, or fails after 60 s.
+   *
+   * @returns Where the match ends: two screens printed in one chunk must
+   * not hide the second from the next wait.
+   */
   async waitFor(pattern: RegExp, from = 0): Promise<number> {
     const deadline = Date.now() + 60_000;
-    while (!pattern.test(this.output.slice(from))) {
-      if (Date.now() > deadline) {
+    let match: RegExpExecArray | null;
+    while (!(match = pattern.exec(this.output.slice(from)))) {
+      const read = await this.#readUntil(deadline);
+      if (read === "late") {
         assert.fail(`no ${pattern} in the watcher's output:\n${this.output}`);
       }
-      const { value, done } = await this.#reader.read();
-      if (done) assert.fail(`watch exited before ${pattern}:\n${this.output}`);
-      this.output += value;
+      if (read.done) {
+        assert.fail(`watch exited before ${pattern}:\n${this.output}`);
+      }
+      this.output += read.value;
     }
-    return this.output.length;
+    return from + match.index + match[0].length;
+  }
+
+  /** The next chunk of output, or "late" when none comes before `deadline`. */
+  async #readUntil(
+    deadline: number,
+  ): Promise<ReadableStreamReadResult<string> | "late"> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<"late">((resolve) => {
+      timer = setTimeout(() => resolve("late"), deadline - Date.now());
+    });
+    try {
+      return await Promise.race([this.#reader.read(), late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async type(line: string): Promise<void> {
