@@ -42,10 +42,15 @@ export {
   atbReference,
   fastKernels,
   type GemmKernel,
-  type Kernels,
+  type MatrixKernels,
   referenceKernels,
-  type SgdStep,
 } from "./lib/kernels/gemm.ts";
+export type { ElementwiseKernels } from "./lib/kernels/elementwise.ts";
+export type {
+  OptimizerKernels,
+  SgdStep,
+} from "./lib/kernels/optimizer_kernels.ts";
+export type { Kernels } from "./lib/kernels/kernel_set.ts";
 export {
   DEFAULT_KERNELS,
   KERNEL_NAMES,

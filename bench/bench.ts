@@ -2,8 +2,9 @@
  * `deno task bench [--max-epochs N] [--no-peers] [--full-batch] [--out DIR]`
  *
  * Trains the default network with every implementation (the kit's
- * TypeScript and WebAssembly kernels, NumPy, C++/Eigen) and prints seconds
- * per epoch, throughput, GFLOPS, time to 97% test accuracy and ratios; then
+ * kernel sets as `deno task train` runs them; NumPy, C++/Eigen and PyTorch
+ * on one and two threads) and prints seconds per epoch, throughput,
+ * GFLOPS, time to 97% accuracy and ratios to the fastest peer; then
  * matrix-product GFLOPS on 60000x784 @ 784x128 and one whole default
  * `deno task train` run (wall time, peak memory). Writes bench.json and
  * bench.svg into the output folder.
@@ -12,16 +13,15 @@
 import { parseArgs } from "node:util";
 import { join } from "node:path";
 import {
+  createWasmKernels,
   fastKernels,
   loadMnist,
   referenceKernels,
+  type WasmKernels,
   wasmKernels,
   writeFileAtomic,
 } from "../mod.ts";
 import {
-  benchEigen,
-  benchKit,
-  benchNumpy,
   type BenchRow,
   formatBenchTable,
   measureGemm,
@@ -29,21 +29,60 @@ import {
 import {
   benchChartSvg,
   benchFullBatch,
+  benchKitRun,
   benchSolutions,
   benchWholeRun,
 } from "../lib/bench/bench_runs.ts";
+import { nonzeroFraction, rooflineLines } from "../lib/bench/roofline.ts";
+import {
+  benchEigen,
+  benchNumpy,
+  benchTorch,
+  tfjsRow,
+} from "../lib/bench/peers.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    "max-epochs": { type: "string", default: "8" },
-    "no-peers": { type: "boolean", default: false },
-    "full-batch": { type: "boolean", default: false },
-    out: { type: "string" },
-  },
-  strict: true,
-});
-const protocol = { maxEpochs: Number(values["max-epochs"]), target: 0.97 };
+/** @returns What `use` makes of a two-thread kernel set, stopped after. */
+function withWorker<T>(use: (kernels: WasmKernels) => T): T {
+  const kernels = createWasmKernels({ arenaBytes: 1 << 20, worker: true });
+  try {
+    return use(kernels);
+  } finally {
+    kernels.dispose();
+  }
+}
+
+const USAGE =
+  "deno task bench [--max-epochs N] [--no-peers] [--full-batch] [--out DIR]";
+/** @returns The flags, or exits 2 with a one-line error. */
+function parseFlags() {
+  try {
+    const { values } = parseArgs({
+      args: Deno.args,
+      options: {
+        "max-epochs": { type: "string", default: "8" },
+        "no-peers": { type: "boolean", default: false },
+        "full-batch": { type: "boolean", default: false },
+        out: { type: "string" },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+    const maxEpochs = Number(values["max-epochs"]);
+    if (!Number.isInteger(maxEpochs) || maxEpochs < 3) {
+      throw new Error(
+        `--max-epochs must be a whole number of at least 3, got ${
+          values["max-epochs"]
+        }`,
+      );
+    }
+    return { ...values, maxEpochs };
+  } catch (error) {
+    console.error(`error: ${(error as Error).message}\nhelp: ${USAGE}`);
+    Deno.exit(2);
+  }
+}
+const values = parseFlags();
+const protocol = { maxEpochs: values.maxEpochs, target: 0.97 };
 const out = values.out ??
   join(
     "runs",
@@ -60,22 +99,32 @@ const machine =
   `${navigator.hardwareConcurrency} cores, ${cpu}, Deno ${Deno.version.deno}`;
 console.log(`mnist-from-scratch bench on ${machine}`);
 console.log(
-  `Default network 784-128-64-10, batch 64, its 15-epoch schedule; each row stops at 97% test accuracy ` +
-    `(after at least 3 epochs) or ${protocol.maxEpochs} epochs.\n`,
+  `Default network 784-128-64-10, batch 64, its 15-epoch schedule. The kit's rows are deno task train ` +
+    `itself (15 epochs, a fresh process each); each peer stops at 97% test accuracy (after at least 3 ` +
+    `epochs) or ${protocol.maxEpochs} epochs. Ratios: against the fastest peer of the same float type.\n`,
 );
 
 const peersDir = new URL("./peers/", import.meta.url).pathname;
-const rows: BenchRow[] = [
-  await benchKit(mnist, "wasm", "f32", protocol),
-  await benchKit(mnist, "fast", "f32", protocol),
-  await benchKit(mnist, "fast", "f64", protocol),
-  await benchKit(mnist, "wasm-workers", "f32", protocol),
-  await benchSolutions(2),
-  ...(values["no-peers"] ? [] : [
+const kitRuns = [
+  ["wasm-workers", "f32"],
+  ["wasm", "f32"],
+  ["fast", "f32"],
+  ["wasm-workers", "f64"],
+  ["fast", "f64"],
+] as const;
+const rows: BenchRow[] = [];
+for (const [kernels, dtype] of kitRuns) {
+  rows.push(await benchKitRun(kernels, dtype, protocol.target));
+}
+rows.push(await benchSolutions(2));
+if (!values["no-peers"]) {
+  rows.push(
     ...await benchNumpy(peersDir, mnist.dir, protocol),
     ...await benchEigen(peersDir, mnist.dir, protocol),
-  ]),
-];
+    ...await benchTorch(peersDir, mnist.dir, protocol),
+    tfjsRow(),
+  );
+}
 console.log(formatBenchTable(rows));
 
 const shape = { m: 60000, k: 784, n: 128 };
@@ -105,6 +154,16 @@ for (const g of gemms) {
       }x reference`,
   );
 }
+
+const peaks = {
+  one: wasmKernels().peakGflops(),
+  two: withWorker((kernels) => kernels.peakGflops()),
+};
+console.log(
+  "\n" +
+    rooflineLines(peaks, gemms, rows, nonzeroFraction(mnist.train.images))
+      .join("\n"),
+);
 
 console.log(
   "\nWhole default run (deno task train --quiet) in a fresh process:",
@@ -139,7 +198,7 @@ if (fullBatch.length) {
 await writeFileAtomic(
   join(out, "bench.json"),
   JSON.stringify(
-    { machine, protocol, rows, gemms, whole, fullBatch },
+    { machine, protocol, rows, gemms, peaks, whole, fullBatch },
     null,
     1,
   ) + "\n",

@@ -49,37 +49,30 @@ class Watcher {
   }
 
   /**
-   * Reads until the output after `from` matches, or fails after 60 s.
-   *
-   * @returns Where the match ends: two screens printed in one chunk must
-   * not hide the second from the next wait.
+   * Reads until the output after `from` matches, or fails after 60 s: the
+   * timer kills the watcher, which ends a read that would otherwise block.
+   * Returns where the match ends (not where the output ends: the next line
+   * awaited may have come in the same chunk).
    */
   async waitFor(pattern: RegExp, from = 0): Promise<number> {
-    const deadline = Date.now() + 60_000;
-    let match: RegExpExecArray | null;
-    while (!(match = pattern.exec(this.output.slice(from)))) {
-      const read = await this.#readUntil(deadline);
-      if (read === "late") {
-        assert.fail(`no ${pattern} in the watcher's output:\n${this.output}`);
-      }
-      if (read.done) {
-        assert.fail(`watch exited before ${pattern}:\n${this.output}`);
-      }
-      this.output += read.value;
-    }
-    return from + match.index + match[0].length;
-  }
-
-  /** The next chunk of output, or "late" when none comes before `deadline`. */
-  async #readUntil(
-    deadline: number,
-  ): Promise<ReadableStreamReadResult<string> | "late"> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<"late">((resolve) => {
-      timer = setTimeout(() => resolve("late"), deadline - Date.now());
-    });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      this.#child.kill();
+    }, 60_000);
     try {
-      return await Promise.race([this.#reader.read(), late]);
+      let match;
+      while (!(match = pattern.exec(this.output.slice(from)))) {
+        const { value, done } = await this.#reader.read();
+        if (done) {
+          const why: string = timedOut
+            ? "no output matched within 60 s"
+            : "exited";
+          assert.fail(`watch ${why} before ${pattern}:\n${this.output}`);
+        }
+        this.output += value;
+      }
+      return from + match.index + match[0].length;
     } finally {
       clearTimeout(timer);
     }

@@ -2,8 +2,9 @@
 //
 // Same network, initialization scheme, data, split, normalization, batch
 // size and schedule as `deno task train` and numpy_mlp.py. Build with
-//   g++ -O3 -march=native -DNDEBUG -I/usr/include/eigen3 eigen_mlp.cpp
-// (-DUSE_DOUBLE for f64). The original project's slow C++ timing came from
+//   g++ -O3 -march=native -fopenmp -DNDEBUG -I/usr/include/eigen3 eigen_mlp.cpp
+// (-DUSE_DOUBLE for f64); OMP_NUM_THREADS sets how many threads Eigen's
+// products use. The original project's slow C++ timing came from
 // building without -O3: Eigen's templates need the optimizer.
 //
 // usage: eigen_mlp DATA_DIR MAX_EPOCHS TARGET [SCHEDULE_EPOCHS]

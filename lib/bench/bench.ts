@@ -8,19 +8,11 @@
  * @module
  */
 
-import { join } from "node:path";
-import {
-  fitNormalizer,
-  splitTrainValidation,
-  toTensor,
-} from "../data/dataset.ts";
-import type { Kernels } from "../kernels/gemm.ts";
-import { type KernelName, kernelsByName } from "../kernels/registry.ts";
+import { fitNormalizer, toTensor } from "../data/dataset.ts";
+import type { Kernels } from "../kernels/kernel_set.ts";
 import type { Mnist } from "../data/mnist.ts";
 import { Rng } from "../base/rng.ts";
 import { allocate, type DType, type FloatArray } from "../base/tensor.ts";
-import { DEFAULT_CONFIG, type TrainConfig } from "../train/settings.ts";
-import { evaluate, train } from "../train/train.ts";
 
 /**
  * Floating-point operations of one training step per image, counting the
@@ -45,6 +37,8 @@ export interface BenchRow {
   implementation: string;
   /** `"f32"` or `"f64"`. */
   dtype: DType;
+  /** The kit's own, or a peer (ratios are against the fastest peer). */
+  kind: "kit" | "peer";
   /** Whether it ran. */
   status: "ok" | "skipped";
   /** Why it was skipped, or what to know about it. */
@@ -94,6 +88,7 @@ export function benchRow(
   return {
     implementation,
     dtype,
+    kind: "kit",
     status: "ok",
     epochSeconds,
     testAccuracy,
@@ -113,16 +108,19 @@ export function benchRow(
  * @param implementation The row's name.
  * @param dtype Its float type.
  * @param note Why it did not run.
+ * @param kind The kit's own row or a peer's.
  * @returns A row marked skipped.
  */
 export function skippedRow(
   implementation: string,
   dtype: DType,
   note: string,
+  kind: BenchRow["kind"] = "peer",
 ): BenchRow {
   return {
     implementation,
     dtype,
+    kind,
     status: "skipped",
     note,
     epochSeconds: [],
@@ -142,251 +140,6 @@ export interface BenchProtocol {
   maxEpochs: number;
   /** Stop once the test accuracy reaches this (after at least 3 epochs). */
   target: number;
-}
-
-/**
- * Trains the default network (its 15-epoch schedule) with the kit's own
- * kernels, checking the test accuracy after every epoch (not timed).
- *
- * @param mnist The data.
- * @param kernels Which kernels.
- * @param dtype The float type.
- * @param protocol When to stop.
- * @returns The row.
- */
-export async function benchKit(
-  mnist: Mnist,
-  kernels: KernelName,
-  dtype: DType,
-  protocol: BenchProtocol,
-): Promise<BenchRow> {
-  const { train: trainSet, validation } = splitTrainValidation(mnist.train);
-  const normalizer = fitNormalizer(trainSet);
-  const config: TrainConfig = { ...DEFAULT_CONFIG, dtype };
-  const testAccuracy: number[] = [];
-  const result = await train(
-    { train: trainSet, validation, test: mnist.test, normalizer },
-    config,
-    {
-      onEpoch(metrics, model) {
-        testAccuracy.push(evaluate(model, mnist.test, normalizer).accuracy);
-        const done = testAccuracy.at(-1)! >= protocol.target &&
-          metrics.epoch >= 3;
-        return !(done || metrics.epoch >= protocol.maxEpochs);
-      },
-    },
-    kernelsByName(kernels),
-  );
-  const name = kernels === "wasm" && dtype === "f64"
-    ? "lib wasm (f64: TypeScript fallback)"
-    : `lib ${kernels}`;
-  return benchRow(
-    name,
-    dtype,
-    result.epochs.map((e) => e.seconds),
-    testAccuracy,
-    protocol.target,
-  );
-}
-
-/**
- * Runs a peer program that prints `{epoch_seconds, test_accuracy}` JSON.
- *
- * @param implementation The row's name.
- * @param dtype Its float type.
- * @param command The program and its arguments.
- * @param target The accuracy that counts for `secondsToTarget`.
- * @param env Extra environment variables.
- * @returns The row, or a skipped row saying what failed.
- */
-export async function benchPeer(
-  implementation: string,
-  dtype: DType,
-  command: string[],
-  target: number,
-  env: Record<string, string> = {},
-): Promise<BenchRow> {
-  const output = await new Deno.Command(command[0], {
-    args: command.slice(1),
-    env,
-    stdout: "piped",
-    stderr: "piped",
-  }).output().catch((error: Error) => error);
-  if (output instanceof Error) {
-    return skippedRow(implementation, dtype, output.message);
-  }
-  if (!output.success) {
-    const stderr = new TextDecoder().decode(output.stderr).trim().split("\n")
-      .at(-1);
-    return skippedRow(
-      implementation,
-      dtype,
-      `exited with ${output.code}: ${stderr}`,
-    );
-  }
-  const result = JSON.parse(new TextDecoder().decode(output.stdout));
-  return benchRow(
-    implementation,
-    dtype,
-    result.epoch_seconds,
-    result.test_accuracy,
-    target,
-  );
-}
-
-/** @returns Whether a command runs successfully. */
-async function succeeds(command: string, args: string[]): Promise<boolean> {
-  try {
-    return (await new Deno.Command(command, {
-      args,
-      stdout: "null",
-      stderr: "null",
-    }).output()).success;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * The NumPy rows (`bench/peers/numpy_mlp.py`): f32 and f64, with OpenBLAS's
- * default threads (both cores) and with one thread (like the kit's `wasm`).
- *
- * @param peersDir The folder holding the peer programs.
- * @param dataDir The folder with the four MNIST files.
- * @param protocol When to stop.
- * @returns Four rows, skipped with a reason when NumPy is missing.
- */
-export async function benchNumpy(
-  peersDir: string,
-  dataDir: string,
-  protocol: BenchProtocol,
-): Promise<BenchRow[]> {
-  const rows: BenchRow[] = [];
-  const available = await succeeds("python3", ["-c", "import numpy"]);
-  for (
-    const [threads, env] of [["2 threads", {}], ["1 thread", {
-      OPENBLAS_NUM_THREADS: "1",
-      OMP_NUM_THREADS: "1",
-    }]] as const
-  ) {
-    for (const dtype of ["f32", "f64"] as const) {
-      const name = `numpy (${threads})`;
-      rows.push(
-        available
-          ? await benchPeer(
-            name,
-            dtype,
-            [
-              "python3",
-              join(peersDir, "numpy_mlp.py"),
-              dataDir,
-              dtype,
-              String(protocol.maxEpochs),
-              String(protocol.target),
-            ],
-            protocol.target,
-            env,
-          )
-          : skippedRow(
-            name,
-            dtype,
-            "python3 with NumPy not found (pip install numpy)",
-          ),
-      );
-    }
-  }
-  return rows;
-}
-
-/**
- * Builds `bench/peers/eigen_mlp.cpp` with `g++ -O3 -march=native`.
- *
- * @param peersDir The folder holding the peer programs.
- * @param dtype `"f64"` builds with `-DUSE_DOUBLE`.
- * @param buildDir Where the binary goes.
- * @returns The binary's path, or `null` when the build failed.
- */
-export async function buildEigenPeer(
-  peersDir: string,
-  dtype: DType,
-  buildDir: string,
-): Promise<string | null> {
-  const binary = join(buildDir, `eigen_${dtype}`);
-  const flags = [
-    "-O3",
-    "-march=native",
-    "-DNDEBUG",
-    `-I${EIGEN_INCLUDE}`,
-    ...(dtype === "f64" ? ["-DUSE_DOUBLE"] : []),
-  ];
-  return await succeeds("g++", [
-      ...flags,
-      join(peersDir, "eigen_mlp.cpp"),
-      "-o",
-      binary,
-    ])
-    ? binary
-    : null;
-}
-
-/** Where Debian's libeigen3-dev puts the headers. */
-export const EIGEN_INCLUDE = "/usr/include/eigen3";
-
-/**
- * The C++/Eigen rows (`bench/peers/eigen_mlp.cpp`), built with
- * `g++ -O3 -march=native` into a temporary folder, f32 and f64.
- *
- * @param peersDir The folder holding the peer programs.
- * @param dataDir The folder with the four MNIST files.
- * @param protocol When to stop.
- * @returns Two rows, skipped with a reason when g++ or Eigen is missing.
- */
-export async function benchEigen(
-  peersDir: string,
-  dataDir: string,
-  protocol: BenchProtocol,
-): Promise<BenchRow[]> {
-  const rows: BenchRow[] = [];
-  const hasCompiler = await succeeds("g++", ["--version"]);
-  const hasEigen = await Deno.stat(join(EIGEN_INCLUDE, "Eigen/Dense")).then(
-    () => true,
-    () => false,
-  );
-  const build = await Deno.makeTempDir();
-  for (const dtype of ["f32", "f64"] as const) {
-    const name = "c++ eigen -O3";
-    if (!hasCompiler || !hasEigen) {
-      rows.push(
-        skippedRow(
-          name,
-          dtype,
-          "needs g++ and Eigen headers (apt-get install -y g++ libeigen3-dev)",
-        ),
-      );
-      continue;
-    }
-    const binary = await buildEigenPeer(peersDir, dtype, build);
-    if (binary === null) {
-      rows.push(
-        skippedRow(
-          name,
-          dtype,
-          "g++ failed to build bench/peers/eigen_mlp.cpp",
-        ),
-      );
-      continue;
-    }
-    rows.push(
-      await benchPeer(name, dtype, [
-        binary,
-        dataDir,
-        String(protocol.maxEpochs),
-        String(protocol.target),
-      ], protocol.target),
-    );
-  }
-  await Deno.remove(build, { recursive: true });
-  return rows;
 }
 
 /** One timed matrix product. */
@@ -449,15 +202,29 @@ export function measureGemm(
 }
 
 /**
+ * The fastest peer of each float type: what every row's ratio is against.
+ *
+ * @returns Median seconds per epoch by dtype (absent: no peer ran).
+ */
+export function fastestPeers(rows: BenchRow[]): Partial<Record<DType, number>> {
+  const fastest: Partial<Record<DType, number>> = {};
+  for (const r of rows) {
+    if (r.kind !== "peer" || r.status !== "ok") continue;
+    fastest[r.dtype] = Math.min(fastest[r.dtype] ?? Infinity, r.median);
+  }
+  return fastest;
+}
+
+/**
  * Renders the comparison as a fixed-width table, with each row's time per
- * epoch as a ratio to the fastest row's.
+ * epoch as a ratio to the fastest peer's in the same float type (below 1:
+ * faster than every peer).
  *
  * @param rows The rows.
  * @returns The table's lines.
  */
 export function formatBenchTable(rows: BenchRow[]): string {
-  const ran = rows.filter((r) => r.status === "ok");
-  const fastest = Math.min(...ran.map((r) => r.median));
+  const fastest = fastestPeers(rows);
   const header = [
     "implementation".padEnd(38),
     "dtype",
@@ -465,7 +232,7 @@ export function formatBenchTable(rows: BenchRow[]): string {
     "img/s".padStart(8),
     "GFLOPS".padStart(7),
     "to 97%".padStart(8),
-    "ratio".padStart(6),
+    "vs peer".padStart(7),
   ].join("  ");
   const lines = [header, "-".repeat(header.length)];
   for (const r of rows) {
@@ -475,6 +242,7 @@ export function formatBenchTable(rows: BenchRow[]): string {
       );
       continue;
     }
+    const peer = fastest[r.dtype];
     lines.push([
       r.implementation.padEnd(38),
       r.dtype.padEnd(5),
@@ -484,7 +252,8 @@ export function formatBenchTable(rows: BenchRow[]): string {
       r.gflops.toFixed(1).padStart(7),
       (r.secondsToTarget === null ? "-" : `${r.secondsToTarget.toFixed(1)} s`)
         .padStart(8),
-      `${(r.median / fastest).toFixed(2)}x`.padStart(6),
+      (peer === undefined ? "-" : `${(r.median / peer).toFixed(2)}x`)
+        .padStart(7),
     ].join("  "));
   }
   return lines.join("\n");

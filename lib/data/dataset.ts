@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { Kernels } from "../kernels/gemm.ts";
+import type { Kernels } from "../kernels/kernel_set.ts";
 import type { LabeledImages } from "./mnist.ts";
 import type { Rng } from "../base/rng.ts";
 import { allocate, type DType, Tensor, zeros } from "../base/tensor.ts";

@@ -7,8 +7,8 @@
  * | Aᵀ·B    | `atb`| weight gradient `inputᵀ · dY` | `[k,m]ᵀ·[k,n] → [m,n]`     |
  * | A·Bᵀ    | `abt`| input gradient `dY · weightsᵀ`| `[m,k]·[n,k]ᵀ → [m,n]`     |
  *
- * Each kernel overwrites `out`. A {@link Kernels} set bundles the three so the
- * layers can switch implementations in one place: `reference` is the textbook
+ * Each kernel overwrites `out`. A {@link MatrixKernels} set bundles the three
+ * so the layers can switch implementations in one place: `reference` is the textbook
  * triple loop (the ground truth in tests); `fast` gathers the nonzero entries
  * of A (about 19% of an MNIST image) and computes eight outputs at a time in
  * registers, reading memory contiguously.
@@ -28,8 +28,11 @@ export type GemmKernel = (
   n: number,
 ) => void;
 
-/** One implementation of the three products. */
-export interface Kernels {
+/**
+ * One implementation of the three products, and where their operands
+ * should live.
+ */
+export interface MatrixKernels {
   /** A short name for reports and benchmarks. */
   readonly name: string;
   /** `out[m,n] = a[m,k] · b[k,n]` */
@@ -44,99 +47,6 @@ export interface Kernels {
    * Absent: ordinary typed arrays.
    */
   allocate?(dtype: DType, length: number): FloatArray;
-  /**
-   * One SGD step over a parameter (see lib/optim/optimizer.ts for the update),
-   * when this implementation can run it on these arrays. `cols` is the
-   * parameter's row length (`[784, 128]` → 128; a bias is one row), so
-   * that threads can split the update between rows the way they split the
-   * products.
-   *
-   * @returns `false` when it cannot (the caller then runs its own loop).
-   */
-  sgdStep?(
-    weights: FloatArray,
-    grad: FloatArray,
-    velocity: FloatArray,
-    step: SgdStep,
-    cols?: number,
-  ): boolean;
-  /**
-   * `matrix[r,:] += vector` for every row (adding a bias), when this
-   * implementation can run it on these arrays. The four elementwise helpers
-   * below compute exactly what the layers' own loops compute; they exist
-   * because those loops run faster as WebAssembly SIMD.
-   *
-   * @returns `false` when it cannot (the caller then runs its own loop).
-   */
-  addRowVector?(
-    matrix: FloatArray,
-    vector: FloatArray,
-    rows: number,
-    cols: number,
-  ): boolean;
-  /**
-   * `out[j] = Σ_r matrix[r,j]`, rows added in order (a bias gradient).
-   *
-   * @returns `false` when it cannot.
-   */
-  sumRows?(
-    matrix: FloatArray,
-    out: FloatArray,
-    rows: number,
-    cols: number,
-  ): boolean;
-  /**
-   * `output = max(input, 0)` elementwise, NaN passing through.
-   *
-   * @returns `false` when it cannot.
-   */
-  relu?(input: FloatArray, output: FloatArray): boolean;
-  /**
-   * `dInput = dOutput · (output > 0 ? 1 : 0)` elementwise.
-   *
-   * @returns `false` when it cannot.
-   */
-  reluBackward?(
-    output: FloatArray,
-    dOutput: FloatArray,
-    dInput: FloatArray,
-  ): boolean;
-  /**
-   * A copy of `bytes` (a training set's images) in the kernels' memory, where
-   * {@link gatherScaled} reads it without copying. The copy is made on first
-   * use and returned again for the same bytes, so they must not change.
-   *
-   * @returns The copy, or `null` when there is no room.
-   */
-  placeBytes?(bytes: Uint8Array): Uint8Array | null;
-  /**
-   * `out[r,:] = images[order[from + r],:] · scale` for `count` rows of
-   * `pixels` bytes: a batch in shuffled order, as normalized floats, rounded
-   * to `out`'s type exactly as `images[i] * scale` is in TypeScript.
-   *
-   * @returns `false` when it cannot (`images` not from `placeBytes`).
-   */
-  gatherScaled?(
-    images: Uint8Array,
-    pixels: number,
-    order: Int32Array,
-    from: number,
-    count: number,
-    scale: number,
-    out: FloatArray,
-  ): boolean;
-}
-
-/** The scalars of one SGD step. */
-export interface SgdStep {
-  /** The learning rate. */
-  lr: number;
-  /** The momentum coefficient. */
-  momentum: number;
-  /** The L2 coefficient. */
-  weightDecay: number;
-  /** Nesterov's form of momentum. */
-  nesterov: boolean;
 }
 
 /** `out[m,n] = a[m,k] · b[k,n]`, one dot product per output (textbook order). */
@@ -331,7 +241,7 @@ export function abtFast(
 }
 
 /** The textbook kernels: slow, obviously right, the tests' ground truth. */
-export const referenceKernels: Kernels = {
+export const referenceKernels: MatrixKernels = {
   name: "reference",
   ab: abReference,
   atb: atbReference,
@@ -339,7 +249,7 @@ export const referenceKernels: Kernels = {
 };
 
 /** Zero skipping and register blocking: the default. */
-export const fastKernels: Kernels = {
+export const fastKernels: MatrixKernels = {
   name: "fast",
   ab: abFast,
   atb: atbFast,

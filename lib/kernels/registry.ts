@@ -5,7 +5,8 @@
  * @module
  */
 
-import { fastKernels, type Kernels, referenceKernels } from "./gemm.ts";
+import { fastKernels, referenceKernels } from "./gemm.ts";
+import type { Kernels } from "./kernel_set.ts";
 import {
   createWasmKernels,
   type WasmKernels,

@@ -11,7 +11,8 @@
  * @module
  */
 
-import { fastKernels, type Kernels } from "../kernels/gemm.ts";
+import { fastKernels } from "../kernels/gemm.ts";
+import type { Kernels } from "../kernels/kernel_set.ts";
 import type { Rng } from "../base/rng.ts";
 import {
   allocate as allocateArray,

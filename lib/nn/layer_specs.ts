@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { Kernels } from "../kernels/gemm.ts";
+import type { Kernels } from "../kernels/kernel_set.ts";
 import type { Rng } from "../base/rng.ts";
 import type { DType } from "../base/tensor.ts";
 import { Dropout } from "./dropout.ts";

@@ -12,7 +12,8 @@
  * @module
  */
 
-import { fastKernels, type Kernels } from "../kernels/gemm.ts";
+import { fastKernels } from "../kernels/gemm.ts";
+import type { Kernels } from "../kernels/kernel_set.ts";
 import type { Rng } from "../base/rng.ts";
 import {
   allocate as allocateArray,

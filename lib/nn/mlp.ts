@@ -8,7 +8,8 @@
  * @module
  */
 
-import { fastKernels, type Kernels } from "../kernels/gemm.ts";
+import { fastKernels } from "../kernels/gemm.ts";
+import type { Kernels } from "../kernels/kernel_set.ts";
 import {
   type ActivationName,
   type Layer,

@@ -13,7 +13,7 @@
  * @module
  */
 
-import type { Kernels } from "../kernels/gemm.ts";
+import type { Kernels } from "../kernels/kernel_set.ts";
 import type { Parameter } from "../nn/layers.ts";
 import { allocate, type DType, type FloatArray } from "../base/tensor.ts";
 

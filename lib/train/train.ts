@@ -21,7 +21,7 @@ import { Rng } from "../base/rng.ts";
 import { learningRateAt, type Schedule } from "../optim/schedule.ts";
 import type { Optimizer } from "../optim/optimizer.ts";
 import { argmaxRows, type DType, type Tensor, zeros } from "../base/tensor.ts";
-import type { Kernels } from "../kernels/gemm.ts";
+import type { Kernels } from "../kernels/kernel_set.ts";
 import {
   captureCheckpoint,
   freshProgress,

@@ -21,7 +21,7 @@ export const EMBED_URL: URL = new URL("./gemm_wasm.ts", import.meta.url);
  * form `(madd $acc OFFSET $src $scale)`, which reads another row pointer
  * and scale (for loops that take two rows of B per trip), and
  * `(maddInto OFFSET $reg)`, which adds `$scale · $reg` into memory at
- * `$dst`.
+ * `$dst`, and `(fma $acc $x $y)`, `$acc += $x · $y` on registers.
  *
  * @param source The text of gemm.wat.
  * @param relaxed Use `f32x4.relaxed_madd` (else `f32x4.mul` + `f32x4.add`).
@@ -33,6 +33,12 @@ export function expandWat(source: string, relaxed: boolean): string {
       ? `(f32x4.relaxed_madd ${scale} ${x} ${acc})`
       : `(f32x4.add ${acc} (f32x4.mul ${scale} ${x}))`;
   return source.replace(
+    /\(fma (\$\w+) (\$\w+) (\$\w+)\)/g,
+    (_, acc: string, x: string, y: string) =>
+      `(local.set ${acc} ${
+        madd(`(local.get ${x})`, `(local.get ${y})`, `(local.get ${acc})`)
+      })`,
+  ).replace(
     /\(maddInto (\d+) (\$\w+)\)/g,
     (_, offset: string, reg: string) => {
       const load = `(v128.load offset=${offset} (local.get $dst))`;

@@ -754,4 +754,34 @@
         (local.set $grad (i32.add (local.get $grad) (i32.const 4)))
         (local.set $v (i32.add (local.get $v) (i32.const 4)))
         (br $scalars))))
+
+  ;; The SIMD multiply-add peak, for the bench's roofline: $n trips of eight
+  ;; independent 4-lane multiply-adds on registers (64 flops a trip), with
+  ;; no memory traffic; eight chains hide the multiply-add latency. The sum
+  ;; of the accumulators goes to $out so that none is dead code.
+  (func (export "peak") (param $n i32) (param $out i32)
+    (local $i i32) (local $x v128) (local $y v128)
+    (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
+    (local $acc4 v128) (local $acc5 v128) (local $acc6 v128) (local $acc7 v128)
+    (local.set $x (f32x4.splat (f32.const 0.5)))
+    (local.set $y (f32x4.splat (f32.const 0.25)))
+    (block $done
+      (loop $trips
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (fma $acc0 $x $y)
+        (fma $acc1 $x $y)
+        (fma $acc2 $x $y)
+        (fma $acc3 $x $y)
+        (fma $acc4 $x $y)
+        (fma $acc5 $x $y)
+        (fma $acc6 $x $y)
+        (fma $acc7 $x $y)
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $trips)))
+    (v128.store (local.get $out)
+      (f32x4.add
+        (f32x4.add (f32x4.add (local.get $acc0) (local.get $acc1))
+          (f32x4.add (local.get $acc2) (local.get $acc3)))
+        (f32x4.add (f32x4.add (local.get $acc4) (local.get $acc5))
+          (f32x4.add (local.get $acc6) (local.get $acc7))))))
 )

@@ -15,6 +15,7 @@ import {
   Tensor,
 } from "../../../mod.ts";
 import { buildEmbed, EMBED_URL } from "./build.ts";
+import { instantiate } from "./module.ts";
 import {
   CONTROL,
   controlViews,
@@ -379,5 +380,72 @@ Deno.test("a kernel worker whose job traps says so instead of leaving the main t
     assert.equal(Atomics.load(views.ints, CONTROL.failed), 1, "and failed");
   } finally {
     worker.terminate();
+  }
+});
+
+Deno.test("a kernel worker woken by a late notify of a job it has done does not run it again", async () => {
+  const memory = new WebAssembly.Memory({
+    initial: 1,
+    maximum: 1,
+    shared: true,
+  });
+  const views = controlViews(memory.buffer, 0);
+  const heap = new Float32Array(memory.buffer);
+  // An SGD job over 4 values (w at byte 256, grad at 512, velocity at 768)
+  // with lr 1 and no momentum: w -= grad, which a second run applies twice.
+  const [w, grad] = [64, 128];
+  heap.set([1, 2, 3, 4], w);
+  heap.set([0.5, 0.25, 0.125, 2], grad);
+  const worker = new Worker(
+    new URL("./worker.ts", import.meta.url),
+    { type: "module" },
+  );
+  try {
+    worker.postMessage(
+      {
+        memory,
+        control: 0,
+        relaxed: RELAXED_SIMD_AVAILABLE,
+        spins: 0,
+      } satisfies WorkerStart,
+    );
+    await Atomics.waitAsync(views.ints, CONTROL.ready, 0, 30_000).value;
+    writeArgs(views, JOB.sgd, [4 * w, 4 * grad, 768, 4, 1, 0, 0, 0]);
+    views.ints[CONTROL.kind] = JOB.sgd;
+    Atomics.store(views.ints, CONTROL.job, 1);
+    Atomics.notify(views.ints, CONTROL.job);
+    await Atomics.waitAsync(views.ints, CONTROL.done, 0, 10_000).value;
+    assert.equal(Atomics.load(views.ints, CONTROL.done), 1, "job 1 done");
+    // Asleep again (spins: 0), it gets a second notify of job 1, as when the
+    // main thread is preempted between storing the counter and notifying
+    // while the worker, spinning, has seen the counter and run the job.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    Atomics.notify(views.ints, CONTROL.job);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(
+      Array.from(heap.subarray(w, w + 4)),
+      [0.5, 1.75, 2.875, 2],
+      "w -= grad, once",
+    );
+  } finally {
+    worker.terminate();
+  }
+});
+
+Deno.test("the roofline's peak loop does every multiply-add it counts (8 vectors a trip)", () => {
+  for (const relaxed of [false, RELAXED_SIMD_AVAILABLE]) {
+    const memory = new WebAssembly.Memory({
+      initial: 1,
+      maximum: 1,
+      shared: true,
+    });
+    const wasm = instantiate(memory, relaxed);
+    // Each trip adds 0.5 · 0.25 to each of the 8 accumulators: exact in f32.
+    wasm.peak(1000, 64);
+    assert.deepEqual(
+      Array.from(new Float32Array(memory.buffer, 64, 4)),
+      [1000, 1000, 1000, 1000],
+      relaxed ? "relaxed" : "plain",
+    );
   }
 });

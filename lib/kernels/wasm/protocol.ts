@@ -9,7 +9,7 @@
 export const CONTROL = {
   /** Job counter: the main thread increments it to start a job; -1 stops. */
   job: 0,
-  /** The worker stores the job counter here when the job is done. */
+  /** The number of the last job done, stored by whichever thread ran it. */
   done: 1,
   /** The worker sets 1 once it is ready. */
   ready: 2,
@@ -20,6 +20,12 @@ export const CONTROL = {
    * gemm.wat; f32 arguments are stored as their bits.
    */
   args: 4,
+  /**
+   * The last job a thread has taken on: the worker, or the main thread when
+   * it finishes its own share first and the worker has not yet started (see
+   * {@link claim}).
+   */
+  claimed: 14,
   /** The worker sets 1 when a job threw (it still reports the job done). */
   failed: 15,
   /** Slots in all. */
@@ -42,6 +48,8 @@ export const JOB = {
   reluBackward: 5,
   /** `add_row_vector(matrix, vector, rows, cols)` */
   addRowVector: 6,
+  /** `peak(trips, out)`: the multiply-add peak, for the bench */
+  peak: 7,
 } as const;
 
 /** An argument's WebAssembly type. */
@@ -55,7 +63,8 @@ export type JobKernel =
   | "gather_scaled"
   | "relu"
   | "relu_backward"
-  | "add_row_vector";
+  | "add_row_vector"
+  | "peak";
 
 /**
  * Each job's gemm.wat export and its parameter types, indexed by
@@ -78,6 +87,7 @@ export const JOB_SIGNATURES: readonly {
   { kernel: "relu", args: Array(3).fill("i32") },
   { kernel: "relu_backward", args: Array(4).fill("i32") },
   { kernel: "add_row_vector", args: Array(4).fill("i32") },
+  { kernel: "peak", args: Array(2).fill("i32") },
 ];
 
 /** Views of the control block, one per argument type. */
@@ -156,4 +166,60 @@ export interface WorkerStart {
   control: number;
   /** Which build to instantiate. */
   relaxed: boolean;
+  /**
+   * Checks of the job counter before sleeping in `Atomics.wait`; default
+   * {@link SPINS}. Tests set 0 to make the worker sleep at once.
+   */
+  spins?: number;
+}
+
+/** Checks of the job counter before a worker sleeps: about a millisecond. */
+export const SPINS = 200_000;
+
+/**
+ * Waits until slot `slot` of the control block differs from `seen`, and
+ * returns it: spins `spins` times, then sleeps in `Atomics.wait`. The worker
+ * waits so for the job counter to move past the last job it ran, the main
+ * thread for the done counter to move past the previous job.
+ *
+ * A wake-up from `Atomics.wait` is only a hint that the slot changed: the
+ * main thread stores the new job count, then notifies, and if it is
+ * preempted in between, the worker can see the count by spinning, run the
+ * job, go to sleep, and be woken by that late notify with the counter
+ * unchanged. Taking such a wake-up for a new job ran the last job twice,
+ * racing the main thread (an SGD share applied twice under load); so the
+ * slot is read again after every wake-up.
+ *
+ * @returns The slot's new value (for the job counter, negative: stop).
+ */
+export function awaitChange(
+  ctrl: Int32Array,
+  slot: number,
+  seen: number,
+  spins: number,
+): number {
+  for (let spin = 0; spin < spins; spin++) {
+    const value = Atomics.load(ctrl, slot);
+    if (value !== seen) return value;
+  }
+  for (;;) {
+    const value = Atomics.load(ctrl, slot);
+    if (value !== seen) return value;
+    Atomics.wait(ctrl, slot, seen);
+  }
+}
+
+/**
+ * Takes job `job` on, for whichever thread asks first: the worker when it
+ * sees the job, or the main thread once its own share is done. Either runs
+ * the same kernel on the same arguments into the same memory, so the
+ * results do not depend on which; but a worker that is not running (the
+ * machine busy with other processes) no longer costs the main thread a wait
+ * for its turn on a core.
+ *
+ * @returns Whether the caller got the job.
+ */
+export function claim(ctrl: Int32Array, job: number): boolean {
+  return Atomics.compareExchange(ctrl, CONTROL.claimed, job - 1, job) ===
+    job - 1;
 }

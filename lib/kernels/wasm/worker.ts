@@ -5,52 +5,39 @@
  * share of an `ab` or `atb_rows` product or of an `sgd` update) each time
  * the main thread bumps the job counter in the control block, and bumps the
  * done counter when finished. Between jobs it spins for about a millisecond,
- * then sleeps in `Atomics.wait`, so it uses no CPU once training stops.
+ * then sleeps in `Atomics.wait` ({@link awaitChange}), so it uses no CPU once
+ * training stops.
  *
  * @module
  */
 
 import {
+  awaitChange,
+  claim,
   CONTROL,
   controlViews,
   JOB_SIGNATURES,
-  type JobKernel,
   readArgs,
+  SPINS,
   type WorkerStart,
 } from "./protocol.ts";
-import { GEMM_WASM_PLAIN, GEMM_WASM_RELAXED } from "./gemm_wasm.ts";
-
-/** Checks of the job counter before sleeping: about a millisecond. */
-const SPINS = 200_000;
+import { instantiate } from "./module.ts";
 
 self.onmessage = (event: MessageEvent<WorkerStart>) => {
-  const { memory, control, relaxed } = event.data;
-  const bytes = Uint8Array.from(
-    atob(relaxed ? GEMM_WASM_RELAXED : GEMM_WASM_PLAIN),
-    (c) => c.charCodeAt(0),
-  );
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
-    env: { memory },
-  });
-  const kernels = instance.exports as Record<
-    JobKernel,
-    (...args: number[]) => void
-  >;
+  const { memory, control, relaxed, spins = SPINS } = event.data;
+  const kernels = instantiate(memory, relaxed);
   const views = controlViews(memory.buffer, control);
   const ctrl = views.ints;
   Atomics.store(ctrl, CONTROL.ready, 1);
   Atomics.notify(ctrl, CONTROL.ready);
+  // Spin a while before sleeping: waking from Atomics.wait takes tens of
+  // microseconds here, longer than the jobs of a batch-64 step, which come a
+  // few hundred microseconds apart.
   let seen = 0;
   for (;;) {
-    // Spin a while before sleeping: waking from Atomics.wait takes tens of
-    // microseconds here, longer than the jobs of a batch-64 step, which
-    // come a few hundred microseconds apart.
-    for (let spin = 0; spin < SPINS; spin++) {
-      if (Atomics.load(ctrl, CONTROL.job) !== seen) break;
-    }
-    Atomics.wait(ctrl, CONTROL.job, seen);
-    seen = Atomics.load(ctrl, CONTROL.job);
+    seen = awaitChange(ctrl, CONTROL.job, seen, spins);
     if (seen < 0) break;
+    if (!claim(ctrl, seen)) continue; // the main thread ran it
     const kind = ctrl[CONTROL.kind];
     try {
       kernels[JOB_SIGNATURES[kind].kernel](...readArgs(views, kind));

@@ -1,0 +1,291 @@
+/**
+ * The peers of `deno task bench`: the same network, data, batch size and
+ * schedule in NumPy, C++/Eigen and PyTorch (programs in bench/peers/), each
+ * in its best honest configuration on one and on two threads. A peer that
+ * is missing or fails is a skipped row saying why and how to install it,
+ * never a crash of the bench.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import type { DType } from "../base/tensor.ts";
+import {
+  type BenchProtocol,
+  type BenchRow,
+  benchRow,
+  skippedRow,
+} from "./bench.ts";
+
+/** The thread counts every peer runs with: one core, and both. */
+const THREADS = [1, 2] as const;
+
+/** @returns `"1 thread"` or `"2 threads"`. */
+function threadsLabel(threads: number): string {
+  return threads === 1 ? "1 thread" : `${threads} threads`;
+}
+
+/**
+ * Runs a peer program that prints `{epoch_seconds, test_accuracy}` JSON.
+ *
+ * @param implementation The row's name.
+ * @param dtype Its float type.
+ * @param command The program and its arguments.
+ * @param target The accuracy that counts for `secondsToTarget`.
+ * @param env Extra environment variables.
+ * @returns The row, or a skipped row saying what failed.
+ */
+export async function benchPeer(
+  implementation: string,
+  dtype: DType,
+  command: string[],
+  target: number,
+  env: Record<string, string> = {},
+): Promise<BenchRow> {
+  let output: Deno.CommandOutput | Error;
+  try {
+    // A missing program throws at once, not through the promise.
+    output = await new Deno.Command(command[0], {
+      args: command.slice(1),
+      env,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+  } catch (error) {
+    output = error as Error;
+  }
+  const skip = (note: string) => skippedRow(implementation, dtype, note);
+  if (output instanceof Error) return skip(output.message);
+  if (!output.success) {
+    const stderr = new TextDecoder().decode(output.stderr).trim().split("\n")
+      .at(-1);
+    return skip(`exited with ${output.code}: ${stderr}`);
+  }
+  try {
+    const result = JSON.parse(new TextDecoder().decode(output.stdout));
+    const row = benchRow(
+      implementation,
+      dtype,
+      result.epoch_seconds,
+      result.test_accuracy,
+      target,
+    );
+    row.kind = "peer";
+    if (result.note) row.note = result.note;
+    return row;
+  } catch (error) {
+    return skip(`unreadable output: ${(error as Error).message}`);
+  }
+}
+
+/** @returns Whether a command runs successfully. */
+export async function succeeds(
+  command: string,
+  args: string[],
+): Promise<boolean> {
+  try {
+    return (await new Deno.Command(command, {
+      args,
+      stdout: "null",
+      stderr: "null",
+    }).output()).success;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The NumPy rows (`bench/peers/numpy_mlp.py`, on `python3` from the PATH):
+ * f32 and f64, on one and two BLAS threads.
+ *
+ * @param peersDir The folder holding the peer programs.
+ * @param dataDir The folder with the four MNIST files.
+ * @param protocol When to stop.
+ * @returns Four rows, skipped with a reason when NumPy is missing.
+ */
+export async function benchNumpy(
+  peersDir: string,
+  dataDir: string,
+  protocol: BenchProtocol,
+): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const available = await succeeds("python3", ["-c", "import numpy"]);
+  for (const threads of THREADS) {
+    const env = {
+      OPENBLAS_NUM_THREADS: String(threads),
+      OMP_NUM_THREADS: String(threads),
+      MKL_NUM_THREADS: String(threads),
+    };
+    for (const dtype of ["f32", "f64"] as const) {
+      const name = `numpy (${threadsLabel(threads)})`;
+      const command = [
+        "python3",
+        join(peersDir, "numpy_mlp.py"),
+        dataDir,
+        dtype,
+        String(protocol.maxEpochs),
+        String(protocol.target),
+      ];
+      rows.push(
+        available
+          ? await benchPeer(name, dtype, command, protocol.target, env)
+          : skippedRow(
+            name,
+            dtype,
+            "python3 with NumPy not found (pip install numpy)",
+          ),
+      );
+    }
+  }
+  return rows;
+}
+
+/** The Python that has Debian's python3-torch. */
+export const SYSTEM_PYTHON = "/usr/bin/python3";
+
+/**
+ * The PyTorch rows (`bench/peers/torch_mlp.py` on Debian's `python3-torch`),
+ * f32 and f64, on one and two threads. The program names the BLAS it
+ * loaded in its note: Debian's torch uses whatever `libblas.so.3` is
+ * installed, and the reference BLAS is about ten times slower than
+ * OpenBLAS (`apt-get install -y libopenblas0-pthread`).
+ *
+ * @param peersDir The folder holding the peer programs.
+ * @param dataDir The folder with the four MNIST files.
+ * @param protocol When to stop.
+ * @returns Four rows, skipped with a reason when PyTorch is missing.
+ */
+export async function benchTorch(
+  peersDir: string,
+  dataDir: string,
+  protocol: BenchProtocol,
+): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const available = await succeeds(SYSTEM_PYTHON, ["-c", "import torch"]);
+  for (const threads of THREADS) {
+    for (const dtype of ["f32", "f64"] as const) {
+      const name = `pytorch (${threadsLabel(threads)})`;
+      const command = [
+        SYSTEM_PYTHON,
+        join(peersDir, "torch_mlp.py"),
+        dataDir,
+        dtype,
+        String(protocol.maxEpochs),
+        String(protocol.target),
+        String(threads),
+      ];
+      rows.push(
+        available
+          ? await benchPeer(name, dtype, command, protocol.target, {
+            OMP_NUM_THREADS: String(threads),
+          })
+          : skippedRow(
+            name,
+            dtype,
+            `${SYSTEM_PYTHON} cannot import torch (apt-get install -y python3-torch)`,
+          ),
+      );
+    }
+  }
+  return rows;
+}
+
+/** Where Debian's libeigen3-dev puts the headers. */
+export const EIGEN_INCLUDE = "/usr/include/eigen3";
+
+/**
+ * Builds `bench/peers/eigen_mlp.cpp` with `g++ -O3 -march=native -fopenmp`:
+ * one binary, whose products use as many threads as `OMP_NUM_THREADS`.
+ *
+ * @param peersDir The folder holding the peer programs.
+ * @param dtype `"f64"` builds with `-DUSE_DOUBLE`.
+ * @param buildDir Where the binary goes.
+ * @returns The binary's path, or `null` when the build failed.
+ */
+export async function buildEigenPeer(
+  peersDir: string,
+  dtype: DType,
+  buildDir: string,
+): Promise<string | null> {
+  const binary = join(buildDir, `eigen_${dtype}`);
+  const flags = [
+    "-O3",
+    "-march=native",
+    "-fopenmp",
+    "-DNDEBUG",
+    `-I${EIGEN_INCLUDE}`,
+    ...(dtype === "f64" ? ["-DUSE_DOUBLE"] : []),
+  ];
+  return await succeeds("g++", [
+      ...flags,
+      join(peersDir, "eigen_mlp.cpp"),
+      "-o",
+      binary,
+    ])
+    ? binary
+    : null;
+}
+
+/**
+ * The C++/Eigen rows (`bench/peers/eigen_mlp.cpp`), built once per dtype
+ * into a temporary folder and run on one and two OpenMP threads.
+ *
+ * @param peersDir The folder holding the peer programs.
+ * @param dataDir The folder with the four MNIST files.
+ * @param protocol When to stop.
+ * @returns Four rows, skipped with a reason when g++ or Eigen is missing.
+ */
+export async function benchEigen(
+  peersDir: string,
+  dataDir: string,
+  protocol: BenchProtocol,
+): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const hasCompiler = await succeeds("g++", ["--version"]);
+  const hasEigen = await Deno.stat(join(EIGEN_INCLUDE, "Eigen/Dense")).then(
+    () => true,
+    () => false,
+  );
+  const build = await Deno.makeTempDir();
+  for (const dtype of ["f32", "f64"] as const) {
+    const binary = hasCompiler && hasEigen
+      ? await buildEigenPeer(peersDir, dtype, build)
+      : null;
+    for (const threads of THREADS) {
+      const name = `c++ eigen -O3 (${threadsLabel(threads)})`;
+      const why = !hasCompiler || !hasEigen
+        ? "needs g++ and Eigen headers (apt-get install -y g++ libeigen3-dev)"
+        : "g++ failed to build bench/peers/eigen_mlp.cpp";
+      const args = [
+        dataDir,
+        String(protocol.maxEpochs),
+        String(protocol.target),
+      ];
+      rows.push(
+        binary === null
+          ? skippedRow(name, dtype, why)
+          : await benchPeer(name, dtype, [binary, ...args], protocol.target, {
+            OMP_NUM_THREADS: String(threads),
+          }),
+      );
+    }
+  }
+  await Deno.remove(build, { recursive: true });
+  return rows;
+}
+
+/**
+ * TensorFlow.js is not run: its npm packages are an ML library, which this
+ * kit keeps out of its dependencies (deno.json), and the bench installs
+ * nothing by itself.
+ *
+ * @returns A skipped row saying so, with what it would take.
+ */
+export function tfjsRow(): BenchRow {
+  return skippedRow(
+    "tensorflow.js (wasm backend)",
+    "f32",
+    "not run: the kit has no ML libraries among its dependencies " +
+      "(it would need npm:@tensorflow/tfjs and npm:@tensorflow/tfjs-backend-wasm)",
+  );
+}

@@ -1,0 +1,85 @@
+/**
+ * The elementwise kernels a training step needs besides the products: the
+ * bias add and its gradient, ReLU and its gradient, and a batch gathered
+ * from the images and scaled to floats. They compute exactly what the
+ * layers' and the batcher's own loops compute; they exist because those
+ * loops run faster as WebAssembly SIMD, on the kernels' own memory.
+ *
+ * Each returns `false` when it cannot run on the arrays it is given (not in
+ * its memory, the wrong float type); the caller then runs its own loop.
+ *
+ * @module
+ */
+
+import type { FloatArray } from "../base/tensor.ts";
+
+/** Fast paths for the elementwise loops of a step; see the module doc. */
+export interface ElementwiseKernels {
+  /**
+   * `matrix[r,:] += vector` for every row (adding a bias); `matrix` is
+   * `[rows, cols]`, `vector` `[cols]`.
+   *
+   * @returns `false` when it cannot.
+   */
+  addRowVector(
+    matrix: FloatArray,
+    vector: FloatArray,
+    rows: number,
+    cols: number,
+  ): boolean;
+  /**
+   * `out[j] = Σ_r matrix[r,j]`, rows added in order (a bias gradient):
+   * `[rows, cols]` to `[cols]`.
+   *
+   * @returns `false` when it cannot.
+   */
+  sumRows(
+    matrix: FloatArray,
+    out: FloatArray,
+    rows: number,
+    cols: number,
+  ): boolean;
+  /**
+   * `output = max(input, 0)` elementwise, NaN passing through.
+   *
+   * @returns `false` when it cannot.
+   */
+  relu(input: FloatArray, output: FloatArray): boolean;
+  /**
+   * `dInput = dOutput · (output > 0 ? 1 : 0)` elementwise (a multiply, so a
+   * NaN gradient stays NaN).
+   *
+   * @returns `false` when it cannot.
+   */
+  reluBackward(
+    output: FloatArray,
+    dOutput: FloatArray,
+    dInput: FloatArray,
+  ): boolean;
+  /**
+   * A copy of `bytes` (a training set's images) in the kernels' memory, where
+   * {@link ElementwiseKernels.gatherScaled} reads it without copying. The
+   * copy is made on first use and returned again for the same bytes, so they
+   * must not change.
+   *
+   * @returns The copy, or `null` when there is no room.
+   */
+  placeBytes(bytes: Uint8Array): Uint8Array | null;
+  /**
+   * `out[r,:] = images[order[from + r],:] · scale` for `count` rows of
+   * `pixels` bytes: a batch `[count, pixels]` in shuffled order, as
+   * normalized floats, rounded to `out`'s type exactly as
+   * `images[i] * scale` is in TypeScript.
+   *
+   * @returns `false` when it cannot (`images` not from `placeBytes`).
+   */
+  gatherScaled(
+    images: Uint8Array,
+    pixels: number,
+    order: Int32Array,
+    from: number,
+    count: number,
+    scale: number,
+    out: FloatArray,
+  ): boolean;
+}

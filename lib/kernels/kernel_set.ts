@@ -1,0 +1,22 @@
+/**
+ * A kernel set: what the layers, the optimizer and the batcher are handed.
+ * The products are required; the elementwise and optimizer kernels are
+ * optional fast paths, so the TypeScript products alone are a complete set.
+ *
+ * @module
+ */
+
+import type { MatrixKernels } from "./gemm.ts";
+import type { ElementwiseKernels } from "./elementwise.ts";
+import type { OptimizerKernels } from "./optimizer_kernels.ts";
+
+/**
+ * The three products ({@link MatrixKernels}), plus whichever
+ * {@link ElementwiseKernels} and {@link OptimizerKernels} the
+ * implementation has.
+ */
+export interface Kernels
+  extends
+    MatrixKernels,
+    Partial<ElementwiseKernels>,
+    Partial<OptimizerKernels> {}

@@ -1,0 +1,47 @@
+/**
+ * The WebAssembly module (`gemm.wat`, embedded in gemm_wasm.ts in two
+ * builds) and what its instance exports, shared by the main thread and the
+ * kernel worker.
+ *
+ * @module
+ */
+
+import { GEMM_WASM_PLAIN, GEMM_WASM_RELAXED } from "./gemm_wasm.ts";
+import type { JobKernel } from "./protocol.ts";
+
+/**
+ * The module's exports: the worker jobs' kernels (their parameters are
+ * listed in protocol.ts, `JOB_SIGNATURES`) and three the main thread calls
+ * directly. Every parameter is a number (pointers and sizes are i32).
+ */
+export type Exports = Record<
+  JobKernel | "transpose" | "add_arrays" | "sum_rows",
+  (...args: number[]) => void
+>;
+
+/** @returns The bytes of one of the embedded modules. */
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+}
+
+/** Whether this runtime validates the relaxed-SIMD module. */
+export const RELAXED_SIMD_AVAILABLE: boolean = WebAssembly.validate(
+  decode(GEMM_WASM_RELAXED),
+);
+
+/**
+ * Instantiates the relaxed-SIMD build (fused multiply-add) or the plain one
+ * on `memory`.
+ *
+ * @returns The instance's exports.
+ */
+export function instantiate(
+  memory: WebAssembly.Memory,
+  relaxed: boolean,
+): Exports {
+  const module = new WebAssembly.Module(
+    decode(relaxed ? GEMM_WASM_RELAXED : GEMM_WASM_PLAIN),
+  );
+  return new WebAssembly.Instance(module, { env: { memory } })
+    .exports as unknown as Exports;
+}

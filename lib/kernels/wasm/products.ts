@@ -1,0 +1,302 @@
+/**
+ * The three matrix products on the WebAssembly kernels: operands in the
+ * arena are used in place, others copied through scratch; large products
+ * are shared with the worker (see {@link WasmProducts.ab} for how).
+ *
+ * f32 only: f64 operands fall back to the TypeScript {@link fastKernels}.
+ *
+ * @module
+ */
+
+import type { FloatArray } from "../../base/tensor.ts";
+import { fastKernels, type GemmKernel } from "../gemm.ts";
+import type { Arena } from "./arena.ts";
+import type { Exports } from "./module.ts";
+import { JOB } from "./protocol.ts";
+import type { Threads } from "./threads.ts";
+
+/**
+ * A weight gradient over at least this many rows (a full batch) adds each
+ * row's outer product into the output instead of transposing its input.
+ */
+const ATB_ROWS_MIN = 4096;
+
+/** @returns Whether all three arrays are f32. */
+function allF32(a: FloatArray, b: FloatArray, out: FloatArray): boolean {
+  return a instanceof Float32Array && b instanceof Float32Array &&
+    out instanceof Float32Array;
+}
+
+/** `ab`, `atb` and `abt` on the arena, with the worker when there is one. */
+export class WasmProducts {
+  readonly #arena: Arena;
+  readonly #threads: Threads;
+  readonly #wasm: Exports;
+  readonly #splitThreshold: number;
+
+  /**
+   * @param splitThreshold The smallest product, in multiply-adds, worth
+   * sharing with the worker.
+   */
+  constructor(
+    arena: Arena,
+    threads: Threads,
+    wasm: Exports,
+    splitThreshold: number,
+  ) {
+    this.#arena = arena;
+    this.#threads = threads;
+    this.#wasm = wasm;
+    this.#splitThreshold = splitThreshold;
+  }
+
+  /** `out[m,n] = a[m,k] · b[k,n]` */
+  readonly ab: GemmKernel = (a, b, out, m, k, n) => {
+    const bPtr = allF32(a, b, out) && this.#fits(k)
+      ? this.#arena.place(b as Float32Array, k * n, this.#arena.scratchB)
+      : null;
+    if (bPtr === null) return fastKernels.ab(a, b, out, m, k, n);
+    this.#rowsTimes(a as Float32Array, bPtr, out as Float32Array, m, k, n);
+  };
+
+  /** `out[m,n] = a[k,m]ᵀ · b[k,n]` */
+  readonly atb: GemmKernel = (a, b, out, m, k, n) => {
+    if (!allF32(a, b, out)) return fastKernels.atb(a, b, out, m, k, n);
+    if (
+      k >= ATB_ROWS_MIN &&
+      this.#atbRows(a as Float32Array, b as Float32Array, out, m, k, n)
+    ) return;
+    if (
+      !this.#atbTransposed(a as Float32Array, b as Float32Array, out, m, k, n)
+    ) fastKernels.atb(a, b, out, m, k, n);
+  };
+
+  /** `out[m,n] = a[m,k] · b[n,k]ᵀ` */
+  readonly abt: GemmKernel = (a, b, out, m, k, n) => {
+    // bᵀ is [k,n]: transpose b ([n,k]) into scratchT, then multiply.
+    const { scratchB, scratchT } = this.#arena;
+    const ok = allF32(a, b, out) && this.#fits(k) &&
+      4 * k * n <= scratchT.bytes;
+    const bPtr = ok
+      ? this.#arena.place(b as Float32Array, n * k, scratchB)
+      : null;
+    if (bPtr === null) return fastKernels.abt(a, b, out, m, k, n);
+    this.#wasm.transpose(bPtr, scratchT.ptr, n, k);
+    this.#rowsTimes(
+      a as Float32Array,
+      scratchT.ptr,
+      out as Float32Array,
+      m,
+      k,
+      n,
+    );
+  };
+
+  /** Whether a row of k values fits the gather and the A scratch. */
+  #fits(k: number): boolean {
+    const { gather, scratchA } = this.#arena;
+    return 8 * k <= gather.bytes && 4 * k <= scratchA.bytes;
+  }
+
+  /**
+   * wasm.ab on pointers, with half of the work on the worker when it pays,
+   * split so that each thread keeps to its own half of the weights:
+   *
+   * - A product with a long inner dimension (a batch times the weights,
+   *   `[64,784]·[784,128]`) is split along k: this thread multiplies by
+   *   the first half of the weights' rows, the worker by the second half
+   *   into its own buffer, and this thread adds the two. Splitting the
+   *   output's rows instead would make both threads read all of the
+   *   weights; splitting its columns, both read and write interleaved
+   *   halves of every row, and the caches' prefetchers then fetch the other
+   *   thread's lines. Either way cache lines of the weights moved between
+   *   the cores on every step, which cost more than the second core saved.
+   * - Otherwise (a weight gradient, `[784,64]·[64,128]`, or a full batch)
+   *   the output's rows are split: the worker writes the second half of
+   *   the rows, the same rows of the weights it multiplied by, and the same
+   *   half `sgdStep` gives it.
+   *
+   * A k-split adds two partial sums, so its last bits can differ from one
+   * thread's sum; it is deterministic all the same.
+   */
+  #abPointers(
+    a: number,
+    b: number,
+    out: number,
+    m: number,
+    k: number,
+    n: number,
+    accumulate: number,
+  ) {
+    const split = this.#threads.active && m * k * n >= this.#splitThreshold;
+    if (split && k > m && 4 * m * n <= this.#arena.workerOut.bytes) {
+      this.#threads.splitSum(
+        JOB.ab,
+        k,
+        out,
+        m * n,
+        (from, rows, into, scratch, mine) => [
+          a + 4 * from,
+          b + 4 * from * n,
+          into,
+          m,
+          rows,
+          n,
+          k,
+          n,
+          scratch,
+          mine ? accumulate : 0,
+        ],
+      );
+      return;
+    }
+    this.#threads.splitRows(JOB.ab, m, split, (from, rows, scratch) => [
+      a + 4 * from * k,
+      b,
+      out + 4 * from * n,
+      rows,
+      k,
+      n,
+      k,
+      n,
+      scratch,
+      accumulate,
+    ]);
+  }
+
+  /**
+   * out[m,n] = a[m,k] · B (or out += a · B), with B already in memory at
+   * `bPtr`; `a` and `out` are used in place or copied through scratch in
+   * row chunks.
+   */
+  #rowsTimes(
+    a: Float32Array,
+    bPtr: number,
+    out: Float32Array,
+    m: number,
+    k: number,
+    n: number,
+    accumulate = false,
+  ) {
+    const { heap, scratchA, scratchOut } = this.#arena;
+    const aPtr = this.#arena.pointerOf(a);
+    const outPtr = this.#arena.pointerOf(out);
+    let chunk = m;
+    if (aPtr === null) {
+      chunk = Math.min(chunk, Math.floor(scratchA.bytes / (4 * k)));
+    }
+    if (outPtr === null) {
+      chunk = Math.min(chunk, Math.floor(scratchOut.bytes / (4 * n)));
+    }
+    for (let r0 = 0; r0 < m; r0 += chunk) {
+      const rows = Math.min(chunk, m - r0);
+      const from = aPtr === null ? scratchA.ptr : aPtr + 4 * r0 * k;
+      if (aPtr === null) {
+        heap.set(a.subarray(r0 * k, (r0 + rows) * k), scratchA.ptr / 4);
+      }
+      const to = outPtr === null ? scratchOut.ptr : outPtr + 4 * r0 * n;
+      if (outPtr === null && accumulate) {
+        heap.set(out.subarray(r0 * n, (r0 + rows) * n), to / 4);
+      }
+      this.#abPointers(from, bPtr, to, rows, k, n, accumulate ? 1 : 0);
+      if (outPtr === null) {
+        out.set(heap.subarray(to / 4, to / 4 + rows * n), r0 * n);
+      }
+    }
+  }
+
+  /**
+   * out[m,n] = a[k,m]ᵀ · b[k,n] by `atb_rows` (no transpose), the worker
+   * taking the second half of the k rows into its own buffer.
+   *
+   * @returns false (having written nothing) when an operand does not fit.
+   */
+  #atbRows(
+    a: Float32Array,
+    b: Float32Array,
+    out: FloatArray,
+    m: number,
+    k: number,
+    n: number,
+  ): boolean {
+    const arena = this.#arena;
+    const { heap, gather, workerOut, scratchOut } = arena;
+    const aPtr = arena.place(a, k * m, arena.scratchA);
+    const bPtr = arena.place(b, k * n, arena.scratchB);
+    const inPlace = arena.pointerOf(out);
+    const outPtr = inPlace ??
+      (4 * m * n <= scratchOut.bytes ? scratchOut.ptr : null);
+    if (
+      aPtr === null || bPtr === null || outPtr === null || 8 * m > gather.bytes
+    ) {
+      return false;
+    }
+    heap.fill(0, outPtr / 4, outPtr / 4 + m * n);
+    const args = (
+      from: number,
+      rows: number,
+      into: number,
+      scratch: number,
+    ) => [
+      aPtr + 4 * from * m,
+      bPtr + 4 * from * n,
+      into,
+      rows,
+      m,
+      n,
+      scratch,
+    ];
+    if (this.#threads.active && 4 * m * n <= workerOut.bytes) {
+      heap.fill(0, workerOut.ptr / 4, workerOut.ptr / 4 + m * n);
+      this.#threads.splitSum(JOB.atbRows, k, outPtr, m * n, args);
+    } else {
+      this.#wasm.atb_rows(...args(0, k, outPtr, gather.ptr));
+    }
+    if (inPlace === null) {
+      out.set(heap.subarray(outPtr / 4, outPtr / 4 + m * n));
+    }
+    return true;
+  }
+
+  /**
+   * out[m,n] = a[k,m]ᵀ · b[k,n] over slices of the k rows of a and b (a
+   * whole batch of 50,000 does not fit in scratch): transpose the slice of a
+   * ([K,m]) into scratchT and add aᵀ_slice · b_slice to out.
+   *
+   * @returns false when an operand does not fit (out is then incomplete,
+   * and the caller computes it afresh).
+   */
+  #atbTransposed(
+    a: Float32Array,
+    b: Float32Array,
+    out: FloatArray,
+    m: number,
+    k: number,
+    n: number,
+  ): boolean {
+    const arena = this.#arena;
+    const { heap, scratchA, scratchB, scratchT } = arena;
+    if (m > scratchT.bytes / 4) return false;
+    const slice = Math.max(
+      1,
+      Math.min(
+        k,
+        Math.floor(scratchT.bytes / (4 * m)),
+        Math.floor(scratchB.bytes / (4 * n)),
+      ),
+    );
+    const bInPlace = arena.pointerOf(b);
+    for (let k0 = 0; k0 < k; k0 += slice) {
+      const rows = Math.min(slice, k - k0);
+      const aPtr = arena.place(a.subarray(k0 * m), rows * m, scratchA);
+      const bPtr = bInPlace !== null
+        ? bInPlace + 4 * k0 * n
+        : arena.place(b.subarray(k0 * n), rows * n, scratchB);
+      if (aPtr === null || bPtr === null) return false;
+      this.#wasm.transpose(aPtr, scratchT.ptr, rows, m);
+      const aT = heap.subarray(scratchT.ptr / 4, scratchT.ptr / 4 + m * rows);
+      this.#rowsTimes(aT, bPtr, out as Float32Array, m, rows, n, k0 > 0);
+    }
+    return true;
+  }
+}
