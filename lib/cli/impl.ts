@@ -30,7 +30,7 @@ import {
   type ImplStep,
   writeImplRun,
 } from "./impl_report.ts";
-import { printVerdict } from "./run_folder.ts";
+import { epochsText, printVerdict } from "./run_folder.ts";
 import { withRunFolder } from "./preflight.ts";
 import type { TrainHooks } from "../train/train.ts";
 
@@ -298,7 +298,7 @@ async function trainImplInto(
       `training ${
         sizes.join("-")
       } ${config.activation} with the code in ${impl}/ on ${data.train.count} images ` +
-        `for ${config.epochs} epochs (seed ${config.seed}) → ${runDir}`,
+        `for ${epochsText(config.epochs)} (seed ${config.seed}) → ${runDir}`,
     );
   }
   const recorder = implRecorder(

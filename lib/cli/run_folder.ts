@@ -38,7 +38,12 @@ export function printVerdict(verdict: Verdict): boolean {
     `${painted} test accuracy ${percent(testAccuracy)} ` +
       `(target ${targetPercent.toFixed(2)}%) in ${
         verdict.trainSeconds.toFixed(1)
-      } s of training, ${verdict.epochs} epochs${verdict.suffix ?? ""}`,
+      } s of training, ${epochsText(verdict.epochs)}${verdict.suffix ?? ""}`,
   );
   return passed;
+}
+
+/** `"1 epoch"`, `"15 epochs"`: a count with its noun, for the run's lines. */
+export function epochsText(epochs: number): string {
+  return `${epochs} epoch${epochs === 1 ? "" : "s"}`;
 }

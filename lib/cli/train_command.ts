@@ -42,7 +42,7 @@ import {
   type TrainOptions,
   UsageError,
 } from "./train_args.ts";
-import { printVerdict } from "./run_folder.ts";
+import { epochsText, printVerdict } from "./run_folder.ts";
 import {
   INTERRUPTED_EXIT_CODE,
   listenForStop,
@@ -164,7 +164,9 @@ async function trainInto(
       `${resume ? "resuming" : "training"} ${
         run.sizes.join("-")
       } ${c.activation} ${c.dtype} on ` +
-        `${data.train.count} images for ${c.epochs} epochs (seed ${c.seed})${from} → ${runDir}`,
+        `${data.train.count} images for ${
+          epochsText(c.epochs)
+        } (seed ${c.seed})${from} → ${runDir}`,
     );
   }
   const result = await trainSavingModels(options, data, runDir, {
