@@ -292,7 +292,7 @@ Deno.test("every entry point in bin/ and tools/ runs its command under the guard
     for await (const entry of Deno.readDir(join(repo, folder))) {
       if (!entry.name.endsWith(".ts")) continue;
       const source = await Deno.readTextFile(join(repo, folder, entry.name));
-      if (!/Deno\.exit\(await runGuarded\(/.test(source)) {
+      if (!/Deno\.exit\(\s*await runGuarded\(/.test(source)) {
         unguarded.push(`${folder}/${entry.name}`);
       }
     }
