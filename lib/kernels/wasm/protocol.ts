@@ -50,6 +50,8 @@ export const JOB = {
   addRowVector: 6,
   /** `peak(trips, out)`: the multiply-add peak, for the bench */
   peak: 7,
+  /** `ab64(a, b, out, m, k, n, aStride, stride, scratch, accumulate)`: `ab` in f64 */
+  ab64: 8,
 } as const;
 
 /** An argument's WebAssembly type. */
@@ -64,7 +66,8 @@ export type JobKernel =
   | "relu"
   | "relu_backward"
   | "add_row_vector"
-  | "peak";
+  | "peak"
+  | "ab64";
 
 /**
  * Each job's gemm.wat export and its parameter types, indexed by
@@ -88,6 +91,7 @@ export const JOB_SIGNATURES: readonly {
   { kernel: "relu_backward", args: Array(4).fill("i32") },
   { kernel: "add_row_vector", args: Array(4).fill("i32") },
   { kernel: "peak", args: Array(2).fill("i32") },
+  { kernel: "ab64", args: Array(10).fill("i32") },
 ];
 
 /** Views of the control block, one per argument type. */
