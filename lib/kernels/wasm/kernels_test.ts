@@ -383,6 +383,63 @@ function productsOnTwoThreads(
   }
 }
 
+for (const worker of [false, true]) {
+  Deno.test(`the WebAssembly SGD step in f64 (${worker ? "two threads" : "one thread"}) gives exactly the TypeScript loop's numbers`, () => {
+    const wasm = createWasmKernels({ arenaBytes: 4 << 20, worker });
+    try {
+      for (const nesterov of [false, true]) {
+        // [301, 129]: over the split length, an odd row length and count.
+        const shape = [301, 129];
+        const length = shape[0] * shape[1];
+        const rng = new Rng(nesterov ? 31 : 30);
+        const make = (place: (n: number) => FloatArray) => ({
+          name: "w",
+          value: new Tensor(place(length), shape),
+          grad: new Tensor(place(length), shape),
+        });
+        const plain = make((n) => new Float64Array(n));
+        const inArena = make((n) => wasm.allocate!("f64", n));
+        random(length, rng, 0, plain.value.data);
+        inArena.value.data.set(plain.value.data);
+        const options = { momentum: 0.9, weightDecay: 0.01, nesterov };
+        const sgdPlain = new Sgd([plain], options);
+        const sgdWasm = new Sgd([inArena], { ...options, kernels: wasm });
+        for (let step = 0; step < 3; step++) {
+          random(length, rng, 0.1, plain.grad.data);
+          inArena.grad.data.set(plain.grad.data);
+          sgdPlain.step(0.1);
+          withoutTypeScriptSgd(wasm, () => sgdWasm.step(0.1));
+        }
+        assert.equal(
+          firstDifference(inArena.value.data, plain.value.data),
+          -1,
+          `nesterov ${nesterov}`,
+        );
+      }
+    } finally {
+      wasm.dispose();
+    }
+  });
+}
+
+/**
+ * Runs `body`, failing if `kernels.sgdStep` declines an update (the
+ * optimizer would then run its own loop and the test compare it to itself).
+ */
+function withoutTypeScriptSgd(kernels: Kernels, body: () => void) {
+  const sgdStep = kernels.sgdStep!;
+  const mutable = kernels as { sgdStep: typeof sgdStep };
+  mutable.sgdStep = (...args) => {
+    assert.equal(sgdStep(...args), true, "sgdStep ran in WebAssembly");
+    return true;
+  };
+  try {
+    body();
+  } finally {
+    mutable.sgdStep = sgdStep;
+  }
+}
+
 Deno.test("wasm kernels in f64 on two threads: a row split gives identical results, a k split the same to rounding, both deterministic", () => {
   const one = createWasmKernels({ arenaBytes: 16 << 20 });
   const two = createWasmKernels({
