@@ -22,7 +22,8 @@ export const EMBED_URL: URL = new URL("./gemm_wasm.ts", import.meta.url);
  * and scale (for loops that take two rows of B per trip), and
  * `(maddInto OFFSET $reg)`, which adds `$scale · $reg` into memory at
  * `$dst`, and `(fma $acc $x $y)`, `$acc += $x · $y` on registers; and
- * `(madd64 $acc OFFSET)`, the f64x2 form of `madd` for the f64 kernels.
+ * `(madd64 $acc OFFSET)` and `(madd64 $acc OFFSET $src $scale)`, the f64x2
+ * forms of `madd` for the f64 kernels.
  *
  * @param source The text of gemm.wat.
  * @param relaxed Use `f32x4.relaxed_madd` and `f64x2.relaxed_madd` (else a
@@ -39,12 +40,12 @@ export function expandWat(source: string, relaxed: boolean): string {
       ? `(f64x2.relaxed_madd ${scale} ${x} ${acc})`
       : `(f64x2.add ${acc} (f64x2.mul ${scale} ${x}))`;
   return source.replace(
-    /\(madd64 (\$\w+) (\d+)\)/g,
-    (_, acc: string, offset: string) =>
+    /\(madd64 (\$\w+) (\d+)(?: (\$\w+) (\$\w+))?\)/g,
+    (_, acc: string, offset: string, src = "$src", scale = "$scale") =>
       `(local.set ${acc} ${
         madd64(
-          "(local.get $scale)",
-          `(v128.load offset=${offset} (local.get $src))`,
+          `(local.get ${scale})`,
+          `(v128.load offset=${offset} (local.get ${src}))`,
           `(local.get ${acc})`,
         )
       })`,

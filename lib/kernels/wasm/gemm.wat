@@ -786,7 +786,7 @@
           (f32x4.add (local.get $acc6) (local.get $acc7))))))
 
   ;; float64 kernels (`--dtype f64`): the same products on f64x2 vectors,
-  ;; two columns a lane pair. `(madd64 $acc OFFSET)` is
+  ;; two columns a vector. `(madd64 $acc OFFSET)` is
   ;;   $acc += $scale * v128.load(offset=OFFSET, $src)
   ;; on two f64 lanes (fused in the relaxed build, as `madd`).
 
@@ -794,8 +794,9 @@
   ;; 1; the parameters are those of `ab` (strides in values, not bytes).
   ;; The nonzeros of each row of a are gathered ($gather64: 16-byte
   ;; entries), then the output row is swept 16 columns at a time with eight
-  ;; 2-lane accumulators, then 2 at a time, then the last one alone. Each
-  ;; output is summed in the order of k, as the TypeScript reference does.
+  ;; 2-lane accumulators (two entries per trip, as in `ab`), then 2 at a
+  ;; time, then the last one alone. Each output is summed in the order of
+  ;; k, as the TypeScript reference does.
   ;; scratch: 16·k bytes.
   (func (export "ab64")
     (param $a i32) (param $b i32) (param $out i32)
@@ -805,7 +806,7 @@
     (local $i i32) (local $q i32) (local $end i32) (local $rowBytes i32)
     (local $strideBytes i32) (local $aRow i32) (local $outRow i32)
     (local $j i32) (local $src i32) (local $dst i32) (local $sum f64)
-    (local $scale v128)
+    (local $scale v128) (local $src2 i32) (local $scale2 v128)
     (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
     (local $acc4 v128) (local $acc5 v128) (local $acc6 v128) (local $acc7 v128)
     (local.set $rowBytes (i32.shl (local.get $n) (i32.const 3)))
@@ -843,9 +844,33 @@
             (local.set $acc7 (select (result v128)
               (v128.load offset=112 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
             (local.set $q (local.get $scratch))
-            (block $sumDone
-              (loop $sum
-                (br_if $sumDone (i32.ge_u (local.get $q) (local.get $end)))
+            (block $pairsDone
+              (loop $pairs
+                (br_if $pairsDone (i32.gt_u (i32.add (local.get $q) (i32.const 32)) (local.get $end)))
+                (local.set $src (i32.add (i32.load (local.get $q)) (local.get $j)))
+                (local.set $src2 (i32.add (i32.load offset=16 (local.get $q)) (local.get $j)))
+                (local.set $scale (v128.load64_splat offset=8 (local.get $q)))
+                (local.set $scale2 (v128.load64_splat offset=24 (local.get $q)))
+                (madd64 $acc0 0)
+                (madd64 $acc1 16)
+                (madd64 $acc2 32)
+                (madd64 $acc3 48)
+                (madd64 $acc4 64)
+                (madd64 $acc5 80)
+                (madd64 $acc6 96)
+                (madd64 $acc7 112)
+                (madd64 $acc0 0 $src2 $scale2)
+                (madd64 $acc1 16 $src2 $scale2)
+                (madd64 $acc2 32 $src2 $scale2)
+                (madd64 $acc3 48 $src2 $scale2)
+                (madd64 $acc4 64 $src2 $scale2)
+                (madd64 $acc5 80 $src2 $scale2)
+                (madd64 $acc6 96 $src2 $scale2)
+                (madd64 $acc7 112 $src2 $scale2)
+                (local.set $q (i32.add (local.get $q) (i32.const 32)))
+                (br $pairs)))
+            (if (i32.lt_u (local.get $q) (local.get $end))
+              (then
                 (local.set $src (i32.add (i32.load (local.get $q)) (local.get $j)))
                 (local.set $scale (v128.load64_splat offset=8 (local.get $q)))
                 (madd64 $acc0 0)
@@ -855,9 +880,7 @@
                 (madd64 $acc4 64)
                 (madd64 $acc5 80)
                 (madd64 $acc6 96)
-                (madd64 $acc7 112)
-                (local.set $q (i32.add (local.get $q) (i32.const 16)))
-                (br $sum)))
+                (madd64 $acc7 112)))
             (v128.store offset=0 (local.get $dst) (local.get $acc0))
             (v128.store offset=16 (local.get $dst) (local.get $acc1))
             (v128.store offset=32 (local.get $dst) (local.get $acc2))
