@@ -48,18 +48,34 @@ class Watcher {
       .getReader();
   }
 
-  /** Reads until the output after `from` matches, or fails after 60 s. */
+  /**
+   * Reads until the output after `from` matches, or fails after 60 s: the
+   * timer kills the watcher, which ends a read that would otherwise block.
+   * Returns where the match ends (not where the output ends: the next line
+   * awaited may have come in the same chunk).
+   */
   async waitFor(pattern: RegExp, from = 0): Promise<number> {
-    const deadline = Date.now() + 60_000;
-    while (!pattern.test(this.output.slice(from))) {
-      if (Date.now() > deadline) {
-        assert.fail(`no ${pattern} in the watcher's output:\n${this.output}`);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      this.#child.kill();
+    }, 60_000);
+    try {
+      let match;
+      while (!(match = pattern.exec(this.output.slice(from)))) {
+        const { value, done } = await this.#reader.read();
+        if (done) {
+          const why: string = timedOut
+            ? "no output matched within 60 s"
+            : "exited";
+          assert.fail(`watch ${why} before ${pattern}:\n${this.output}`);
+        }
+        this.output += value;
       }
-      const { value, done } = await this.#reader.read();
-      if (done) assert.fail(`watch exited before ${pattern}:\n${this.output}`);
-      this.output += value;
+      return from + match.index + match[0].length;
+    } finally {
+      clearTimeout(timer);
     }
-    return this.output.length;
   }
 
   async type(line: string): Promise<void> {
