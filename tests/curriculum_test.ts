@@ -19,6 +19,7 @@ import {
   validateCurriculum,
 } from "../lib/kit/curriculum.ts";
 import { hintText } from "../lib/kit/hint.ts";
+import { runScript } from "./helpers/cli.ts";
 import { computeProgress, formatProgress } from "../lib/kit/progress.ts";
 import { resetExercise } from "../lib/kit/reset.ts";
 import { KitError } from "../lib/base/errors.ts";
@@ -273,6 +274,17 @@ Deno.test("hintText() shows one hint at a time, with the docs link first", () =>
   assert.ok(second.includes(exercise.hints[1]));
   assert.ok(!second.includes(exercise.hints[0]), "only one hint at a time");
   assert.throws(() => hintText(exercise, 4), /hints 1 to 3, not 4/);
+});
+
+Deno.test("deno task hint 03 with a hint number that is not a decimal (abc, 0x2) names it, exit 2", async () => {
+  for (const k of ["abc", "0x2"]) {
+    const result = await runScript("tools/hint.ts", ["03", k]);
+    assert.equal(result.code, 2, result.stderr);
+    assert.equal(
+      result.stderr,
+      `error: exercise 03 has hints 1 to 3, not "${k}"\n`,
+    );
+  }
 });
 
 Deno.test("resetExercise() restores the stub and keeps the learner's file as a .bak", async () => {

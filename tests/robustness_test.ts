@@ -7,12 +7,12 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { encodeIdx, Mlp, MNIST_FILES, saveModel } from "../mod.ts";
 import { runTraining } from "../lib/cli/train_command.ts";
-import { runScript } from "./helpers/cli.ts";
+import { runScript, runTrainInto } from "./helpers/cli.ts";
 import {
   shortRunOptions,
   writeMnistWithMistakes,
 } from "./helpers/report_run.ts";
-import { writeSyntheticMnist } from "./helpers/synthetic.ts";
+import { tempSyntheticMnist } from "./helpers/synthetic.ts";
 
 const repo = new URL("../", import.meta.url).pathname;
 const quick = ["--epochs", "1", "--hidden", "16"];
@@ -57,13 +57,7 @@ async function writeImagesOfSize(
 Deno.test("train refuses 0x28 images before creating the run folder", async () => {
   const data = await writeImagesOfSize({ train: 10100, test: 10 }, 0, 28);
   const out = join(await Deno.makeTempDir(), "run");
-  const result = await runScript("bin/train.ts", [
-    ...quick,
-    "--data",
-    data,
-    "--out",
-    out,
-  ]);
+  const result = await runTrainInto(quick, data, out);
   assertCleanError(
     result,
     1,
@@ -73,10 +67,7 @@ Deno.test("train refuses 0x28 images before creating the run folder", async () =
 });
 
 Deno.test("train refuses 10,000 training images, naming the file and the validation split", async () => {
-  const data = await writeSyntheticMnist(await Deno.makeTempDir(), {
-    train: 10000,
-    test: 10,
-  });
+  const data = await tempSyntheticMnist({ train: 10000, test: 10 });
   const result = await runScript("bin/train.ts", [...quick, "--data", data]);
   assertCleanError(
     result,
@@ -86,10 +77,7 @@ Deno.test("train refuses 10,000 training images, naming the file and the validat
 });
 
 Deno.test("train refuses a test set of zero images instead of reporting test 0.00%", async () => {
-  const data = await writeSyntheticMnist(await Deno.makeTempDir(), {
-    train: 10100,
-    test: 0,
-  });
+  const data = await tempSyntheticMnist({ train: 10100, test: 0 });
   const result = await runScript("bin/train.ts", [...quick, "--data", data]);
   assertCleanError(
     result,
@@ -101,15 +89,11 @@ Deno.test("train refuses a test set of zero images instead of reporting test 0.0
 Deno.test("a run on 1x1 images trains, prints 1-16-10 in its banner, and deno task report redraws it", async () => {
   const data = await writeImagesOfSize({ train: 10100, test: 50 }, 1, 1);
   const out = join(await Deno.makeTempDir(), "run");
-  const train = await runScript("bin/train.ts", [
-    ...quick,
-    "--data",
+  const train = await runTrainInto(
+    [...quick, "--target", "1"],
     data,
-    "--out",
     out,
-    "--target",
-    "1",
-  ]);
+  );
   assert.equal(train.code, 0, train.stderr);
   assert.match(train.stdout, /^training 1-16-10 relu f32 on 100 images/m);
   const report = await runScript("bin/report.ts", [out]);
@@ -118,10 +102,7 @@ Deno.test("a run on 1x1 images trains, prints 1-16-10 in its banner, and deno ta
 });
 
 Deno.test("--hidden 100000,100000 is refused from the memory estimate, naming --max-memory", async () => {
-  const data = await writeSyntheticMnist(await Deno.makeTempDir(), {
-    train: 10100,
-    test: 10,
-  });
+  const data = await tempSyntheticMnist({ train: 10100, test: 10 });
   const result = await runScript("bin/train.ts", [
     "--hidden",
     "100000,100000",
@@ -138,10 +119,7 @@ Deno.test("--hidden 100000,100000 is refused from the memory estimate, naming --
 Deno.test("--out inside a file is refused at once, naming the folder", async () => {
   const file = join(await Deno.makeTempDir(), "notes.txt");
   await Deno.writeTextFile(file, "mine");
-  const data = await writeSyntheticMnist(await Deno.makeTempDir(), {
-    train: 10100,
-    test: 10,
-  });
+  const data = await tempSyntheticMnist({ train: 10100, test: 10 });
   const result = await runScript("bin/train.ts", [
     ...quick,
     "--data",
@@ -158,19 +136,10 @@ Deno.test("--out inside a file is refused at once, naming the folder", async () 
 });
 
 Deno.test("--out holding the user's report.html is refused and left untouched; --force writes there", async () => {
-  const data = await writeSyntheticMnist(await Deno.makeTempDir(), {
-    train: 10100,
-    test: 10,
-  });
+  const data = await tempSyntheticMnist({ train: 10100, test: 10 });
   const out = await Deno.makeTempDir();
   await Deno.writeTextFile(join(out, "report.html"), "my own page");
-  const refused = await runScript("bin/train.ts", [
-    ...quick,
-    "--data",
-    data,
-    "--out",
-    out,
-  ]);
+  const refused = await runTrainInto(quick, data, out);
   assertCleanError(
     refused,
     1,
@@ -180,34 +149,20 @@ Deno.test("--out holding the user's report.html is refused and left untouched; -
     await Deno.readTextFile(join(out, "report.html")),
     "my own page",
   );
-  const forced = await runScript("bin/train.ts", [
-    ...quick,
-    "--data",
+  const forced = await runTrainInto(
+    [...quick, "--force", "--target", "1"],
     data,
-    "--out",
     out,
-    "--force",
-    "--target",
-    "1",
-  ]);
+  );
   assert.equal(forced.code, 0, forced.stderr);
   assert.match(await Deno.readTextFile(join(out, "report.html")), /<html/);
 });
 
 Deno.test("a second run into a folder a live run holds is refused at once, and the folder is untouched", async () => {
-  const data = await writeSyntheticMnist(await Deno.makeTempDir(), {
-    train: 10100,
-    test: 10,
-  });
+  const data = await tempSyntheticMnist({ train: 10100, test: 10 });
   const out = await Deno.makeTempDir();
   await Deno.writeTextFile(join(out, ".lock"), `${Deno.pid}\n`); // this test is alive
-  const result = await runScript("bin/train.ts", [
-    ...quick,
-    "--data",
-    data,
-    "--out",
-    out,
-  ]);
+  const result = await runTrainInto(quick, data, out);
   assertCleanError(
     result,
     1,
@@ -220,10 +175,7 @@ Deno.test("a second run into a folder a live run holds is refused at once, and t
 });
 
 Deno.test("a stale lock is reported; --force clears it and the killed save's temporary file", async () => {
-  const data = await writeSyntheticMnist(await Deno.makeTempDir(), {
-    train: 10100,
-    test: 10,
-  });
+  const data = await tempSyntheticMnist({ train: 10100, test: 10 });
   const out = await Deno.makeTempDir();
   const dead = new Deno.Command("true").spawn();
   await dead.status;
@@ -232,13 +184,7 @@ Deno.test("a stale lock is reported; --force clears it and the killed save's tem
     join(out, `.model.bin.${dead.pid}.1764540000000.tmp`),
     "half",
   );
-  const stale = await runScript("bin/train.ts", [
-    ...quick,
-    "--data",
-    data,
-    "--out",
-    out,
-  ]);
+  const stale = await runTrainInto(quick, data, out);
   assertCleanError(
     stale,
     1,
@@ -246,16 +192,11 @@ Deno.test("a stale lock is reported; --force clears it and the killed save's tem
       `\\.lock: stale lock left by process ${dead.pid}, which is no longer running\\nhelp: .*--force`,
     ),
   );
-  const forced = await runScript("bin/train.ts", [
-    ...quick,
-    "--data",
+  const forced = await runTrainInto(
+    [...quick, "--force", "--target", "1"],
     data,
-    "--out",
     out,
-    "--force",
-    "--target",
-    "1",
-  ]);
+  );
   assert.equal(forced.code, 0, forced.stderr);
   assert.match(
     forced.stdout,
@@ -266,25 +207,43 @@ Deno.test("a stale lock is reported; --force clears it and the killed save's tem
 });
 
 Deno.test("a run that diverges in its first epoch leaves no run folder behind", async () => {
-  const data = await writeSyntheticMnist(await Deno.makeTempDir(), {
-    train: 10100,
-    test: 10,
-  });
+  const data = await tempSyntheticMnist({ train: 10100, test: 10 });
   const out = join(await Deno.makeTempDir(), "run");
-  const result = await runScript("bin/train.ts", [
-    ...quick,
-    "--data",
+  const result = await runTrainInto(
+    [...quick, "--lr", "1e6", "--schedule", "constant", "--batch-size", "16"],
     data,
-    "--out",
     out,
-    "--lr",
-    "1e6",
-    "--schedule",
-    "constant",
-    "--batch-size",
-    "16",
-  ]);
+  );
   assertCleanError(result, 1, /^error: training diverged/m);
+  await assert.rejects(Deno.stat(out), Deno.errors.NotFound);
+});
+
+Deno.test("train --lab on a port in use names --lab-port, not the lab's own --port", async () => {
+  const data = await tempSyntheticMnist({ train: 10100, test: 10 });
+  const out = join(await Deno.makeTempDir(), "run");
+  using busy = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (busy.addr as Deno.NetAddr).port;
+  const result = await runTrainInto(
+    [...quick, "--lab", "--lab-port", `${port}`],
+    data,
+    out,
+  );
+  assertCleanError(
+    result,
+    1,
+    new RegExp(
+      `^error: --lab-port ${port}: the port is already in use\\nhelp: pick another with --lab-port N, or --lab-port 0`,
+      "m",
+    ),
+  );
+});
+
+Deno.test("a train --lab run that fails leaves no empty run folder behind", async () => {
+  const data = await tempSyntheticMnist({ train: 10100, test: 10 });
+  const out = join(await Deno.makeTempDir(), "run");
+  using busy = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (busy.addr as Deno.NetAddr).port;
+  await runTrainInto([...quick, "--lab", "--lab-port", `${port}`], data, out);
   await assert.rejects(Deno.stat(out), Deno.errors.NotFound);
 });
 

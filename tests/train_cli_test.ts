@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { encodeIdx, loadModel, MNIST_FILES } from "../mod.ts";
-import { runScript } from "./helpers/cli.ts";
-import { writeSyntheticMnist } from "./helpers/synthetic.ts";
+import { runScript, runTrainInto } from "./helpers/cli.ts";
+import { tempSyntheticMnist } from "./helpers/synthetic.ts";
 
 const quick = [
   "--epochs",
@@ -19,20 +19,13 @@ function assertNoStackTrace(stderr: string) {
 }
 
 Deno.test("train on a small data folder writes model.bin and a complete metrics.json", async () => {
-  const data = await writeSyntheticMnist(await Deno.makeTempDir(), {
-    train: 10600,
-    test: 300,
-  });
+  const data = await tempSyntheticMnist({ train: 10600, test: 300 });
   const out = join(await Deno.makeTempDir(), "run");
-  const { code, stdout, stderr } = await runScript("bin/train.ts", [
-    ...quick,
-    "--data",
+  const { code, stdout, stderr } = await runTrainInto(
+    [...quick, "--target", "90"],
     data,
-    "--out",
     out,
-    "--target",
-    "90",
-  ]);
+  );
   assert.equal(code, 0, stdout + stderr);
   assert.match(
     stdout,
@@ -71,19 +64,10 @@ Deno.test("train on a small data folder writes model.bin and a complete metrics.
 });
 
 Deno.test("the same seed gives the same metrics, bit for bit", async () => {
-  const data = await writeSyntheticMnist(await Deno.makeTempDir(), {
-    train: 10300,
-    test: 100,
-  });
+  const data = await tempSyntheticMnist({ train: 10300, test: 100 });
   const run = async () => {
     const out = join(await Deno.makeTempDir(), "run");
-    const result = await runScript("bin/train.ts", [
-      ...quick.with(1, "1"), // one epoch
-      "--data",
-      data,
-      "--out",
-      out,
-    ]);
+    const result = await runTrainInto(quick.with(1, "1"), data, out); // one epoch
     assert.ok(result.code <= 1, result.stderr);
     const metrics = JSON.parse(
       await Deno.readTextFile(join(out, "metrics.json")),
@@ -140,10 +124,7 @@ Deno.test("a bad optimizer or dropout value exits 2 naming the flag and the acce
 });
 
 Deno.test("with --optimizer adamw and --dropout 0.2 the same seed gives the same numbers", async () => {
-  const data = await writeSyntheticMnist(await Deno.makeTempDir(), {
-    train: 10300,
-    test: 100,
-  });
+  const data = await tempSyntheticMnist({ train: 10300, test: 100 });
   const run = async () => {
     const out = join(await Deno.makeTempDir(), "run");
     const result = await runScript("bin/train.ts", [
@@ -200,21 +181,12 @@ Deno.test("--help shows every flag and exits 0", async () => {
 });
 
 Deno.test("bad data exits 1 naming the file, with no run folder left behind", async () => {
-  const data = await writeSyntheticMnist(await Deno.makeTempDir(), {
-    train: 10100,
-    test: 50,
-  });
+  const data = await tempSyntheticMnist({ train: 10100, test: 50 });
   const images = join(data, MNIST_FILES.testImages.name);
   const bytes = await Deno.readFile(images);
   await Deno.writeFile(images, bytes.subarray(0, bytes.length - 100));
   const out = join(await Deno.makeTempDir(), "run");
-  let result = await runScript("bin/train.ts", [
-    ...quick,
-    "--data",
-    data,
-    "--out",
-    out,
-  ]);
+  let result = await runTrainInto(quick, data, out);
   assert.equal(result.code, 1);
   assert.match(
     result.stderr,
@@ -227,13 +199,7 @@ Deno.test("bad data exits 1 naming the file, with no run folder left behind", as
     images,
     encodeIdx([49, 28, 28], new Uint8Array(49 * 784)),
   );
-  result = await runScript("bin/train.ts", [
-    ...quick,
-    "--data",
-    data,
-    "--out",
-    out,
-  ]);
+  result = await runTrainInto(quick, data, out);
   assert.equal(result.code, 1);
   assert.match(
     result.stderr,
@@ -251,22 +217,13 @@ Deno.test("bad data exits 1 naming the file, with no run folder left behind", as
 });
 
 Deno.test("a diverging run stops at once, names the step and learning rate, keeps the last good model", async () => {
-  const data = await writeSyntheticMnist(await Deno.makeTempDir(), {
-    train: 10300,
-    test: 50,
-  });
+  const data = await tempSyntheticMnist({ train: 10300, test: 50 });
   const out = join(await Deno.makeTempDir(), "run");
-  const { code, stderr } = await runScript("bin/train.ts", [
-    ...quick,
-    "--data",
+  const { code, stderr } = await runTrainInto(
+    [...quick, "--lr", "1e6", "--schedule", "constant"],
     data,
-    "--out",
     out,
-    "--lr",
-    "1e6",
-    "--schedule",
-    "constant",
-  ]);
+  );
   assert.equal(code, 1);
   assert.match(
     stderr,
@@ -281,19 +238,10 @@ Deno.test("a diverging run stops at once, names the step and learning rate, keep
 });
 
 Deno.test("a run folder that already holds a run is refused and left untouched", async () => {
-  const data = await writeSyntheticMnist(await Deno.makeTempDir(), {
-    train: 10100,
-    test: 50,
-  });
+  const data = await tempSyntheticMnist({ train: 10100, test: 50 });
   const out = await Deno.makeTempDir();
   await Deno.writeTextFile(join(out, "metrics.json"), "earlier run");
-  const { code, stderr } = await runScript("bin/train.ts", [
-    ...quick,
-    "--data",
-    data,
-    "--out",
-    out,
-  ]);
+  const { code, stderr } = await runTrainInto(quick, data, out);
   assert.equal(code, 1);
   assert.match(
     stderr,

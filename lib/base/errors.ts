@@ -34,3 +34,38 @@ export class KitError extends Error {
     this.help = help;
   }
 }
+
+/**
+ * Prints a {@link KitError} as `error:` and `help:` lines on stderr: the
+ * one way commands report bad input they caught.
+ *
+ * @returns 1, the exit code of a command that met bad input.
+ * @throws Anything that is not a KitError: a bug keeps its stack trace
+ * (the guard around every entry point reports it).
+ */
+export function reportKitError(error: unknown): number {
+  if (!(error instanceof KitError)) throw error;
+  console.error(`error: ${error.message}`);
+  if (error.help) console.error(`help: ${error.help}`);
+  return 1;
+}
+
+/**
+ * The first line of what was thrown, whatever it is: learners' code (and
+ * bugs) may throw a string, a number or `undefined` as well as an Error.
+ *
+ * @returns An Error's message, or the value written out (a string quoted).
+ */
+export function thrownMessage(thrown: unknown): string {
+  let text: string;
+  try {
+    text = thrown instanceof Error
+      ? thrown.message
+      : typeof thrown === "string"
+      ? JSON.stringify(thrown)
+      : String(thrown);
+  } catch {
+    text = Object.prototype.toString.call(thrown);
+  }
+  return text.split("\n")[0];
+}

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { KitError } from "../base/errors.ts";
+import { KitError, thrownMessage } from "../base/errors.ts";
 
 /** The flag that keeps the stack trace of an unexpected error. */
 export const DEBUG_FLAG = "--debug";
@@ -57,7 +57,7 @@ export function describeFailure(error: unknown, debug: boolean): string {
   }
   const what = error instanceof Error
     ? `${error.name}: ${firstLine(error.message)}`
-    : `a non-Error value was thrown: ${firstLine(safeString(error))}`;
+    : `a non-Error value was thrown: ${thrownMessage(error)}`;
   const lines = [`error: ${what}`, `note: ${BUG_NOTICE}`];
   if (debug && error instanceof Error && error.stack) lines.push(error.stack);
   return lines.join("\n");
@@ -65,12 +65,4 @@ export function describeFailure(error: unknown, debug: boolean): string {
 
 function firstLine(text: string): string {
   return text.split("\n")[0];
-}
-
-function safeString(value: unknown): string {
-  try {
-    return typeof value === "string" ? JSON.stringify(value) : String(value);
-  } catch {
-    return Object.prototype.toString.call(value);
-  }
 }

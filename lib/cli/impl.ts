@@ -10,7 +10,7 @@
  */
 
 import { join } from "node:path";
-import { KitError } from "../base/errors.ts";
+import { KitError, thrownMessage } from "../base/errors.ts";
 import {
   findExercise,
   loadCurriculum,
@@ -30,7 +30,7 @@ import {
   type ImplStep,
   writeImplRun,
 } from "./impl_report.ts";
-import { printVerdict } from "./run_folder.ts";
+import { epochsText, printVerdict } from "./run_folder.ts";
 import { withRunFolder } from "./preflight.ts";
 import type { TrainHooks } from "../train/train.ts";
 
@@ -239,8 +239,7 @@ export async function implTrainCommand(
   } catch (error) {
     if (impl !== "exercises" || error instanceof KitError) throw error;
     // Learners' code may throw anything, not only an Error.
-    const message = error instanceof Error ? error.message : String(error);
-    console.error(`error: your code threw: ${message.split("\n")[0]}`);
+    console.error(`error: your code threw: ${thrownMessage(error)}`);
     const frame = error instanceof Error
       ? error.stack?.split("\n").find((l) => l.includes("/exercises/"))
       : undefined;
@@ -299,7 +298,7 @@ async function trainImplInto(
       `training ${
         sizes.join("-")
       } ${config.activation} with the code in ${impl}/ on ${data.train.count} images ` +
-        `for ${config.epochs} epochs (seed ${config.seed}) → ${runDir}`,
+        `for ${epochsText(config.epochs)} (seed ${config.seed}) → ${runDir}`,
     );
   }
   const recorder = implRecorder(
@@ -370,7 +369,7 @@ async function loadImplData(
   } catch (error) {
     throw new KitError(
       `${dir}: cannot load MNIST with the code in ${impl}/ (${
-        (error as Error).message
+        thrownMessage(error)
       })`,
       "pass --data DIR with the four uncompressed MNIST files, or leave --data out for the cache in data/",
     );

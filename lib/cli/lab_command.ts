@@ -7,7 +7,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { KitError } from "../base/errors.ts";
+import { KitError, reportKitError } from "../base/errors.ts";
 import { DEFAULT_LAB_PORT, isPort, startLabServer } from "../lab/server.ts";
 import { findRuns, RunRegistry } from "../lab/runs.ts";
 
@@ -101,9 +101,6 @@ export async function labCommand(args: string[]): Promise<number> {
     await new Promise(() => {});
     return 0;
   } catch (error) {
-    if (!(error instanceof KitError)) throw error;
-    console.error(`error: ${error.message}`);
-    if (error.help) console.error(`help: ${error.help}`);
-    return 1;
+    return reportKitError(error);
   }
 }

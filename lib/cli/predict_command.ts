@@ -8,7 +8,7 @@
 
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { KitError } from "../base/errors.ts";
+import { KitError, reportKitError } from "../base/errors.ts";
 import { readPicture } from "../data/picture_file.ts";
 import { toMnistDigit } from "../data/preprocess.ts";
 import { classifyDigits } from "../train/classify.ts";
@@ -98,7 +98,7 @@ export async function predictCommand(args: string[]): Promise<number> {
   try {
     loaded = await loadModelOrRun(modelPath);
   } catch (error) {
-    return reportError(error);
+    return reportKitError(error);
   }
   let code = 0;
   for (const file of files) {
@@ -110,7 +110,7 @@ export async function predictCommand(args: string[]): Promise<number> {
           : formatPrediction(prediction),
       );
     } catch (error) {
-      code = reportError(error);
+      code = reportKitError(error);
     }
   }
   return code;
@@ -137,11 +137,4 @@ function argmax(values: number[]): number {
     if (values[i] > values[best]) best = i;
   }
   return best;
-}
-
-function reportError(error: unknown): number {
-  if (!(error instanceof KitError)) throw error;
-  console.error(`error: ${error.message}`);
-  if (error.help) console.error(`help: ${error.help}`);
-  return 1;
 }

@@ -121,6 +121,18 @@ export interface RunFolder {
   abandon(): Promise<void>;
 }
 
+/** How a run folder is prepared: {@link prepareRunFolder}'s options. */
+export interface RunFolderOptions {
+  /** When the run started (names the default folder). */
+  startedAt: Date;
+  /** `--force`: overwrite a finished run's files, clear a stale lock. */
+  force?: boolean;
+  /** `--resume`: the folder holds the stopped run, which continues. */
+  resume?: boolean;
+  /** How many bytes the run will write (the probe file's size). */
+  probeBytes?: number;
+}
+
 /**
  * Creates (or opens) the run folder, locks it, and checks that the run can
  * write there without overwriting anything.
@@ -134,12 +146,7 @@ export interface RunFolder {
  */
 export async function prepareRunFolder(
   out: string | undefined,
-  options: {
-    startedAt: Date;
-    force?: boolean;
-    resume?: boolean;
-    probeBytes?: number;
-  },
+  options: RunFolderOptions,
 ): Promise<RunFolder> {
   const { dir, created } = out === undefined
     ? await createDefaultFolder(options.startedAt)
@@ -184,13 +191,7 @@ export async function prepareRunFolder(
  */
 export async function withRunFolder<T>(
   out: string | undefined,
-  options: {
-    startedAt: Date;
-    force?: boolean;
-    resume?: boolean;
-    probeBytes?: number;
-    quiet?: boolean;
-  },
+  options: RunFolderOptions & { quiet?: boolean },
   body: (dir: string) => Promise<T>,
 ): Promise<T> {
   const folder = await prepareRunFolder(out, options);
@@ -222,17 +223,17 @@ export async function withRunFolder<T>(
  *
  * @param out `--out`, or `undefined`.
  * @param startedAt When the run started.
- * @returns The folder.
+ * @returns The folder, and whether this call created it (a run that fails
+ * removes a folder it created and left empty).
  * @throws {KitError} When it cannot be created.
  */
 export async function chooseRunFolder(
   out: string | undefined,
   startedAt: Date,
-): Promise<string> {
-  const { dir } = out === undefined
+): Promise<{ dir: string; created: boolean }> {
+  return out === undefined
     ? await createDefaultFolder(startedAt)
     : await openFolder(out);
-  return dir;
 }
 
 /** `runs/<timestamp>`, or the first free `runs/<timestamp>-N`. */

@@ -6,7 +6,6 @@
  * @module
  */
 
-import { KitError } from "../base/errors.ts";
 import { percent } from "./progress_bar.ts";
 
 /** What the verdict line reports. */
@@ -39,20 +38,12 @@ export function printVerdict(verdict: Verdict): boolean {
     `${painted} test accuracy ${percent(testAccuracy)} ` +
       `(target ${targetPercent.toFixed(2)}%) in ${
         verdict.trainSeconds.toFixed(1)
-      } s of training, ${verdict.epochs} epochs${verdict.suffix ?? ""}`,
+      } s of training, ${epochsText(verdict.epochs)}${verdict.suffix ?? ""}`,
   );
   return passed;
 }
 
-/**
- * Prints a {@link KitError} as `error:` and `help:` lines.
- *
- * @returns 1, the exit code of a run that met bad input.
- * @throws Anything that is not a KitError: a bug keeps its stack trace.
- */
-export function reportKitError(error: unknown): number {
-  if (!(error instanceof KitError)) throw error;
-  console.error(`error: ${error.message}`);
-  if (error.help) console.error(`help: ${error.help}`);
-  return 1;
+/** `"1 epoch"`, `"15 epochs"`: a count with its noun, for the run's lines. */
+export function epochsText(epochs: number): string {
+  return `${epochs} epoch${epochs === 1 ? "" : "s"}`;
 }

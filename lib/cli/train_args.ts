@@ -237,8 +237,23 @@ function readFlags(args: string[]): Given {
   } catch (error) {
     const code = (error as { code?: string }).code ?? "";
     if (!code.startsWith("ERR_PARSE_ARGS")) throw error;
-    throw new UsageError((error as Error).message.split("\n")[0]);
+    throw new UsageError(parseArgsProblem((error as Error).message, args));
   }
+}
+
+/**
+ * One line for a `parseArgs` error. Its "argument is ambiguous" (a value
+ * that starts with a dash, `--lr -1`) becomes how to give that value.
+ */
+function parseArgsProblem(message: string, args: string[]): string {
+  const dashed = /^Option '(--[\w-]+)' argument is ambiguous/.exec(message);
+  const value = dashed ? args[args.indexOf(dashed[1]) + 1] : undefined;
+  if (dashed && value !== undefined) {
+    return `${dashed[1]}: a value that starts with "-" goes after "=": ${
+      dashed[1]
+    }=${value}`;
+  }
+  return message.split("\n")[0];
 }
 
 function readSettings<T>(
@@ -257,8 +272,11 @@ function readSettings<T>(
     } else {
       values[key] = setting.parse(text);
       // undefined means "not a valid value", unless it is the default
-      // (an absent --data or --out).
-      if (values[key] === undefined && setting.default !== undefined) {
+      // (an absent --data or --out); an empty --data or --out is refused.
+      if (
+        values[key] === undefined &&
+        (setting.default !== undefined || text === "")
+      ) {
         throw new UsageError(
           `--${flag}: expected ${setting.expected}, got "${text}"`,
         );

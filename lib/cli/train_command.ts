@@ -7,7 +7,7 @@
 
 import { join } from "node:path";
 import { fitNormalizer, splitTrainValidation } from "../data/dataset.ts";
-import { KitError } from "../base/errors.ts";
+import { KitError, reportKitError } from "../base/errors.ts";
 import { kernelsByName } from "../kernels/registry.ts";
 import { loadMnist, type Mnist } from "../data/mnist.ts";
 import { saveModel } from "../train/model_file.ts";
@@ -42,7 +42,7 @@ import {
   type TrainOptions,
   UsageError,
 } from "./train_args.ts";
-import { printVerdict, reportKitError } from "./run_folder.ts";
+import { epochsText, printVerdict } from "./run_folder.ts";
 import {
   INTERRUPTED_EXIT_CODE,
   listenForStop,
@@ -164,7 +164,9 @@ async function trainInto(
       `${resume ? "resuming" : "training"} ${
         run.sizes.join("-")
       } ${c.activation} ${c.dtype} on ` +
-        `${data.train.count} images for ${c.epochs} epochs (seed ${c.seed})${from} → ${runDir}`,
+        `${data.train.count} images for ${
+          epochsText(c.epochs)
+        } (seed ${c.seed})${from} → ${runDir}`,
     );
   }
   const result = await trainSavingModels(options, data, runDir, {

@@ -8,6 +8,7 @@
  */
 
 import { basename } from "node:path";
+import { KitError } from "../base/errors.ts";
 import { startLabThread } from "../lab/lab_thread.ts";
 import { liveHooks } from "../lab/live.ts";
 import { findRuns } from "../lab/runs.ts";
@@ -38,9 +39,20 @@ export async function trainWithLab(
   options: TrainOptions,
   trainer: Trainer,
 ): Promise<number> {
-  const runDir = await chooseRunFolder(options.out, new Date());
+  const { dir: runDir, created } = await chooseRunFolder(
+    options.out,
+    new Date(),
+  );
+  // A run that ends without results leaves no empty folder behind.
+  const removeIfEmpty = async () => {
+    if (created) await Deno.remove(runDir).catch(() => {});
+  };
   const others = (await findRuns(RUNS_ROOT)).filter((d) => d !== runDir);
-  const lab = await startLabThread([runDir, ...others], options.labPort);
+  const lab = await startLabThread([runDir, ...others], options.labPort)
+    .catch(async (error) => {
+      await removeIfEmpty();
+      throw asLabPortError(error);
+    });
   const { publisher } = lab;
   console.log(`lab: ${lab.url} (the Live view follows this run)`);
   const id = basename(runDir);
@@ -53,6 +65,7 @@ export async function trainWithLab(
   } catch (error) {
     publisher.send({ type: "failed", message: (error as Error).message });
     await lab.stop();
+    await removeIfEmpty();
     throw error;
   }
   const metrics = await Deno.readTextFile(join(runDir, METRICS_FILE))
@@ -60,6 +73,7 @@ export async function trainWithLab(
   if (typeof metrics?.test_accuracy !== "number") {
     publisher.send({ type: "failed", message: "the run wrote no results" });
     await lab.stop();
+    await removeIfEmpty();
     return code;
   }
   publisher.send({
@@ -70,4 +84,17 @@ export async function trainWithLab(
   });
   console.log(`lab: still serving ${lab.url} (Ctrl-C stops it)`);
   return await new Promise<number>(() => {});
+}
+
+/**
+ * The lab's errors name its own flag, `--port`; under `deno task train` the
+ * flag is `--lab-port`.
+ */
+function asLabPortError(error: unknown): unknown {
+  if (!(error instanceof KitError)) return error;
+  const rename = (text: string) => text.replaceAll("--port", "--lab-port");
+  return new KitError(
+    rename(error.message),
+    error.help === undefined ? undefined : rename(error.help),
+  );
 }

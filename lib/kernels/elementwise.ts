@@ -13,7 +13,27 @@
 
 import type { FloatArray } from "../base/tensor.ts";
 
-/** Fast paths for the elementwise loops of a step; see the module doc. */
+/**
+ * Fast paths for the elementwise loops of a step; see the module doc.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * import { kernelsByName } from "@mnist-from-scratch/kit";
+ *
+ * const kernels = kernelsByName("wasm");
+ * // A kernel set carries these helpers where it can run them.
+ * const helpers: Partial<ElementwiseKernels> = kernels;
+ * const matrix = kernels.allocate!("f32", 6);
+ * matrix.set([1, 2, 3, 4, 5, 6]);
+ * const bias = kernels.allocate!("f32", 3);
+ * bias.set([10, 20, 30]);
+ * // false would mean "cannot run here": the caller runs its own loop.
+ * assert.ok(helpers.addRowVector!(matrix, bias, 2, 3));
+ * assert.deepEqual([...matrix], [11, 22, 33, 14, 25, 36]);
+ * ```
+ */
 export interface ElementwiseKernels {
   /**
    * `matrix[r,:] += vector` for every row (adding a bias); `matrix` is

@@ -18,7 +18,19 @@
 
 import type { DType, FloatArray } from "../base/tensor.ts";
 
-/** Overwrites `out` with a product; the dims are described per kernel. */
+/**
+ * Overwrites `out` with a product; the dims are described per kernel.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const kernel: GemmKernel = abReference;
+ * const out = new Float64Array(1);
+ * kernel(new Float64Array([1, 2]), new Float64Array([3, 4]), out, 1, 2, 1);
+ * assert.equal(out[0], 11);
+ * ```
+ */
 export type GemmKernel = (
   a: FloatArray,
   b: FloatArray,
@@ -31,6 +43,16 @@ export type GemmKernel = (
 /**
  * One implementation of the three products, and where their operands
  * should live.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const kernels: MatrixKernels = referenceKernels;
+ * const out = new Float64Array(4);
+ * kernels.ab(new Float64Array([1, 2]), new Float64Array([3, 4]), out, 2, 1, 2);
+ * assert.deepEqual([...out], [3, 4, 6, 8]);
+ * ```
  */
 export interface MatrixKernels {
   /** A short name for reports and benchmarks. */
@@ -49,7 +71,26 @@ export interface MatrixKernels {
   allocate?(dtype: DType, length: number): FloatArray;
 }
 
-/** `out[m,n] = a[m,k] · b[k,n]`, one dot product per output (textbook order). */
+/**
+ * `out[m,n] = a[m,k] · b[k,n]`, one dot product per output (textbook order).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * // [2, 3] · [3, 1]: a non-square product catches a swapped width.
+ * const out = new Float64Array(2);
+ * abReference(
+ *   new Float64Array([1, 2, 3, 4, 5, 6]),
+ *   new Float64Array([1, 0, -1]),
+ *   out,
+ *   2,
+ *   3,
+ *   1,
+ * );
+ * assert.deepEqual([...out], [-2, -2]);
+ * ```
+ */
 export function abReference(
   a: FloatArray,
   b: FloatArray,
@@ -67,7 +108,26 @@ export function abReference(
   }
 }
 
-/** `out[m,n] = a[k,m]ᵀ · b[k,n]`, one dot product per output. */
+/**
+ * `out[m,n] = a[k,m]ᵀ · b[k,n]`, one dot product per output.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * // a is [k=2, m=3]; aᵀ · b with b [2, 1] gives [3, 1].
+ * const out = new Float64Array(3);
+ * atbReference(
+ *   new Float64Array([1, 2, 3, 4, 5, 6]),
+ *   new Float64Array([1, -1]),
+ *   out,
+ *   3,
+ *   2,
+ *   1,
+ * );
+ * assert.deepEqual([...out], [-3, -3, -3]);
+ * ```
+ */
 export function atbReference(
   a: FloatArray,
   b: FloatArray,
@@ -85,7 +145,26 @@ export function atbReference(
   }
 }
 
-/** `out[m,n] = a[m,k] · b[n,k]ᵀ`, one dot product per output. */
+/**
+ * `out[m,n] = a[m,k] · b[n,k]ᵀ`, one dot product per output.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * // a [1, 3] · b [2, 3]ᵀ gives [1, 2].
+ * const out = new Float64Array(2);
+ * abtReference(
+ *   new Float64Array([1, 2, 3]),
+ *   new Float64Array([1, 0, 0, 0, 1, 1]),
+ *   out,
+ *   1,
+ *   3,
+ *   2,
+ * );
+ * assert.deepEqual([...out], [1, 5]);
+ * ```
+ */
 export function abtReference(
   a: FloatArray,
   b: FloatArray,
@@ -148,6 +227,18 @@ function transposeToScratch(
  * the nonzero entries (on MNIST input, about 150 of 784), then computes eight
  * outputs at a time in local variables, which the JIT keeps in registers,
  * streaming only the rows of `b` that meet a nonzero.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const [a, b] = [new Float32Array([0, 2, 0, 1, 0, 3]), new Float32Array([1, 2, 3])];
+ * const fast = new Float32Array(2);
+ * const reference = new Float32Array(2);
+ * abFast(a, b, fast, 2, 3, 1); // zeros in a are skipped
+ * abReference(a, b, reference, 2, 3, 1);
+ * assert.deepEqual(fast, reference);
+ * ```
  */
 export function abFast(
   a: FloatArray,
@@ -211,6 +302,18 @@ export function abFast(
  * `out[m,n] = a[k,m]ᵀ · b[k,n]`, fast: transposes `a` into scratch space
  * (cheap: `k·m` copies against `k·m·n` multiply-adds) and runs
  * {@link abFast}, so zero inputs and dead ReLUs skip work here too.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const [a, b] = [new Float64Array([1, 2, 3, 4, 5, 6]), new Float64Array([1, -1])];
+ * const fast = new Float64Array(3);
+ * const reference = new Float64Array(3);
+ * atbFast(a, b, fast, 3, 2, 1);
+ * atbReference(a, b, reference, 3, 2, 1);
+ * assert.deepEqual(fast, reference);
+ * ```
  */
 export function atbFast(
   a: FloatArray,
@@ -228,6 +331,16 @@ export function atbFast(
  * small) and runs {@link abFast}, which skips the zeros of `a`: in the
  * backward pass `a` is a gradient that ReLU has zeroed in about half its
  * entries.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const [a, b] = [new Float64Array([1, 2, 3]), new Float64Array([1, 0, 0, 0, 1, 1])];
+ * const fast = new Float64Array(2);
+ * abtFast(a, b, fast, 1, 3, 2);
+ * assert.deepEqual([...fast], [1, 5]);
+ * ```
  */
 export function abtFast(
   a: FloatArray,
@@ -240,7 +353,17 @@ export function abtFast(
   abFast(a, transposeToScratch(b, n, k), out, m, k, n);
 }
 
-/** The textbook kernels: slow, obviously right, the tests' ground truth. */
+/**
+ * The textbook kernels: slow, obviously right, the tests' ground truth.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(referenceKernels.ab, abReference);
+ * assert.equal(referenceKernels.name, "reference");
+ * ```
+ */
 export const referenceKernels: MatrixKernels = {
   name: "reference",
   ab: abReference,
@@ -248,7 +371,18 @@ export const referenceKernels: MatrixKernels = {
   abt: abtReference,
 };
 
-/** Zero skipping and register blocking: the default. */
+/**
+ * Zero skipping and register blocking: the default.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const out = new Float64Array(1);
+ * fastKernels.ab(new Float64Array([0, 2]), new Float64Array([5, 3]), out, 1, 2, 1);
+ * assert.equal(out[0], 6);
+ * ```
+ */
 export const fastKernels: MatrixKernels = {
   name: "fast",
   ab: abFast,

@@ -14,6 +14,18 @@ import type { OptimizerKernels } from "./optimizer_kernels.ts";
  * The three products ({@link MatrixKernels}), plus whichever
  * {@link ElementwiseKernels} and {@link OptimizerKernels} the
  * implementation has.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * import { referenceKernels } from "@mnist-from-scratch/kit";
+ *
+ * // The products are required; elementwise and optimizer helpers are optional,
+ * // and the layers run their own loops where a set leaves them out.
+ * const kernels: Kernels = referenceKernels;
+ * assert.equal(kernels.addRowVector, undefined);
+ * ```
  */
 export interface Kernels
   extends

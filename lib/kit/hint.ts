@@ -6,7 +6,8 @@
  * @module
  */
 
-import { KitError } from "../base/errors.ts";
+import { KitError, reportKitError } from "../base/errors.ts";
+import { parseDecimal } from "../base/decimal.ts";
 import { type Exercise, findExercise, loadCurriculum } from "./curriculum.ts";
 
 /**
@@ -47,7 +48,14 @@ export async function hintCommand(args: string[]): Promise<number> {
   }
   try {
     const exercise = findExercise(await loadCurriculum(), args[0]);
-    let k = args.length === 2 ? Number(args[1]) : 1;
+    let k = args.length === 2 ? parseDecimal(args[1]) : 1;
+    if (Number.isNaN(k)) {
+      throw new KitError(
+        `exercise ${exercise.id} has hints 1 to ${exercise.hints.length}, not "${
+          args[1]
+        }"`,
+      );
+    }
     console.log(hintText(exercise, k));
     const interactive = Deno.stdin.isTerminal() && Deno.stdout.isTerminal();
     while (k < exercise.hints.length) {
@@ -68,9 +76,7 @@ export async function hintCommand(args: string[]): Promise<number> {
     }
     return 0;
   } catch (error) {
-    if (!(error instanceof KitError)) throw error;
-    console.error(`error: ${error.message}`);
-    if (error.help) console.error(`help: ${error.help}`);
+    reportKitError(error);
     return 2;
   }
 }

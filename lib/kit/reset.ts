@@ -1,7 +1,8 @@
 /**
  * `deno task reset NN`: put one exercise's stub back as shipped, after a
  * confirmation, keeping the learner's file as a timestamped `.bak` next to
- * it. The shipped stub comes from git (`HEAD`).
+ * it. The shipped stub comes from git: the newest committed version that
+ * still throws every task's `TODO`.
  *
  * @module
  */
@@ -11,41 +12,69 @@ import { writeFileAtomic } from "../base/atomic.ts";
 import {
   type Exercise,
   findExercise,
+  findTodos,
   loadCurriculum,
   REPO_ROOT,
   stubPath,
 } from "./curriculum.ts";
-import { KitError } from "../base/errors.ts";
+import { KitError, reportKitError } from "../base/errors.ts";
 
 /**
- * Reads the shipped stub from git.
+ * Finds the shipped stub in git: the newest committed version of the file
+ * that still throws every task's `TODO`. `HEAD` alone is not it once the
+ * learner has committed their own code (reset would then "restore" that
+ * code); their commits are passed over, the kit's later edits to the stub
+ * are kept.
  *
- * @param path The stub, relative to the repository.
+ * @param exercise The exercise whose stub is wanted.
  * @param root The repository.
- * @returns Its text at `HEAD`.
- * @throws {KitError} When git is missing or does not know the file.
+ * @returns The stub's text.
+ * @throws {KitError} When git is missing or holds no version that is still
+ * the stub.
  */
-export async function stubFromGit(path: string, root: string): Promise<string> {
+export async function stubFromGit(
+  exercise: Exercise,
+  root: string,
+): Promise<string> {
+  const path = stubPath(exercise);
+  const commits = (await git(["log", "--format=%H", "--", path], root))
+    .split("\n").filter((line) => line !== "");
+  for (const commit of commits) {
+    const text = await git(["show", `${commit}:${path}`], root);
+    if (isStub(text, exercise)) return text;
+  }
+  throw new KitError(
+    `git holds no version of ${path} that is still the stub (every task's TODO)`,
+    "reset works in a git clone of the kit; or copy the stub from a fresh clone",
+  );
+}
+
+/** Whether a text throws the `TODO` of every task of the exercise. */
+function isStub(text: string, exercise: Exercise): boolean {
+  const open = new Set(findTodos(text).map((todo) => todo.task));
+  return exercise.tasks.every((task) => open.has(task.id));
+}
+
+/** Runs git in `root` and returns its standard output. */
+async function git(args: string[], root: string): Promise<string> {
   let output: Deno.CommandOutput;
   try {
     output = await new Deno.Command("git", {
-      args: ["show", `HEAD:${path}`],
+      args,
       cwd: root,
       stdout: "piped",
       stderr: "piped",
     }).output();
   } catch (error) {
     throw new KitError(
-      `cannot run git to find the original ${path} (${
-        (error as Error).message
-      })`,
+      `cannot run git to find the original stub (${(error as Error).message})`,
       "install git, or copy the stub from a fresh clone of the kit",
     );
   }
   if (!output.success) {
     throw new KitError(
-      `git has no committed ${path}: ${
-        new TextDecoder().decode(output.stderr).trim()
+      `git ${args[0]} failed: ${
+        new TextDecoder().decode(output.stderr).trim().split("\n")[0]
       }`,
       "reset works in a git clone of the kit",
     );
@@ -116,7 +145,7 @@ export async function resetCommand(args: string[]): Promise<number> {
   try {
     const exercise = findExercise(await loadCurriculum(), ids[0]);
     const path = stubPath(exercise);
-    const original = await stubFromGit(path, REPO_ROOT);
+    const original = await stubFromGit(exercise, REPO_ROOT);
     const current = await Deno.readTextFile(join(REPO_ROOT, path)).catch(() =>
       null
     );
@@ -147,9 +176,6 @@ export async function resetCommand(args: string[]): Promise<number> {
     );
     return 0;
   } catch (error) {
-    if (!(error instanceof KitError)) throw error;
-    console.error(`error: ${error.message}`);
-    if (error.help) console.error(`help: ${error.help}`);
-    return 1;
+    return reportKitError(error);
   }
 }

@@ -14,7 +14,7 @@
 
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { KitError } from "../base/errors.ts";
+import { KitError, reportKitError } from "../base/errors.ts";
 import { writeFileAtomic } from "../base/atomic.ts";
 import { crashLines, runDenoTests, type TestRun } from "./check_run.ts";
 import {
@@ -276,9 +276,6 @@ export async function watchCommand(args: string[]): Promise<number> {
     });
     return 0;
   } catch (error) {
-    if (!(error instanceof KitError)) throw error;
-    console.error(`error: ${error.message}`);
-    if (error.help) console.error(`help: ${error.help}`);
-    return 1;
+    return reportKitError(error);
   }
 }

@@ -6,7 +6,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { KitError } from "../base/errors.ts";
+import { reportKitError } from "../base/errors.ts";
 import { writeReport } from "./write_report.ts";
 
 /** The `--help` text. */
@@ -63,9 +63,6 @@ export async function reportCommand(args: string[]): Promise<number> {
     );
     return 0;
   } catch (error) {
-    if (!(error instanceof KitError)) throw error;
-    console.error(`error: ${error.message}`);
-    if (error.help) console.error(`help: ${error.help}`);
-    return 1;
+    return reportKitError(error);
   }
 }

@@ -65,3 +65,14 @@ export async function writeSyntheticMnist(
   }
   return dir;
 }
+
+/**
+ * {@link writeSyntheticMnist} into a new temporary folder.
+ *
+ * @returns The folder.
+ */
+export async function tempSyntheticMnist(
+  counts?: { train: number; test: number },
+): Promise<string> {
+  return await writeSyntheticMnist(await Deno.makeTempDir(), counts);
+}

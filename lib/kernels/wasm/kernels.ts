@@ -26,7 +26,18 @@ import { measurePeak } from "./peak.ts";
 
 export { RELAXED_SIMD_AVAILABLE };
 
-/** Options for {@link createWasmKernels}. */
+/**
+ * Options for {@link createWasmKernels}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const options: WasmKernelOptions = { worker: false };
+ * const kernels = createWasmKernels(options);
+ * assert.ok(kernels.name.startsWith("wasm"));
+ * ```
+ */
 export interface WasmKernelOptions {
   /** Use relaxed SIMD (fused multiply-add) where the runtime has it; default true. */
   relaxed?: boolean;
@@ -58,6 +69,20 @@ export interface WasmKernelOptions {
  * The kernels plus what a benchmark wants to know about them: every
  * product, elementwise and optimizer kernel is there (the last two return
  * `false` on arrays outside the memory).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const kernels: WasmKernels = wasmKernels();
+ * const a = kernels.allocate!("f32", 2);
+ * const b = kernels.allocate!("f32", 2);
+ * const out = kernels.allocate!("f32", 1);
+ * a.set([1, 2]);
+ * b.set([3, 4]);
+ * kernels.ab(a, b, out, 1, 2, 1);
+ * assert.equal(out[0], 11);
+ * ```
  */
 export interface WasmKernels
   extends MatrixKernels, ElementwiseKernels, OptimizerKernels {
@@ -81,6 +106,24 @@ export interface WasmKernels
  * @param options Relaxed SIMD, arena and scratch sizes, a worker thread.
  * @returns Kernels named `"wasm"` (`"wasm-plain"` without relaxed SIMD),
  * with `-workers` appended when a worker thread shares the work.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * // One thread here; { worker: true } shares the products with a second core.
+ * const kernels = createWasmKernels({ worker: false });
+ * const out = new Float32Array(2);
+ * kernels.ab(
+ *   new Float32Array([1, 0, 2, 0, 3, 0]),
+ *   new Float32Array([1, 1, 1]),
+ *   out,
+ *   2,
+ *   3,
+ *   1,
+ * );
+ * assert.deepEqual([...out], [3, 3]);
+ * ```
  */
 export function createWasmKernels(
   options: WasmKernelOptions = {},
@@ -127,6 +170,14 @@ let shared: WasmKernels | null = null;
  * The single-threaded WebAssembly kernels, shared by everything in the process.
  *
  * @returns One shared instance, created on first use.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * // The one-thread set, made once and shared.
+ * assert.equal(wasmKernels(), wasmKernels());
+ * ```
  */
 export function wasmKernels(): WasmKernels {
   shared ??= createWasmKernels();

@@ -29,7 +29,16 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
   return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
 }
 
-/** Whether this runtime validates the relaxed-SIMD module. */
+/**
+ * Whether this runtime validates the relaxed-SIMD module.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(typeof RELAXED_SIMD_AVAILABLE, "boolean");
+ * ```
+ */
 export const RELAXED_SIMD_AVAILABLE: boolean = WebAssembly.validate(
   decode(GEMM_WASM_RELAXED),
 );
