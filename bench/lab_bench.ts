@@ -5,10 +5,13 @@
  *    navigation, in Chromium on localhost, median of 7 loads;
  * 2. one prediction of a 280x280 drawing, preprocessing included: in
  *    process, and through the server's POST as the page sends it;
- * 3. `train --lab` against `train`, same run (3 epochs of the default
- *    network, twice each, alternating): live messages per second seen by a
- *    connected page, and the fastest epoch of each (the machine is shared,
- *    so the least disturbed epoch is the fairest comparison).
+ * 3. the live stream's own cost per step and per flush, timed in process;
+ * 4. `train --lab` against `train`, same run (3 epochs of the default
+ *    network, 4 rounds, the order swapped every round): live messages per
+ *    second seen by a connected client, every epoch's time, the median
+ *    epoch of each mode and the median of the rounds' paired ratios, and
+ *    each run's CPU seconds (all threads, from start to its verdict line),
+ *    which a loaded machine disturbs less than wall time.
  */
 
 import { join } from "node:path";
@@ -23,10 +26,18 @@ import { FLUSH_MS } from "../lib/lab/live.ts";
 import type { Picture } from "../lib/data/preprocess.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
+/** Rounds of `train` and `train --lab`: even, so each mode goes first as often. */
+const ROUNDS = 4;
+/** Epochs of the default network per timed run. */
+const EPOCHS = 3;
 
+/** The middle value; the mean of the two middle ones for an even count. */
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+  const half = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? sorted[half]
+    : (sorted[half - 1] + sorted[half]) / 2;
 }
 
 /** A "7" drawn as thick strokes on a white 280x280 canvas, grey. */
@@ -112,55 +123,80 @@ async function pageReadyFigure(url: string) {
   );
 }
 
-/** Runs `deno task train` with `extra` flags; with --lab, listens to the stream. */
+/** Reads `reader` on until `text` matches `pattern`. @returns All text read. */
+async function readUntil(
+  reader: ReadableStreamDefaultReader<string>,
+  text: string,
+  pattern: RegExp,
+): Promise<string> {
+  while (!pattern.test(text)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += value;
+  }
+  return text;
+}
+
+/**
+ * CPU seconds (user + system, every thread) a running process has used so
+ * far, from /proc (Linux; 100 clock ticks a second).
+ */
+async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Counts the live stream's messages until its "done". */
+async function listenLive(url: string) {
+  const events = (await fetch(`${url}api/live`)).body!.pipeThrough(
+    new TextDecoderStream(),
+  ).getReader();
+  let buffer = "", messages = 0, firstAt = 0, lastAt = 0;
+  while (!buffer.includes('"type":"done"')) {
+    const { value, done } = await events.read();
+    if (done) break;
+    buffer += value;
+    const now = performance.now();
+    const count = (value.match(/\n\n/g) ?? []).length;
+    if (count > 0 && firstAt === 0) firstAt = now;
+    lastAt = now;
+    messages += count;
+  }
+  await events.cancel();
+  return { messages, span: (lastAt - firstAt) / 1000 };
+}
+
+/**
+ * Runs `deno task train` with `extra` flags; with --lab, listens to the
+ * stream as a page would. The process's CPU time is read when it prints
+ * its verdict line, before a --lab run's server idles on.
+ */
 async function timedRun(out: string, extra: string[]) {
   const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "bin/train.ts",
-      "--epochs",
-      "3",
-      "--out",
-      out,
-      "--quiet",
-      ...extra,
-    ],
+    args: ["run", "-A", "bin/train.ts", "--epochs", `${EPOCHS}`, "--out", out]
+      .concat(["--quiet", ...extra]),
     cwd: new URL("../", import.meta.url).pathname,
     stdout: "piped",
     stderr: "inherit",
   }).spawn();
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   let text = "";
-  let messages = 0;
-  let firstAt = 0, lastAt = 0;
+  let live = { messages: 0, span: 0 };
   if (extra.includes("--lab")) {
-    while (!/lab: (http\S+)/.test(text)) text += (await reader.read()).value;
-    const url = /lab: (http\S+)/.exec(text)![1];
-    const events = (await fetch(`${url}api/live`)).body!.pipeThrough(
-      new TextDecoderStream(),
-    ).getReader();
-    let buffer = "";
-    while (!buffer.includes('"type":"done"')) {
-      const { value, done } = await events.read();
-      if (done) break;
-      buffer += value;
-      const now = performance.now();
-      const count = (value.match(/\n\n/g) ?? []).length;
-      if (count > 0 && firstAt === 0) firstAt = now;
-      lastAt = now;
-      messages += count;
-    }
-    await events.cancel();
-    child.kill("SIGTERM");
+    text = await readUntil(reader, text, /lab: (http\S+)/);
+    live = await listenLive(/lab: (http\S+)/.exec(text)![1]);
   }
+  text = await readUntil(reader, text, /^(PASS|FAIL) /m);
+  const cpu = await cpuSeconds(child.pid);
+  if (extra.includes("--lab")) child.kill("SIGTERM");
   await child.status;
   await reader.cancel().catch(() => {});
   const metrics = JSON.parse(
     await Deno.readTextFile(join(out, "metrics.json")),
   );
   const seconds = metrics.epochs.map((e: { seconds: number }) => e.seconds);
-  return { seconds, messages, span: (lastAt - firstAt) / 1000 };
+  return { seconds, cpu, ...live };
 }
 
 /**
@@ -203,38 +239,75 @@ if (import.meta.main) {
   await predictionFigures(runDir, lab.url);
   await lab.shutdown();
   await hookCostFigure(runDir, 0.25);
-  const work = await Deno.makeTempDir({ prefix: "lab_bench_" });
-  // Alternate the two so that load from other jobs hits both alike; compare
-  // the fastest epoch of each (the least disturbed).
-  const plain: number[] = [], live: number[] = [];
+  await labCostFigures(await Deno.makeTempDir({ prefix: "lab_bench_" }));
+}
+
+/**
+ * `train --lab` against `train`: ROUNDS rounds of one run each, the order
+ * swapped every round (plain first, then live first, ...) so that a load
+ * that rises or falls over the bench hits both alike. Prints every epoch,
+ * the median epoch of each mode, and the median over rounds of each
+ * round's ratio (live median epoch / plain median epoch), which pairs runs
+ * that ran side by side in time.
+ */
+async function labCostFigures(work: string) {
+  const plain: number[][] = [], live: number[][] = [];
+  const plainCpu: number[] = [], liveCpu: number[] = [];
   let messages = 0, span = 0;
-  for (let round = 0; round < 2; round++) {
-    plain.push(...(await timedRun(join(work, `plain${round}`), [])).seconds);
-    const run = await timedRun(join(work, `live${round}`), [
-      "--lab",
-      "--lab-port",
-      "0",
-    ]);
-    live.push(...run.seconds);
-    messages += run.messages;
-    span += run.span;
+  for (let round = 0; round < ROUNDS; round++) {
+    const runPlain = async () => {
+      const run = await timedRun(join(work, `plain${round}`), []);
+      plain.push(run.seconds);
+      plainCpu.push(run.cpu);
+    };
+    const runLive = async () => {
+      const run = await timedRun(join(work, `live${round}`), [
+        "--lab",
+        "--lab-port",
+        "0",
+      ]);
+      live.push(run.seconds);
+      liveCpu.push(run.cpu);
+      messages += run.messages;
+      span += run.span;
+    };
+    if (round % 2 === 0) await runPlain().then(runLive);
+    else await runLive().then(runPlain);
   }
-  const show = (s: number[]) => s.map((x) => x.toFixed(3)).join(", ");
+  const show = (runs: number[][]) =>
+    runs.map((s) => s.map((x) => x.toFixed(3)).join(" ")).join(" | ");
   console.log(
-    `train (2 runs of 3 epochs, default network): ${show(plain)} s per epoch`,
+    `train (${ROUNDS} runs of ${EPOCHS} epochs, default network), s per epoch: ${
+      show(plain)
+    }`,
   );
-  console.log(
-    `train --lab, the same runs:                  ${show(live)} s per epoch`,
-  );
+  console.log(`train --lab, alternated with them, s per epoch: ${show(live)}`);
   console.log(
     `live stream: ${messages} messages in ${span.toFixed(2)} s = ${
       (messages / span).toFixed(1)
     } updates per second`,
   );
-  const cost = Math.min(...live) / Math.min(...plain) - 1;
+  const plainMedian = median(plain.flat()), liveMedian = median(live.flat());
+  const ratios = live.map((s, i) => median(s) / median(plain[i]));
   console.log(
-    `cost of --lab on the fastest epoch: ${(cost * 100).toFixed(1)}% (${
-      Math.min(...live).toFixed(3)
-    } s against ${Math.min(...plain).toFixed(3)} s)`,
+    `median epoch: train --lab ${liveMedian.toFixed(3)} s, train ${
+      plainMedian.toFixed(3)
+    } s (${((liveMedian / plainMedian - 1) * 100).toFixed(1)}%)`,
+  );
+  const cpuRatios = liveCpu.map((c, i) => c / plainCpu[i]);
+  console.log(
+    `CPU seconds per run (all threads, start to verdict): train ${
+      plainCpu.map((c) => c.toFixed(1)).join(" ")
+    }; train --lab ${liveCpu.map((c) => c.toFixed(1)).join(" ")}; ` +
+      `median of the rounds' ratios ${
+        ((median(cpuRatios) - 1) * 100).toFixed(1)
+      }%`,
+  );
+  console.log(
+    `cost of --lab, median of the ${ROUNDS} rounds' ratios: ${
+      ((median(ratios) - 1) * 100).toFixed(1)
+    }% (rounds: ${
+      ratios.map((r) => `${((r - 1) * 100).toFixed(0)}%`).join(", ")
+    })`,
   );
 }

@@ -2,9 +2,11 @@
  * The lab in a real browser (Debian's Chromium through playwright-core):
  * real MNIST test digits replayed as mouse strokes on the pad are read as
  * `deno task predict` reads the same images; a confusion-matrix cell shows
- * exactly its count of digits; the page talks only to the kit's server and
- * logs no error. Saves a screenshot (`LAB_SCREENSHOT=path` copies it there,
- * which is how the README's picture was made).
+ * exactly its count of digits; a `train --lab` run streams to the Live
+ * view; the Runs view overlays a lib run and an `--impl solutions` run, and
+ * touch and pen strokes draw; the page talks only to the kit's server and
+ * logs no error. With `LAB_SCREENSHOT=path` it saves a screenshot of the
+ * Draw view there (which is how the README's picture was made).
  *
  * Skipped, with a message, when /usr/bin/chromium is missing, except under
  * `CI=true`, where it must run.
@@ -24,6 +26,12 @@ import {
 import { runScript } from "./helpers/cli.ts";
 import { writeSyntheticMnist } from "./helpers/synthetic.ts";
 import { testDigit, trainSmallMnistRun } from "./helpers/mnist_run.ts";
+import {
+  shortRunOptions,
+  writeMnistWithMistakes,
+} from "./helpers/report_run.ts";
+import { runTraining } from "../lib/cli/train_command.ts";
+import { readRunMetrics } from "../lib/report/run_metrics.ts";
 
 if (!BROWSER_TESTS_RUN) {
   console.warn(
@@ -124,6 +132,11 @@ Deno.test({
         await page.locator("#weights canvas").count(),
         64,
         "one weight image per hidden unit",
+      );
+      assert.equal(
+        await page.locator("#hidden .layer .unit").count(),
+        64,
+        "one activation per hidden unit",
       );
       assert.ok(
         await page.locator("#pushes div").count() > 0,
@@ -284,6 +297,168 @@ Deno.test({
       child.kill("SIGTERM");
       await child.status;
       await browser.close();
+    }
+  },
+});
+
+/** The values a Runs chart draws for one run, from the path's data-values. */
+async function drawnValues(
+  page: Page,
+  chart: string,
+  run: string,
+): Promise<number[]> {
+  const values = await page.locator(`#${chart} path[data-series="${run}"]`)
+    .getAttribute("data-values");
+  return values!.split(",").map(Number);
+}
+
+/** The pad's red channel at (x, y) in its own 280x280 pixels: 255 is paper. */
+function padPixel(page: Page, x: number, y: number): Promise<number> {
+  return page.evaluate(([x, y]) => {
+    const pad = (globalThis as unknown as {
+      document: {
+        getElementById(id: string): {
+          getContext(kind: "2d"): {
+            getImageData(x: number, y: number, w: number, h: number): {
+              data: Uint8ClampedArray;
+            };
+          };
+        };
+      };
+    }).document.getElementById("pad");
+    return pad.getContext("2d").getImageData(x, y, 1, 1).data[0];
+  }, [x, y]);
+}
+
+/**
+ * Draws on the pad as a finger and as a pen do (real input events through
+ * the DevTools protocol, so the page sees pointer events of those types):
+ * a finger's stroke inks the pad and gets a prediction; a second finger
+ * put down meanwhile draws nothing; a pen's stroke inks too.
+ */
+async function touchAndPen(page: Page): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  const box = (await page.getByTestId("pad").boundingBox())!;
+  const at = (x: number, y: number, id = 0) => ({
+    x: box.x + x * box.width / 280,
+    y: box.y + y * box.height / 280,
+    id,
+  });
+  const touch = (
+    type: "touchStart" | "touchMove" | "touchEnd",
+    touchPoints: ReturnType<typeof at>[],
+  ) => cdp.send("Input.dispatchTouchEvent", { type, touchPoints });
+  await page.getByTestId("clear").click();
+  await touch("touchStart", [at(140, 40)]);
+  await touch("touchMove", [at(140, 140)]);
+  await touch("touchStart", [at(140, 140), at(40, 200, 1)]);
+  await touch("touchMove", [at(140, 240), at(240, 200, 1)]);
+  await touch("touchEnd", []);
+  await settledPrediction(page);
+  assert.equal(await padPixel(page, 140, 190), 0, "the finger's stroke inks");
+  assert.equal(
+    await padPixel(page, 140, 200 - 40),
+    0,
+    "still the first finger's line",
+  );
+  assert.equal(
+    await padPixel(page, 200, 200),
+    255,
+    "a second finger does not draw",
+  );
+  assert.match(
+    (await page.getByTestId("prediction").textContent())!,
+    /^\d$/,
+    "a touch stroke gets a prediction",
+  );
+  await page.getByTestId("clear").click();
+  const pen = (
+    type: "mousePressed" | "mouseMoved" | "mouseReleased",
+    x: number,
+    y: number,
+  ) =>
+    cdp.send("Input.dispatchMouseEvent", {
+      type,
+      ...at(x, y),
+      button: "left",
+      buttons: type === "mouseReleased" ? 0 : 1,
+      clickCount: 1,
+      pointerType: "pen",
+    });
+  await pen("mousePressed", 60, 60);
+  await pen("mouseMoved", 220, 60);
+  await pen("mouseReleased", 220, 60);
+  await settledPrediction(page);
+  assert.equal(await padPixel(page, 140, 60), 0, "the pen's stroke inks");
+  await cdp.detach();
+}
+
+Deno.test({
+  name:
+    "the Runs view overlays a lib run's and an --impl solutions run's validation accuracy and loss per epoch; the impl run's model reads touch and pen strokes and its mistakes",
+  ignore: !BROWSER_TESTS_RUN,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const work = await Deno.makeTempDir({ prefix: "lab_runs_" });
+    const data = await writeMnistWithMistakes(work);
+    const dirs = { lib: join(work, "lib-run"), impl: join(work, "impl-run") };
+    await runTraining(shortRunOptions(data, dirs.lib));
+    const impl = await runScript("bin/train.ts", [
+      ...["--impl", "solutions", "--data", data, "--out", dirs.impl],
+      ...["--epochs", "3", "--hidden", "16", "--batch-size", "50"],
+      ...["--target", "1", "--quiet"],
+    ]);
+    assert.equal(impl.code, 0, impl.stderr);
+    const metrics = {
+      lib: await readRunMetrics(dirs.lib),
+      impl: await readRunMetrics(dirs.impl),
+    };
+    const runs = new RunRegistry();
+    await runs.add(dirs.lib);
+    await runs.add(dirs.impl);
+    const lab = await startLabServer({ runs, port: 0 });
+    const browser = await launchChromium();
+    try {
+      const { page, problems, outside } = await watchedPage(
+        browser,
+        lab.url.slice(0, -1),
+      );
+      await page.goto(lab.url);
+      await page.waitForSelector('body[data-ready="true"]');
+      await page.getByRole("button", { name: "Runs" }).click();
+      await page.locator("#run-a").selectOption("impl-run");
+      await page.locator("#run-b").selectOption("lib-run");
+      await page.waitForSelector('#runs-loss path[data-series="lib-run"]');
+      for (const [id, run] of [["lib-run", "lib"], ["impl-run", "impl"]]) {
+        const epochs = metrics[run as "lib" | "impl"].epochs;
+        assert.deepEqual(
+          await drawnValues(page, "runs-accuracy", id),
+          epochs.map((e) => e.val_accuracy),
+          `${id}: validation accuracy per epoch`,
+        );
+        assert.deepEqual(
+          await drawnValues(page, "runs-loss", id),
+          epochs.map((e) => e.train_loss),
+          `${id}: training loss per epoch`,
+        );
+      }
+
+      await page.locator("#run").selectOption("impl-run");
+      await page.getByRole("button", { name: "Draw" }).click();
+      await touchAndPen(page);
+      await page.getByRole("button", { name: "Mistakes" }).click();
+      await page.waitForSelector("#confusion td");
+      assert.equal(
+        await page.getByTestId("mistake-summary").textContent(),
+        `${metrics.impl.missed.test.length} of 300 test digits missed`,
+        "the impl run's model.bin misses what the learner's network missed",
+      );
+      assert.deepEqual(problems, [], "no console errors");
+      assert.deepEqual(outside, [], "no request outside the lab's server");
+    } finally {
+      await browser.close();
+      await lab.shutdown();
     }
   },
 });

@@ -1,8 +1,8 @@
 /**
  * The Mistakes view's data: the run's model classifies its validation and
- * test sets again (so `--impl` runs, whose metrics list no misses, get the
- * view too), giving each set's confusion matrix and every missed digit with
- * its ten probabilities.
+ * test sets again (metrics.json keeps only each miss's top confidence),
+ * giving each set's confusion matrix and every missed digit with its ten
+ * probabilities and its pixels.
  *
  * @module
  */

@@ -132,7 +132,7 @@ function lineChart(svg, series, { xMax, yMin, yMax, label }) {
     text.textContent = label(v);
     svg.append(text);
   }
-  for (const { points, color, dots } of series) {
+  for (const { name, points, color, dots } of series) {
     if (dots) {
       for (const [px, py] of points) {
         svg.append(
@@ -152,6 +152,9 @@ function lineChart(svg, series, { xMax, yMin, yMax, label }) {
         fill: "none",
         stroke: color,
         "stroke-width": 1.5,
+        // What the line shows, for tests and for anyone reading the SVG.
+        "data-series": name ?? "",
+        "data-values": points.map((p) => p[1]).join(","),
       }),
     );
     if (points.length > 40) continue;
@@ -232,20 +235,27 @@ function clearPad() {
   showProbabilities(null);
 }
 
+// Pointer events cover mouse, touch and pen alike; one pointer draws at a
+// time, so a second finger (or a palm) does not join its stroke to the first.
 let last = null;
+let drawing = null;
 pad.addEventListener("pointerdown", (event) => {
+  if (drawing !== null) return;
+  drawing = event.pointerId;
   pad.setPointerCapture(event.pointerId);
   last = point(event);
   stroke(last, last);
 });
 pad.addEventListener("pointermove", (event) => {
-  if (!last) return;
+  if (event.pointerId !== drawing) return;
   const next = point(event);
   stroke(last, next);
   last = next;
 });
 for (const type of ["pointerup", "pointercancel"]) {
-  pad.addEventListener(type, () => {
+  pad.addEventListener(type, (event) => {
+    if (event.pointerId !== drawing) return;
+    drawing = null;
     last = null;
     predictNow();
   });
