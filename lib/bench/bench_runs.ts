@@ -52,8 +52,7 @@ export async function benchKitRun(
   dtype: DType,
   target: number,
 ): Promise<BenchRow> {
-  const name = `lib ${kernels}` +
-    (dtype === "f64" && kernels.startsWith("wasm") ? " (TypeScript f64)" : "");
+  const name = `lib ${kernels}`;
   try {
     const { metrics } = await trainRun([
       "--kernels",

@@ -46,6 +46,8 @@ export class Arena {
   readonly memory: WebAssembly.Memory;
   /** All of the memory as f32. */
   readonly heap: Float32Array;
+  /** All of the memory as f64 (for the f64 kernels). */
+  readonly heap64: Float64Array;
   /** The control block of the worker protocol (protocol.ts). */
   readonly control: Region;
   /** This thread's nonzero gather: 8 bytes per column of A, k up to 1M. */
@@ -93,6 +95,7 @@ export class Arena {
       shared: true,
     });
     this.heap = new Float32Array(this.memory.buffer);
+    this.heap64 = new Float64Array(this.memory.buffer);
   }
 
   /** @returns Where `x` starts in the memory, or null if it lives elsewhere. */
@@ -111,34 +114,41 @@ export class Arena {
    *
    * @returns The pointer, or null when the copy does not fit.
    */
-  place(x: Float32Array, length: number, scratch: Region): number | null {
+  place(x: FloatArray, length: number, scratch: Region): number | null {
     const ptr = this.pointerOf(x);
     if (ptr !== null) return ptr;
-    if (4 * length > scratch.bytes) return null;
-    this.heap.set(x.subarray(0, length), scratch.ptr / 4);
+    const size = x.BYTES_PER_ELEMENT;
+    if (size * length > scratch.bytes) return null;
+    this.heapOf(x).set(x.subarray(0, length), scratch.ptr / size);
     return scratch.ptr;
   }
 
+  /** @returns The view of the memory with `x`'s element type. */
+  heapOf(x: FloatArray): FloatArray {
+    return x instanceof Float32Array ? this.heap : this.heap64;
+  }
+
   /**
-   * An f32 tensor in the memory; f64, or when the arena is full, an ordinary
-   * array.
+   * A tensor in the memory (f32 or f64); when the arena is full, an
+   * ordinary array.
    *
    * @returns A zeroed array of `length` values.
    */
   allocate(dtype: DType, length: number): FloatArray {
-    if (dtype === "f64" || 4 * (this.#used + length) > this.tensors.bytes) {
+    // #used counts 4-byte slots: an f64 value takes two.
+    const slots = dtype === "f32" ? length : 2 * length;
+    if (4 * (this.#used + slots) > this.tensors.bytes) {
       return dtype === "f32"
         ? new Float32Array(length)
         : new Float64Array(length);
     }
-    const view = new Float32Array(
-      this.memory.buffer,
-      this.tensors.ptr + 4 * this.#used,
-      length,
-    );
+    const at = this.tensors.ptr + 4 * this.#used;
+    const view = dtype === "f32"
+      ? new Float32Array(this.memory.buffer, at, length)
+      : new Float64Array(this.memory.buffer, at, length);
     // Start every tensor on a cache line (64 bytes), so that two threads
     // writing different columns never write the same line.
-    this.#used += Math.ceil(length / 16) * 16;
+    this.#used += Math.ceil(slots / 16) * 16;
     return view;
   }
 

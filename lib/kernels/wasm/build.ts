@@ -21,10 +21,13 @@ export const EMBED_URL: URL = new URL("./gemm_wasm.ts", import.meta.url);
  * form `(madd $acc OFFSET $src $scale)`, which reads another row pointer
  * and scale (for loops that take two rows of B per trip), and
  * `(maddInto OFFSET $reg)`, which adds `$scale · $reg` into memory at
- * `$dst`, and `(fma $acc $x $y)`, `$acc += $x · $y` on registers.
+ * `$dst`, and `(fma $acc $x $y)`, `$acc += $x · $y` on registers; and
+ * `(madd64 $acc OFFSET)` and `(madd64 $acc OFFSET $src $scale)`, the f64x2
+ * forms of `madd` for the f64 kernels.
  *
  * @param source The text of gemm.wat.
- * @param relaxed Use `f32x4.relaxed_madd` (else `f32x4.mul` + `f32x4.add`).
+ * @param relaxed Use `f32x4.relaxed_madd` and `f64x2.relaxed_madd` (else a
+ * multiply then an add).
  * @returns Plain WebAssembly text.
  */
 export function expandWat(source: string, relaxed: boolean): string {
@@ -32,7 +35,21 @@ export function expandWat(source: string, relaxed: boolean): string {
     relaxed
       ? `(f32x4.relaxed_madd ${scale} ${x} ${acc})`
       : `(f32x4.add ${acc} (f32x4.mul ${scale} ${x}))`;
+  const madd64 = (scale: string, x: string, acc: string) =>
+    relaxed
+      ? `(f64x2.relaxed_madd ${scale} ${x} ${acc})`
+      : `(f64x2.add ${acc} (f64x2.mul ${scale} ${x}))`;
   return source.replace(
+    /\(madd64 (\$\w+) (\d+)(?: (\$\w+) (\$\w+))?\)/g,
+    (_, acc: string, offset: string, src = "$src", scale = "$scale") =>
+      `(local.set ${acc} ${
+        madd64(
+          `(local.get ${scale})`,
+          `(v128.load offset=${offset} (local.get ${src}))`,
+          `(local.get ${acc})`,
+        )
+      })`,
+  ).replace(
     /\(fma (\$\w+) (\$\w+) (\$\w+)\)/g,
     (_, acc: string, x: string, y: string) =>
       `(local.set ${acc} ${

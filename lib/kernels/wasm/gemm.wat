@@ -784,4 +784,341 @@
           (f32x4.add (local.get $acc2) (local.get $acc3)))
         (f32x4.add (f32x4.add (local.get $acc4) (local.get $acc5))
           (f32x4.add (local.get $acc6) (local.get $acc7))))))
+
+  ;; float64 kernels (`--dtype f64`): the same products on f64x2 vectors,
+  ;; two columns a vector. `(madd64 $acc OFFSET)` is
+  ;;   $acc += $scale * v128.load(offset=OFFSET, $src)
+  ;; on two f64 lanes (fused in the relaxed build, as `madd`).
+
+  ;; out[m,n] = a[m,k] · b[k,n] in f64, or out += a · b when $accumulate is
+  ;; 1; the parameters are those of `ab` (strides in values, not bytes).
+  ;; The nonzeros of each row of a are gathered ($gather64: 16-byte
+  ;; entries), then the output row is swept 16 columns at a time with eight
+  ;; 2-lane accumulators (two entries per trip, as in `ab`), then 2 at a
+  ;; time, then the last one alone. Each output is summed in the order of
+  ;; k, as the TypeScript reference does.
+  ;; scratch: 16·k bytes.
+  (func (export "ab64")
+    (param $a i32) (param $b i32) (param $out i32)
+    (param $m i32) (param $k i32) (param $n i32)
+    (param $aStride i32) (param $stride i32)
+    (param $scratch i32) (param $accumulate i32)
+    (local $i i32) (local $q i32) (local $end i32) (local $rowBytes i32)
+    (local $strideBytes i32) (local $aRow i32) (local $outRow i32)
+    (local $j i32) (local $src i32) (local $dst i32) (local $sum f64)
+    (local $scale v128) (local $src2 i32) (local $scale2 v128)
+    (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
+    (local $acc4 v128) (local $acc5 v128) (local $acc6 v128) (local $acc7 v128)
+    (local.set $rowBytes (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $strideBytes (i32.shl (local.get $stride) (i32.const 3)))
+    (local.set $aRow (local.get $a))
+    (local.set $outRow (local.get $out))
+    (block $rowsDone
+      (loop $rows
+        (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $m)))
+        (local.set $end (i32.add (local.get $scratch) (i32.shl
+          (call $gather64 (local.get $aRow) (local.get $k) (local.get $b)
+            (local.get $strideBytes) (local.get $scratch))
+          (i32.const 4))))
+
+        ;; 16 columns at a time ($j counts bytes)
+        (local.set $j (i32.const 0))
+        (block $wideDone
+          (loop $wide
+            (br_if $wideDone (i32.gt_u (i32.add (local.get $j) (i32.const 128)) (local.get $rowBytes)))
+            (local.set $dst (i32.add (local.get $outRow) (local.get $j)))
+            (local.set $acc0 (select (result v128)
+              (v128.load offset=0 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+            (local.set $acc1 (select (result v128)
+              (v128.load offset=16 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+            (local.set $acc2 (select (result v128)
+              (v128.load offset=32 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+            (local.set $acc3 (select (result v128)
+              (v128.load offset=48 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+            (local.set $acc4 (select (result v128)
+              (v128.load offset=64 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+            (local.set $acc5 (select (result v128)
+              (v128.load offset=80 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+            (local.set $acc6 (select (result v128)
+              (v128.load offset=96 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+            (local.set $acc7 (select (result v128)
+              (v128.load offset=112 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+            (local.set $q (local.get $scratch))
+            (block $pairsDone
+              (loop $pairs
+                (br_if $pairsDone (i32.gt_u (i32.add (local.get $q) (i32.const 32)) (local.get $end)))
+                (local.set $src (i32.add (i32.load (local.get $q)) (local.get $j)))
+                (local.set $src2 (i32.add (i32.load offset=16 (local.get $q)) (local.get $j)))
+                (local.set $scale (v128.load64_splat offset=8 (local.get $q)))
+                (local.set $scale2 (v128.load64_splat offset=24 (local.get $q)))
+                (madd64 $acc0 0)
+                (madd64 $acc1 16)
+                (madd64 $acc2 32)
+                (madd64 $acc3 48)
+                (madd64 $acc4 64)
+                (madd64 $acc5 80)
+                (madd64 $acc6 96)
+                (madd64 $acc7 112)
+                (madd64 $acc0 0 $src2 $scale2)
+                (madd64 $acc1 16 $src2 $scale2)
+                (madd64 $acc2 32 $src2 $scale2)
+                (madd64 $acc3 48 $src2 $scale2)
+                (madd64 $acc4 64 $src2 $scale2)
+                (madd64 $acc5 80 $src2 $scale2)
+                (madd64 $acc6 96 $src2 $scale2)
+                (madd64 $acc7 112 $src2 $scale2)
+                (local.set $q (i32.add (local.get $q) (i32.const 32)))
+                (br $pairs)))
+            (if (i32.lt_u (local.get $q) (local.get $end))
+              (then
+                (local.set $src (i32.add (i32.load (local.get $q)) (local.get $j)))
+                (local.set $scale (v128.load64_splat offset=8 (local.get $q)))
+                (madd64 $acc0 0)
+                (madd64 $acc1 16)
+                (madd64 $acc2 32)
+                (madd64 $acc3 48)
+                (madd64 $acc4 64)
+                (madd64 $acc5 80)
+                (madd64 $acc6 96)
+                (madd64 $acc7 112)))
+            (v128.store offset=0 (local.get $dst) (local.get $acc0))
+            (v128.store offset=16 (local.get $dst) (local.get $acc1))
+            (v128.store offset=32 (local.get $dst) (local.get $acc2))
+            (v128.store offset=48 (local.get $dst) (local.get $acc3))
+            (v128.store offset=64 (local.get $dst) (local.get $acc4))
+            (v128.store offset=80 (local.get $dst) (local.get $acc5))
+            (v128.store offset=96 (local.get $dst) (local.get $acc6))
+            (v128.store offset=112 (local.get $dst) (local.get $acc7))
+            (local.set $j (i32.add (local.get $j) (i32.const 128)))
+            (br $wide)))
+
+        ;; 2 columns at a time
+        (block $narrowDone
+          (loop $narrow
+            (br_if $narrowDone (i32.gt_u (i32.add (local.get $j) (i32.const 16)) (local.get $rowBytes)))
+            (local.set $acc0 (select (result v128)
+              (v128.load (i32.add (local.get $outRow) (local.get $j)))
+              (v128.const i32x4 0 0 0 0)
+              (local.get $accumulate)))
+            (local.set $q (local.get $scratch))
+            (block $sumDone
+              (loop $sum
+                (br_if $sumDone (i32.ge_u (local.get $q) (local.get $end)))
+                (local.set $src (i32.add (i32.load (local.get $q)) (local.get $j)))
+                (local.set $scale (v128.load64_splat offset=8 (local.get $q)))
+                (madd64 $acc0 0)
+                (local.set $q (i32.add (local.get $q) (i32.const 16)))
+                (br $sum)))
+            (v128.store (i32.add (local.get $outRow) (local.get $j)) (local.get $acc0))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $narrow)))
+
+        ;; the last column, if n is odd
+        (if (i32.lt_u (local.get $j) (local.get $rowBytes))
+          (then
+            (local.set $sum (select (result f64)
+              (f64.load (i32.add (local.get $outRow) (local.get $j)))
+              (f64.const 0)
+              (local.get $accumulate)))
+            (local.set $q (local.get $scratch))
+            (block $sumDone
+              (loop $sum
+                (br_if $sumDone (i32.ge_u (local.get $q) (local.get $end)))
+                (local.set $sum (f64.add (local.get $sum) (f64.mul
+                  (f64.load offset=8 (local.get $q))
+                  (f64.load (i32.add (i32.load (local.get $q)) (local.get $j))))))
+                (local.set $q (i32.add (local.get $q) (i32.const 16)))
+                (br $sum)))
+            (f64.store (i32.add (local.get $outRow) (local.get $j)) (local.get $sum))))
+
+        (local.set $aRow (i32.add (local.get $aRow) (i32.shl (local.get $aStride) (i32.const 3))))
+        (local.set $outRow (i32.add (local.get $outRow) (local.get $strideBytes)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows))))
+
+  ;; $gather for a row of k f64 values: 16-byte entries, an i32 pointer
+  ;; ($base + p·$rowBytes) then the f64 value at offset 8; eight values at
+  ;; a time as a bit mask of the nonzeros, the rest one at a time,
+  ;; branch-free. Returns how many entries it wrote.
+  (func $gather64
+    (param $aRow i32) (param $k i32) (param $base i32) (param $rowBytes i32)
+    (param $scratch i32) (result i32)
+    (local $p i32) (local $count i32) (local $src i32) (local $dst i32)
+    (local $mask i32) (local $v f64) (local $entry i32)
+    (block $chunksDone
+      (loop $chunks
+        (br_if $chunksDone (i32.gt_u (i32.add (local.get $p) (i32.const 8)) (local.get $k)))
+        (local.set $src (i32.add (local.get $aRow) (i32.shl (local.get $p) (i32.const 3))))
+        (local.set $mask (i32.or
+          (i32.or
+            (i64x2.bitmask (f64x2.ne (v128.load offset=0 (local.get $src)) (v128.const i32x4 0 0 0 0)))
+            (i32.shl (i64x2.bitmask (f64x2.ne (v128.load offset=16 (local.get $src)) (v128.const i32x4 0 0 0 0))) (i32.const 2)))
+          (i32.or
+            (i32.shl (i64x2.bitmask (f64x2.ne (v128.load offset=32 (local.get $src)) (v128.const i32x4 0 0 0 0))) (i32.const 4))
+            (i32.shl (i64x2.bitmask (f64x2.ne (v128.load offset=48 (local.get $src)) (v128.const i32x4 0 0 0 0))) (i32.const 6)))))
+        (block $bitsDone
+          (loop $bits
+            (br_if $bitsDone (i32.eqz (local.get $mask)))
+            (local.set $dst (i32.add (local.get $p) (i32.ctz (local.get $mask))))
+            (local.set $entry (i32.add (local.get $scratch) (i32.shl (local.get $count) (i32.const 4))))
+            (i32.store (local.get $entry)
+              (i32.add (local.get $base) (i32.mul (local.get $dst) (local.get $rowBytes))))
+            (f64.store offset=8 (local.get $entry)
+              (f64.load (i32.add (local.get $aRow) (i32.shl (local.get $dst) (i32.const 3)))))
+            (local.set $count (i32.add (local.get $count) (i32.const 1)))
+            (local.set $mask (i32.and (local.get $mask) (i32.sub (local.get $mask) (i32.const 1))))
+            (br $bits)))
+        (local.set $p (i32.add (local.get $p) (i32.const 8)))
+        (br $chunks)))
+    (block $gatherDone
+      (loop $gather
+        (br_if $gatherDone (i32.ge_u (local.get $p) (local.get $k)))
+        (local.set $v (f64.load (i32.add (local.get $aRow) (i32.shl (local.get $p) (i32.const 3)))))
+        (local.set $entry (i32.add (local.get $scratch) (i32.shl (local.get $count) (i32.const 4))))
+        (i32.store (local.get $entry)
+          (i32.add (local.get $base) (i32.mul (local.get $p) (local.get $rowBytes))))
+        (f64.store offset=8 (local.get $entry) (local.get $v))
+        (local.set $count (i32.add (local.get $count) (f64.ne (local.get $v) (f64.const 0))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $gather)))
+    (local.get $count))
+
+  ;; dst[cols,rows] = transpose of src[rows,cols] in f64: 2x2 blocks (two
+  ;; loads, two shuffles, two stores) in strips of 8 columns; the odd last
+  ;; column and row one value at a time.
+  (func (export "transpose64")
+    (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
+    (local $r i32) (local $c i32) (local $rows2 i32) (local $cols2 i32)
+    (local $from i32) (local $to i32) (local $x0 v128) (local $x1 v128)
+    (local $strip i32) (local $stripEnd i32)
+    (local.set $rows2 (i32.and (local.get $rows) (i32.const -2)))
+    (local.set $cols2 (i32.and (local.get $cols) (i32.const -2)))
+    (block $stripsDone
+      (loop $strips
+        (br_if $stripsDone (i32.ge_u (local.get $strip) (local.get $cols2)))
+        (local.set $stripEnd (select
+          (i32.add (local.get $strip) (i32.const 8)) (local.get $cols2)
+          (i32.lt_u (i32.add (local.get $strip) (i32.const 8)) (local.get $cols2))))
+        (local.set $r (i32.const 0))
+        (block $blockRowsDone
+          (loop $blockRows
+            (br_if $blockRowsDone (i32.ge_u (local.get $r) (local.get $rows2)))
+            (local.set $c (local.get $strip))
+            (block $blocksDone
+              (loop $blocks
+                (br_if $blocksDone (i32.ge_u (local.get $c) (local.get $stripEnd)))
+                (local.set $from (i32.add (local.get $src)
+                  (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 3))))
+                (local.set $x0 (v128.load (local.get $from)))
+                (local.set $x1 (v128.load (i32.add (local.get $from) (i32.shl (local.get $cols) (i32.const 3)))))
+                (local.set $to (i32.add (local.get $dst)
+                  (i32.shl (i32.add (i32.mul (local.get $c) (local.get $rows)) (local.get $r)) (i32.const 3))))
+                (v128.store (local.get $to)
+                  (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $x0) (local.get $x1)))
+                (v128.store (i32.add (local.get $to) (i32.shl (local.get $rows) (i32.const 3)))
+                  (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $x0) (local.get $x1)))
+                (local.set $c (i32.add (local.get $c) (i32.const 2)))
+                (br $blocks)))
+            (local.set $r (i32.add (local.get $r) (i32.const 2)))
+            (br $blockRows)))
+        (local.set $strip (local.get $stripEnd))
+        (br $strips)))
+    (call $transposeScalar64 (local.get $src) (local.get $dst) (local.get $rows) (local.get $cols)
+      (i32.const 0) (local.get $rows2) (local.get $cols2) (local.get $cols))
+    (call $transposeScalar64 (local.get $src) (local.get $dst) (local.get $rows) (local.get $cols)
+      (local.get $rows2) (local.get $rows) (i32.const 0) (local.get $cols)))
+
+  ;; dst[c,r] = src[r,c] in f64 for r in [r0,r1), c in [c0,c1).
+  (func $transposeScalar64
+    (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
+    (param $r0 i32) (param $r1 i32) (param $c0 i32) (param $c1 i32)
+    (local $r i32) (local $c i32)
+    (local.set $r (local.get $r0))
+    (block $rDone
+      (loop $rLoop
+        (br_if $rDone (i32.ge_u (local.get $r) (local.get $r1)))
+        (local.set $c (local.get $c0))
+        (block $cDone
+          (loop $cLoop
+            (br_if $cDone (i32.ge_u (local.get $c) (local.get $c1)))
+            (f64.store
+              (i32.add (local.get $dst)
+                (i32.shl (i32.add (i32.mul (local.get $c) (local.get $rows)) (local.get $r)) (i32.const 3)))
+              (f64.load (i32.add (local.get $src)
+                (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 3)))))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $cLoop)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rLoop))))
+
+  ;; dst += src over n f64 values (the two threads' partial products).
+  (func (export "add_arrays64") (param $dst i32) (param $src i32) (param $n i32)
+    (local $end i32) (local $end2 i32)
+    (local.set $end (i32.add (local.get $dst) (i32.shl (local.get $n) (i32.const 3))))
+    (local.set $end2 (i32.add (local.get $dst) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+    (block $vectorsDone
+      (loop $vectors
+        (br_if $vectorsDone (i32.ge_u (local.get $dst) (local.get $end2)))
+        (v128.store (local.get $dst) (f64x2.add (v128.load (local.get $dst)) (v128.load (local.get $src))))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (br $vectors)))
+    (if (i32.lt_u (local.get $dst) (local.get $end))
+      (then
+        (f64.store (local.get $dst) (f64.add (f64.load (local.get $dst)) (f64.load (local.get $src)))))))
+
+  ;; One SGD step in f64 over n values, two at a time: the update of `sgd`
+  ;; in exactly the operations and order of the TypeScript loops in
+  ;; lib/optim/sgd.ts, so that both give the same numbers:
+  ;;   nesterov: g = grad + weightDecay·w;  v = momentum·v + g;
+  ;;             w -= lr · (g + momentum·v)
+  ;;   else:     v = momentum·v + grad + weightDecay·w;  w -= lr · v
+  (func (export "sgd64")
+    (param $w i32) (param $grad i32) (param $v i32) (param $n i32)
+    (param $lr f64) (param $momentum f64) (param $weightDecay f64) (param $nesterov i32)
+    (local $end i32) (local $end2 i32) (local $g v128) (local $vel v128) (local $step v128)
+    (local $lr2 v128) (local $momentum2 v128) (local $decay2 v128)
+    (local $gs f64) (local $vs f64)
+    (local.set $lr2 (f64x2.splat (local.get $lr)))
+    (local.set $momentum2 (f64x2.splat (local.get $momentum)))
+    (local.set $decay2 (f64x2.splat (local.get $weightDecay)))
+    (local.set $end (i32.add (local.get $w) (i32.shl (local.get $n) (i32.const 3))))
+    (local.set $end2 (i32.add (local.get $w) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+    (block $vectorsDone
+      (loop $vectors
+        (br_if $vectorsDone (i32.ge_u (local.get $w) (local.get $end2)))
+        (if (local.get $nesterov)
+          (then
+            (local.set $g (f64x2.add (v128.load (local.get $grad))
+              (f64x2.mul (local.get $decay2) (v128.load (local.get $w)))))
+            (local.set $vel (f64x2.add (f64x2.mul (local.get $momentum2) (v128.load (local.get $v))) (local.get $g)))
+            (local.set $step (f64x2.add (local.get $g) (f64x2.mul (local.get $momentum2) (local.get $vel)))))
+          (else
+            (local.set $vel (f64x2.add
+              (f64x2.add (f64x2.mul (local.get $momentum2) (v128.load (local.get $v))) (v128.load (local.get $grad)))
+              (f64x2.mul (local.get $decay2) (v128.load (local.get $w)))))
+            (local.set $step (local.get $vel))))
+        (v128.store (local.get $v) (local.get $vel))
+        (v128.store (local.get $w)
+          (f64x2.sub (v128.load (local.get $w)) (f64x2.mul (local.get $lr2) (local.get $step))))
+        (local.set $w (i32.add (local.get $w) (i32.const 16)))
+        (local.set $grad (i32.add (local.get $grad) (i32.const 16)))
+        (local.set $v (i32.add (local.get $v) (i32.const 16)))
+        (br $vectors)))
+    (if (i32.lt_u (local.get $w) (local.get $end))
+      (then
+        (if (local.get $nesterov)
+          (then
+            (local.set $gs (f64.add (f64.load (local.get $grad))
+              (f64.mul (local.get $weightDecay) (f64.load (local.get $w)))))
+            (local.set $vs (f64.add (f64.mul (local.get $momentum) (f64.load (local.get $v))) (local.get $gs)))
+            (local.set $gs (f64.add (local.get $gs) (f64.mul (local.get $momentum) (local.get $vs)))))
+          (else
+            (local.set $vs (f64.add
+              (f64.add (f64.mul (local.get $momentum) (f64.load (local.get $v))) (f64.load (local.get $grad)))
+              (f64.mul (local.get $weightDecay) (f64.load (local.get $w)))))
+            (local.set $gs (local.get $vs))))
+        (f64.store (local.get $v) (local.get $vs))
+        (f64.store (local.get $w)
+          (f64.sub (f64.load (local.get $w)) (f64.mul (local.get $lr) (local.get $gs)))))))
 )

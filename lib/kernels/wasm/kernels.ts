@@ -6,7 +6,9 @@
  * products (products.ts), the elementwise loops (elementwise.ts) and the
  * SGD step (sgd.ts).
  *
- * f32 only: f64 operands fall back to the TypeScript kernels.
+ * The products run in f32 and f64 (f64x2 SIMD); the elementwise and SGD
+ * kernels are f32 only, and return `false` on f64 arrays, so that the layers
+ * and the optimizer use their own loops.
  *
  * @module
  */

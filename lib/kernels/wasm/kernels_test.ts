@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  allocate,
   createWasmKernels,
   fastKernels,
   type FloatArray,
@@ -32,13 +33,13 @@ Deno.test("this runtime has relaxed SIMD (else the plain build is used)", () => 
   assert.equal(RELAXED_SIMD_AVAILABLE, true);
 });
 
-function random(
+function random<T extends FloatArray = Float32Array>(
   length: number,
   rng: Rng,
   zeroFraction: number,
-  into?: Float32Array,
-) {
-  const data = into ?? new Float32Array(length);
+  into?: T,
+): T {
+  const data = into ?? new Float32Array(length) as FloatArray as T;
   for (let i = 0; i < length; i++) {
     data[i] = rng.uniform() < zeroFraction ? 0 : rng.normal();
   }
@@ -71,62 +72,125 @@ const shapes: [number, number, number][] = [
   [33, 4100, 45],
 ];
 
-for (const relaxed of [true, false]) {
-  for (const inArena of [false, true]) {
-    Deno.test(`wasm kernels (${relaxed ? "relaxed" : "plain"} SIMD, operands ${inArena ? "in the arena" : "copied"}) match the reference`, () => {
-      // Small scratch regions force the row-chunked path on the larger shapes.
-      const kernels = createWasmKernels({
-        relaxed,
-        scratchBytes: 256 * 1024,
-        arenaBytes: 8 << 20,
-      });
-      const rng = new Rng(12);
-      const make = (length: number, zeros = 0) =>
-        random(
-          length,
-          rng,
-          zeros,
-          inArena
-            ? kernels.allocate!("f32", length) as Float32Array
-            : undefined,
-        );
-      for (const product of ["ab", "atb", "abt"] as const) {
-        for (const [m, k, n] of shapes) {
-          const a = make(m * k, 0.7);
-          const b = make(k * n);
-          const expected = new Float64Array(m * n);
-          (referenceKernels as Kernels)[product](
-            Float64Array.from(a),
-            Float64Array.from(b),
-            expected,
-            m,
-            k,
-            n,
+/**
+ * How far a product may stray from the f64 reference: rounding in the
+ * dtype's precision, growing with the length of the sums. An f64 kernel
+ * that rounded through f32 anywhere would miss its bound by far.
+ */
+const TOLERANCE = { f32: 1e-5, f64: 1e-13 } as const;
+
+for (const dtype of ["f32", "f64"] as const) {
+  for (const relaxed of [true, false]) {
+    for (const inArena of [false, true]) {
+      Deno.test(`wasm kernels in ${dtype} (${relaxed ? "relaxed" : "plain"} SIMD, operands ${inArena ? "in the arena" : "copied"}) match the reference`, () => {
+        // Small scratch regions force the row-chunked path on the larger shapes.
+        const kernels = createWasmKernels({
+          relaxed,
+          scratchBytes: 256 * 1024,
+          arenaBytes: 8 << 20,
+        });
+        const rng = new Rng(12);
+        const make = (length: number, zeros = 0) =>
+          random(
+            length,
+            rng,
+            zeros,
+            inArena
+              ? kernels.allocate!(dtype, length)
+              : allocate(dtype, length),
           );
-          const actual = make(m * n);
-          kernels[product](a, b, actual, m, k, n);
-          for (let i = 0; i < m * n; i++) {
-            assert.ok(
-              Math.abs(actual[i] - expected[i]) <=
-                1e-5 * Math.sqrt(k) * Math.max(1, Math.abs(expected[i])),
-              `${product} [${m},${k},${n}]: out[${i}] = ${
-                actual[i]
-              }, reference ${expected[i]}`,
+        for (const product of ["ab", "atb", "abt"] as const) {
+          for (const [m, k, n] of shapes) {
+            const a = make(m * k, 0.7);
+            const b = make(k * n);
+            const expected = new Float64Array(m * n);
+            (referenceKernels as Kernels)[product](
+              Float64Array.from(a),
+              Float64Array.from(b),
+              expected,
+              m,
+              k,
+              n,
             );
+            const actual = make(m * n);
+            kernels[product](a, b, actual, m, k, n);
+            for (let i = 0; i < m * n; i++) {
+              assert.ok(
+                Math.abs(actual[i] - expected[i]) <=
+                  TOLERANCE[dtype] * Math.sqrt(k) *
+                    Math.max(1, Math.abs(expected[i])),
+                `${product} [${m},${k},${n}]: out[${i}] = ${
+                  actual[i]
+                }, reference ${expected[i]}`,
+              );
+            }
           }
         }
-      }
-    });
+      });
+    }
   }
 }
 
-Deno.test("wasm kernels fall back to the TypeScript ones for f64", () => {
+/**
+ * Runs `body` with the TypeScript products replaced by ones that throw, so
+ * that a kernel set which quietly falls back to them fails.
+ */
+function withoutTypeScriptProducts(body: () => void) {
+  const saved = { ...fastKernels };
+  const kernels = fastKernels as { -readonly [K in keyof Kernels]: Kernels[K] };
+  for (const product of ["ab", "atb", "abt"] as const) {
+    kernels[product] = () => {
+      throw new Error(`${product} fell back to the TypeScript kernels`);
+    };
+  }
+  try {
+    body();
+  } finally {
+    Object.assign(kernels, saved);
+  }
+}
+
+Deno.test("wasm kernels run f64 products in WebAssembly, in the arena or copied, not on the TypeScript kernels", () => {
   const kernels = createWasmKernels({ arenaBytes: 1 << 20 });
-  const a = Float64Array.of(1, 2, 3, 4);
+  const placed = kernels.allocate!("f64", 4);
+  placed.set([1, 2, 3, 4]);
+  const copied = Float64Array.of(1, 2, 3, 4);
+  withoutTypeScriptProducts(() => {
+    for (const a of [placed, copied]) {
+      const out = new Float64Array(4);
+      kernels.ab(a, a, out, 2, 2, 2);
+      assert.deepEqual([...out], [7, 10, 15, 22]);
+      kernels.atb(a, a, out, 2, 2, 2);
+      assert.deepEqual([...out], [10, 14, 14, 20]);
+      kernels.abt(a, a, out, 2, 2, 2);
+      assert.deepEqual([...out], [5, 11, 11, 25]);
+    }
+  });
+});
+
+Deno.test("wasm kernels put f64 tensors in their memory, each on a 64-byte line", () => {
+  const kernels = createWasmKernels({ arenaBytes: 1 << 20 });
+  const first = kernels.allocate!("f32", 3);
+  const second = kernels.allocate!("f64", 3);
+  const third = kernels.allocate!("f64", 5);
+  assert.ok(second instanceof Float64Array && third instanceof Float64Array);
+  assert.equal(second.buffer, first.buffer);
+  assert.equal(second.byteOffset - first.byteOffset, 64);
+  assert.equal(third.byteOffset - second.byteOffset, 64);
+});
+
+Deno.test("wasm kernels multiply mixed f32 and f64 operands on the TypeScript kernels", () => {
+  const kernels = createWasmKernels({ arenaBytes: 1 << 20 });
   const out = new Float64Array(4);
-  kernels.ab(a, a, out, 2, 2, 2);
+  kernels.ab(
+    Float32Array.of(1, 2, 3, 4),
+    Float64Array.of(1, 2, 3, 4),
+    out,
+    2,
+    2,
+    2,
+  );
   assert.deepEqual([...out], [7, 10, 15, 22]);
-  assert.ok(kernels.allocate!("f64", 3) instanceof Float64Array);
 });
 
 Deno.test("an MLP on wasm kernels computes what it computes on the TypeScript kernels", () => {
@@ -263,6 +327,135 @@ Deno.test("the WebAssembly SGD step matches the TypeScript one", () => {
   }
 });
 
+/**
+ * Checks `ab` and `atb` on two threads against one: identical where the
+ * output's rows are split, the same to rounding where k is, and the same
+ * on every run.
+ */
+function productsOnTwoThreads(
+  one: Kernels,
+  two: Kernels,
+  dtype: "f32" | "f64",
+  rng: Rng,
+) {
+  for (
+    const [m, k, n] of [[64, 784, 128], [7, 33, 10], [1000, 64, 10], [
+      40,
+      4100,
+      40,
+    ], [9, 301, 13]]
+  ) {
+    const a = random(m * k, rng, 0.6, allocate(dtype, m * k));
+    const b = random(k * n, rng, 0, allocate(dtype, k * n));
+    for (const product of ["ab", "atb"] as const) {
+      const [expected, actual, again] = [0, 1, 2].map(() =>
+        allocate(dtype, m * n)
+      );
+      // atb reads a as [k, m]: the same numbers, another shape.
+      one[product](a, b, expected, m, k, n);
+      two[product](a, b, actual, m, k, n);
+      two[product](a, b, again, m, k, n);
+      const where = `${dtype} ${product} [${m},${k},${n}]`;
+      assert.equal(
+        firstDifference(again, actual),
+        -1,
+        `${where} is deterministic`,
+      );
+      if (k <= m) {
+        assert.equal(
+          firstDifference(actual, expected),
+          -1,
+          `${where}: rows split`,
+        );
+        continue;
+      }
+      // Split along k: two partial sums added, so the last bits may move.
+      assert.notDeepEqual(actual, allocate(dtype, m * n));
+      for (let i = 0; i < m * n; i++) {
+        assert.ok(
+          Math.abs(actual[i] - expected[i]) <=
+            TOLERANCE[dtype] * Math.sqrt(k) *
+              Math.max(1, Math.abs(expected[i])),
+          `${where}: out[${i}] = ${actual[i]}, one thread ${expected[i]}`,
+        );
+      }
+    }
+  }
+}
+
+for (const worker of [false, true]) {
+  Deno.test(`the WebAssembly SGD step in f64 (${worker ? "two threads" : "one thread"}) gives exactly the TypeScript loop's numbers`, () => {
+    const wasm = createWasmKernels({ arenaBytes: 4 << 20, worker });
+    try {
+      for (const nesterov of [false, true]) {
+        // [301, 129]: over the split length, an odd row length and count.
+        const shape = [301, 129];
+        const length = shape[0] * shape[1];
+        const rng = new Rng(nesterov ? 31 : 30);
+        const make = (place: (n: number) => FloatArray) => ({
+          name: "w",
+          value: new Tensor(place(length), shape),
+          grad: new Tensor(place(length), shape),
+        });
+        const plain = make((n) => new Float64Array(n));
+        const inArena = make((n) => wasm.allocate!("f64", n));
+        random(length, rng, 0, plain.value.data);
+        inArena.value.data.set(plain.value.data);
+        const options = { momentum: 0.9, weightDecay: 0.01, nesterov };
+        const sgdPlain = new Sgd([plain], options);
+        const sgdWasm = new Sgd([inArena], { ...options, kernels: wasm });
+        for (let step = 0; step < 3; step++) {
+          random(length, rng, 0.1, plain.grad.data);
+          inArena.grad.data.set(plain.grad.data);
+          sgdPlain.step(0.1);
+          withoutTypeScriptSgd(wasm, () => sgdWasm.step(0.1));
+        }
+        assert.equal(
+          firstDifference(inArena.value.data, plain.value.data),
+          -1,
+          `nesterov ${nesterov}`,
+        );
+      }
+    } finally {
+      wasm.dispose();
+    }
+  });
+}
+
+/**
+ * Runs `body`, failing if `kernels.sgdStep` declines an update (the
+ * optimizer would then run its own loop and the test compare it to itself).
+ */
+function withoutTypeScriptSgd(kernels: Kernels, body: () => void) {
+  const sgdStep = kernels.sgdStep!;
+  const mutable = kernels as { sgdStep: typeof sgdStep };
+  mutable.sgdStep = (...args) => {
+    assert.equal(sgdStep(...args), true, "sgdStep ran in WebAssembly");
+    return true;
+  };
+  try {
+    body();
+  } finally {
+    mutable.sgdStep = sgdStep;
+  }
+}
+
+Deno.test("wasm kernels in f64 on two threads: a row split gives identical results, a k split the same to rounding, both deterministic", () => {
+  const one = createWasmKernels({ arenaBytes: 16 << 20 });
+  const two = createWasmKernels({
+    arenaBytes: 16 << 20,
+    worker: true,
+    splitThreshold: 1,
+  });
+  try {
+    withoutTypeScriptProducts(() =>
+      productsOnTwoThreads(one, two, "f64", new Rng(22))
+    );
+  } finally {
+    two.dispose();
+  }
+});
+
 Deno.test("wasm kernels on two threads: a row split gives identical results, a k split the same to rounding, both deterministic", () => {
   const one = createWasmKernels({ arenaBytes: 16 << 20 });
   const two = createWasmKernels({
@@ -273,40 +466,7 @@ Deno.test("wasm kernels on two threads: a row split gives identical results, a k
   try {
     assert.match(two.name, /-workers$/);
     const rng = new Rng(21);
-    for (
-      const [m, k, n] of [[64, 784, 128], [7, 33, 10], [1000, 64, 10], [
-        40,
-        4100,
-        40,
-      ]]
-    ) {
-      const a = random(m * k, rng, 0.6);
-      const b = random(k * n, rng, 0);
-      for (const product of ["ab", "atb"] as const) {
-        const expected = new Float32Array(m * n);
-        const actual = new Float32Array(m * n);
-        const again = new Float32Array(m * n);
-        // atb reads a as [k, m]: the same numbers, another shape.
-        one[product](a, b, expected, m, k, n);
-        two[product](a, b, actual, m, k, n);
-        two[product](a, b, again, m, k, n);
-        const where = `${product} [${m},${k},${n}]`;
-        assert.deepEqual(again, actual, `${where} is deterministic`);
-        if (k <= m) {
-          assert.deepEqual(actual, expected, `${where}: rows split`);
-          continue;
-        }
-        // Split along k: two partial sums added, so the last bits may move.
-        assert.notDeepEqual(actual, new Float32Array(m * n));
-        for (let i = 0; i < m * n; i++) {
-          assert.ok(
-            Math.abs(actual[i] - expected[i]) <=
-              1e-5 * Math.sqrt(k) * Math.max(1, Math.abs(expected[i])),
-            `${where}: out[${i}] = ${actual[i]}, one thread ${expected[i]}`,
-          );
-        }
-      }
-    }
+    productsOnTwoThreads(one, two, "f32", rng);
     // An SGD step split between the threads updates every value as one
     // thread does.
     const length = 784 * 128;

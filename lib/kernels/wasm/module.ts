@@ -15,7 +15,12 @@ import type { JobKernel } from "./protocol.ts";
  * directly. Every parameter is a number (pointers and sizes are i32).
  */
 export type Exports = Record<
-  JobKernel | "transpose" | "add_arrays" | "sum_rows",
+  | JobKernel
+  | "transpose"
+  | "add_arrays"
+  | "sum_rows"
+  | "transpose64"
+  | "add_arrays64",
   (...args: number[]) => void
 >;
 

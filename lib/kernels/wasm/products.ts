@@ -3,7 +3,9 @@
  * arena are used in place, others copied through scratch; large products
  * are shared with the worker (see {@link WasmProducts.ab} for how).
  *
- * f32 only: f64 operands fall back to the TypeScript {@link fastKernels}.
+ * f32 and f64 (the `ab64` and `transpose64` kernels, with the same arena,
+ * thread split and zero skipping); mixed element types fall back to the
+ * TypeScript {@link fastKernels}.
  *
  * @module
  */
@@ -21,10 +23,20 @@ import type { Threads } from "./threads.ts";
  */
 const ATB_ROWS_MIN = 4096;
 
-/** @returns Whether all three arrays are f32. */
-function allF32(a: FloatArray, b: FloatArray, out: FloatArray): boolean {
-  return a instanceof Float32Array && b instanceof Float32Array &&
-    out instanceof Float32Array;
+/** What the products need to know about one element type. */
+interface Precision {
+  /** Bytes per value. */
+  readonly size: 4 | 8;
+  /** The memory as this type. */
+  readonly heap: FloatArray;
+  /** The worker job that runs `ab` in this type. */
+  readonly abJob: number;
+  /** `ab` in this type. */
+  readonly ab: "ab" | "ab64";
+  /** Its transpose. */
+  readonly transpose: "transpose" | "transpose64";
+  /** Its `dst += src`. */
+  readonly add: "add_arrays" | "add_arrays64";
 }
 
 /** `ab`, `atb` and `abt` on the arena, with the worker when there is one. */
@@ -33,6 +45,8 @@ export class WasmProducts {
   readonly #threads: Threads;
   readonly #wasm: Exports;
   readonly #splitThreshold: number;
+  readonly #f32: Precision;
+  readonly #f64: Precision;
 
   /**
    * @param splitThreshold The smallest product, in multiply-adds, worth
@@ -48,54 +62,87 @@ export class WasmProducts {
     this.#threads = threads;
     this.#wasm = wasm;
     this.#splitThreshold = splitThreshold;
+    this.#f32 = {
+      size: 4,
+      heap: arena.heap,
+      abJob: JOB.ab,
+      ab: "ab",
+      transpose: "transpose",
+      add: "add_arrays",
+    };
+    this.#f64 = {
+      size: 8,
+      heap: arena.heap64,
+      abJob: JOB.ab64,
+      ab: "ab64",
+      transpose: "transpose64",
+      add: "add_arrays64",
+    };
+  }
+
+  /** @returns The element type of all three arrays, or null if they mix. */
+  #precisionOf(
+    a: FloatArray,
+    b: FloatArray,
+    out: FloatArray,
+  ): Precision | null {
+    if (
+      a instanceof Float32Array && b instanceof Float32Array &&
+      out instanceof Float32Array
+    ) return this.#f32;
+    if (
+      a instanceof Float64Array && b instanceof Float64Array &&
+      out instanceof Float64Array
+    ) return this.#f64;
+    return null;
   }
 
   /** `out[m,n] = a[m,k] · b[k,n]` */
   readonly ab: GemmKernel = (a, b, out, m, k, n) => {
-    const bPtr = allF32(a, b, out) && this.#fits(k)
-      ? this.#arena.place(b as Float32Array, k * n, this.#arena.scratchB)
+    const p = this.#precisionOf(a, b, out);
+    const bPtr = p !== null && this.#fits(k, p)
+      ? this.#arena.place(b, k * n, this.#arena.scratchB)
       : null;
-    if (bPtr === null) return fastKernels.ab(a, b, out, m, k, n);
-    this.#rowsTimes(a as Float32Array, bPtr, out as Float32Array, m, k, n);
+    if (p === null || bPtr === null) return fastKernels.ab(a, b, out, m, k, n);
+    this.#rowsTimes(p, a, bPtr, out, m, k, n);
   };
 
   /** `out[m,n] = a[k,m]ᵀ · b[k,n]` */
   readonly atb: GemmKernel = (a, b, out, m, k, n) => {
-    if (!allF32(a, b, out)) return fastKernels.atb(a, b, out, m, k, n);
+    const p = this.#precisionOf(a, b, out);
+    if (p === null) return fastKernels.atb(a, b, out, m, k, n);
+    // atb_rows is f32 only: f64 transposes a full batch in slices too.
     if (
-      k >= ATB_ROWS_MIN &&
+      p === this.#f32 && k >= ATB_ROWS_MIN &&
       this.#atbRows(a as Float32Array, b as Float32Array, out, m, k, n)
     ) return;
-    if (
-      !this.#atbTransposed(a as Float32Array, b as Float32Array, out, m, k, n)
-    ) fastKernels.atb(a, b, out, m, k, n);
+    if (!this.#atbTransposed(p, a, b, out, m, k, n)) {
+      fastKernels.atb(a, b, out, m, k, n);
+    }
   };
 
   /** `out[m,n] = a[m,k] · b[n,k]ᵀ` */
   readonly abt: GemmKernel = (a, b, out, m, k, n) => {
     // bᵀ is [k,n]: transpose b ([n,k]) into scratchT, then multiply.
     const { scratchB, scratchT } = this.#arena;
-    const ok = allF32(a, b, out) && this.#fits(k) &&
-      4 * k * n <= scratchT.bytes;
-    const bPtr = ok
-      ? this.#arena.place(b as Float32Array, n * k, scratchB)
-      : null;
-    if (bPtr === null) return fastKernels.abt(a, b, out, m, k, n);
-    this.#wasm.transpose(bPtr, scratchT.ptr, n, k);
-    this.#rowsTimes(
-      a as Float32Array,
-      scratchT.ptr,
-      out as Float32Array,
-      m,
-      k,
-      n,
-    );
+    const p = this.#precisionOf(a, b, out);
+    const ok = p !== null && this.#fits(k, p) &&
+      p.size * k * n <= scratchT.bytes;
+    const bPtr = ok ? this.#arena.place(b, n * k, scratchB) : null;
+    if (p === null || bPtr === null) {
+      return fastKernels.abt(a, b, out, m, k, n);
+    }
+    this.#wasm[p.transpose](bPtr, scratchT.ptr, n, k);
+    this.#rowsTimes(p, a, scratchT.ptr, out, m, k, n);
   };
 
-  /** Whether a row of k values fits the gather and the A scratch. */
-  #fits(k: number): boolean {
+  /**
+   * Whether a row of k values fits the gather (8 bytes an entry in f32, 16
+   * in f64) and the A scratch.
+   */
+  #fits(k: number, p: Precision): boolean {
     const { gather, scratchA } = this.#arena;
-    return 8 * k <= gather.bytes && 4 * k <= scratchA.bytes;
+    return 2 * p.size * k <= gather.bytes && p.size * k <= scratchA.bytes;
   }
 
   /**
@@ -120,6 +167,7 @@ export class WasmProducts {
    * thread's sum; it is deterministic all the same.
    */
   #abPointers(
+    p: Precision,
     a: number,
     b: number,
     out: number,
@@ -129,15 +177,16 @@ export class WasmProducts {
     accumulate: number,
   ) {
     const split = this.#threads.active && m * k * n >= this.#splitThreshold;
-    if (split && k > m && 4 * m * n <= this.#arena.workerOut.bytes) {
+    const size = p.size;
+    if (split && k > m && size * m * n <= this.#arena.workerOut.bytes) {
       this.#threads.splitSum(
-        JOB.ab,
+        p.abJob,
         k,
         out,
         m * n,
         (from, rows, into, scratch, mine) => [
-          a + 4 * from,
-          b + 4 * from * n,
+          a + size * from,
+          b + size * from * n,
           into,
           m,
           rows,
@@ -147,13 +196,14 @@ export class WasmProducts {
           scratch,
           mine ? accumulate : 0,
         ],
+        p.add,
       );
       return;
     }
-    this.#threads.splitRows(JOB.ab, m, split, (from, rows, scratch) => [
-      a + 4 * from * k,
+    this.#threads.splitRows(p.abJob, m, split, (from, rows, scratch) => [
+      a + size * from * k,
       b,
-      out + 4 * from * n,
+      out + size * from * n,
       rows,
       k,
       n,
@@ -170,37 +220,39 @@ export class WasmProducts {
    * row chunks.
    */
   #rowsTimes(
-    a: Float32Array,
+    p: Precision,
+    a: FloatArray,
     bPtr: number,
-    out: Float32Array,
+    out: FloatArray,
     m: number,
     k: number,
     n: number,
     accumulate = false,
   ) {
-    const { heap, scratchA, scratchOut } = this.#arena;
+    const { scratchA, scratchOut } = this.#arena;
+    const { heap, size } = p;
     const aPtr = this.#arena.pointerOf(a);
     const outPtr = this.#arena.pointerOf(out);
     let chunk = m;
     if (aPtr === null) {
-      chunk = Math.min(chunk, Math.floor(scratchA.bytes / (4 * k)));
+      chunk = Math.min(chunk, Math.floor(scratchA.bytes / (size * k)));
     }
     if (outPtr === null) {
-      chunk = Math.min(chunk, Math.floor(scratchOut.bytes / (4 * n)));
+      chunk = Math.min(chunk, Math.floor(scratchOut.bytes / (size * n)));
     }
     for (let r0 = 0; r0 < m; r0 += chunk) {
       const rows = Math.min(chunk, m - r0);
-      const from = aPtr === null ? scratchA.ptr : aPtr + 4 * r0 * k;
+      const from = aPtr === null ? scratchA.ptr : aPtr + size * r0 * k;
       if (aPtr === null) {
-        heap.set(a.subarray(r0 * k, (r0 + rows) * k), scratchA.ptr / 4);
+        heap.set(a.subarray(r0 * k, (r0 + rows) * k), scratchA.ptr / size);
       }
-      const to = outPtr === null ? scratchOut.ptr : outPtr + 4 * r0 * n;
+      const to = outPtr === null ? scratchOut.ptr : outPtr + size * r0 * n;
       if (outPtr === null && accumulate) {
-        heap.set(out.subarray(r0 * n, (r0 + rows) * n), to / 4);
+        heap.set(out.subarray(r0 * n, (r0 + rows) * n), to / size);
       }
-      this.#abPointers(from, bPtr, to, rows, k, n, accumulate ? 1 : 0);
+      this.#abPointers(p, from, bPtr, to, rows, k, n, accumulate ? 1 : 0);
       if (outPtr === null) {
-        out.set(heap.subarray(to / 4, to / 4 + rows * n), r0 * n);
+        out.set(heap.subarray(to / size, to / size + rows * n), r0 * n);
       }
     }
   }
@@ -267,22 +319,24 @@ export class WasmProducts {
    * and the caller computes it afresh).
    */
   #atbTransposed(
-    a: Float32Array,
-    b: Float32Array,
+    p: Precision,
+    a: FloatArray,
+    b: FloatArray,
     out: FloatArray,
     m: number,
     k: number,
     n: number,
   ): boolean {
     const arena = this.#arena;
-    const { heap, scratchA, scratchB, scratchT } = arena;
-    if (m > scratchT.bytes / 4) return false;
+    const { scratchA, scratchB, scratchT } = arena;
+    const { heap, size } = p;
+    if (m > scratchT.bytes / size) return false;
     const slice = Math.max(
       1,
       Math.min(
         k,
-        Math.floor(scratchT.bytes / (4 * m)),
-        Math.floor(scratchB.bytes / (4 * n)),
+        Math.floor(scratchT.bytes / (size * m)),
+        Math.floor(scratchB.bytes / (size * n)),
       ),
     );
     const bInPlace = arena.pointerOf(b);
@@ -290,12 +344,13 @@ export class WasmProducts {
       const rows = Math.min(slice, k - k0);
       const aPtr = arena.place(a.subarray(k0 * m), rows * m, scratchA);
       const bPtr = bInPlace !== null
-        ? bInPlace + 4 * k0 * n
+        ? bInPlace + size * k0 * n
         : arena.place(b.subarray(k0 * n), rows * n, scratchB);
       if (aPtr === null || bPtr === null) return false;
-      this.#wasm.transpose(aPtr, scratchT.ptr, rows, m);
-      const aT = heap.subarray(scratchT.ptr / 4, scratchT.ptr / 4 + m * rows);
-      this.#rowsTimes(aT, bPtr, out as Float32Array, m, rows, n, k0 > 0);
+      this.#wasm[p.transpose](aPtr, scratchT.ptr, rows, m);
+      const t = scratchT.ptr / size;
+      const aT = heap.subarray(t, t + m * rows);
+      this.#rowsTimes(p, aT, bPtr, out, m, rows, n, k0 > 0);
     }
     return true;
   }

@@ -17,7 +17,8 @@ export const CONTROL = {
   kind: 3,
   /**
    * From here: the kernel's arguments, in the order of its parameters in
-   * gemm.wat; f32 arguments are stored as their bits.
+   * gemm.wat; f32 arguments are stored as their bits, f64 ones in two
+   * slots (8-byte aligned): up to 18 slots, as `sgd64` takes.
    */
   args: 4,
   /**
@@ -25,11 +26,11 @@ export const CONTROL = {
    * it finishes its own share first and the worker has not yet started (see
    * {@link claim}).
    */
-  claimed: 14,
+  claimed: 22,
   /** The worker sets 1 when a job threw (it still reports the job done). */
-  failed: 15,
+  failed: 23,
   /** Slots in all. */
-  length: 16,
+  length: 24,
 } as const;
 
 /** The kernels a worker job can run, by the number in `CONTROL.kind`. */
@@ -50,6 +51,10 @@ export const JOB = {
   addRowVector: 6,
   /** `peak(trips, out)`: the multiply-add peak, for the bench */
   peak: 7,
+  /** `ab64(a, b, out, m, k, n, aStride, stride, scratch, accumulate)`: `ab` in f64 */
+  ab64: 8,
+  /** `sgd64(w, grad, v, n, lr, momentum, weightDecay, nesterov)`: `sgd` in f64 */
+  sgd64: 9,
 } as const;
 
 /** An argument's WebAssembly type. */
@@ -64,7 +69,9 @@ export type JobKernel =
   | "relu"
   | "relu_backward"
   | "add_row_vector"
-  | "peak";
+  | "peak"
+  | "ab64"
+  | "sgd64";
 
 /**
  * Each job's gemm.wat export and its parameter types, indexed by
@@ -88,6 +95,11 @@ export const JOB_SIGNATURES: readonly {
   { kernel: "relu_backward", args: Array(4).fill("i32") },
   { kernel: "add_row_vector", args: Array(4).fill("i32") },
   { kernel: "peak", args: Array(2).fill("i32") },
+  { kernel: "ab64", args: Array(10).fill("i32") },
+  {
+    kernel: "sgd64",
+    args: ["i32", "i32", "i32", "i32", "f64", "f64", "f64", "i32"],
+  },
 ];
 
 /** Views of the control block, one per argument type. */

@@ -15,7 +15,7 @@ import type { Threads } from "./threads.ts";
 /** Parameters with fewer values are updated on one thread. */
 const SGD_SPLIT_LENGTH = 1 << 15;
 
-/** {@link OptimizerKernels} on f32 arrays in the arena. */
+/** {@link OptimizerKernels} on f32 or f64 arrays in the arena. */
 export class WasmOptimizer implements OptimizerKernels {
   readonly #arena: Arena;
   readonly #threads: Threads;
@@ -34,9 +34,12 @@ export class WasmOptimizer implements OptimizerKernels {
     step: SgdStep,
     cols: number = weights.length,
   ): boolean => {
-    const w = this.#arena.f32Pointer(weights);
-    const g = this.#arena.f32Pointer(grad);
-    const v = this.#arena.f32Pointer(velocity);
+    const f32 = weights instanceof Float32Array;
+    const sameType = (x: FloatArray) => (x instanceof Float32Array) === f32;
+    if (!sameType(grad) || !sameType(velocity)) return false;
+    const w = this.#arena.pointerOf(weights);
+    const g = this.#arena.pointerOf(grad);
+    const v = this.#arena.pointerOf(velocity);
     if (w === null || g === null || v === null) return false;
     const scalars = [
       step.lr,
@@ -46,11 +49,11 @@ export class WasmOptimizer implements OptimizerKernels {
     ];
     const rowLength = weights.length % cols === 0 ? cols : weights.length;
     this.#threads.splitRows(
-      JOB.sgd,
+      f32 ? JOB.sgd : JOB.sgd64,
       weights.length / rowLength,
       weights.length >= SGD_SPLIT_LENGTH,
       (from, rows) => {
-        const offset = 4 * from * rowLength;
+        const offset = weights.BYTES_PER_ELEMENT * from * rowLength;
         return [
           w + offset,
           g + offset,

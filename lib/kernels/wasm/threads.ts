@@ -105,7 +105,7 @@ export class Threads {
    * Runs job `kind` as two partial sums (there must be a worker): this
    * thread's over rows `[0, count/2)` into `out`, the worker's over the rest
    * into its own buffer (`Arena.workerOut`), which is then added to the
-   * `length` values of `out`.
+   * `length` values of `out` (f32, or f64 by `add_arrays64`).
    */
   splitSum(
     kind: number,
@@ -113,6 +113,7 @@ export class Threads {
     out: number,
     length: number,
     args: SumArgs,
+    add: "add_arrays" | "add_arrays64" = "add_arrays",
   ) {
     const { gather, workerGather, workerOut } = this.#arena;
     const half = count >> 1;
@@ -126,7 +127,7 @@ export class Threads {
     this.#start(kind, workerArgs);
     this.#kernelOf(kind)(...args(0, half, out, gather.ptr, true));
     this.#finish(kind, workerArgs);
-    this.#wasm.add_arrays(out, workerOut.ptr, length);
+    this.#wasm[add](out, workerOut.ptr, length);
   }
 
   /** Stops the worker, if any; the kernels stay usable on one thread. */
