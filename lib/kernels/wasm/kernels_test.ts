@@ -510,10 +510,15 @@ Deno.test("wasm kernels on two threads: a row split gives identical results, a k
   }
 });
 
-Deno.test("a kernel worker whose job traps says so instead of leaving the main thread spinning", async () => {
+/**
+ * A kernel worker on its own shared memory of `pages` 64 KiB pages, started
+ * and ready, driven through the control block at byte 0 as the main thread
+ * drives it.
+ */
+async function bareWorker(pages: number, spins?: number) {
   const memory = new WebAssembly.Memory({
-    initial: 2,
-    maximum: 2,
+    initial: pages,
+    maximum: pages,
     shared: true,
   });
   const views = controlViews(memory.buffer, 0);
@@ -521,22 +526,36 @@ Deno.test("a kernel worker whose job traps says so instead of leaving the main t
     new URL("./worker.ts", import.meta.url),
     { type: "module" },
   );
+  const start: WorkerStart = {
+    memory,
+    control: 0,
+    relaxed: RELAXED_SIMD_AVAILABLE,
+    ...(spins === undefined ? {} : { spins }),
+  };
+  worker.postMessage(start);
+  await Atomics.waitAsync(views.ints, CONTROL.ready, 0, 30_000).value;
+  return { memory, views, worker };
+}
+
+/** Posts job 1 of `kind` to a {@link bareWorker} and waits until it is done. */
+async function runJob(
+  views: ReturnType<typeof controlViews>,
+  kind: number,
+  args: number[],
+): Promise<void> {
+  writeArgs(views, kind, args);
+  views.ints[CONTROL.kind] = kind;
+  Atomics.store(views.ints, CONTROL.job, 1);
+  Atomics.notify(views.ints, CONTROL.job);
+  await Atomics.waitAsync(views.ints, CONTROL.done, 0, 10_000).value;
+  assert.equal(Atomics.load(views.ints, CONTROL.done), 1, "job 1 done");
+}
+
+Deno.test("a kernel worker whose job traps says so instead of leaving the main thread spinning", async () => {
+  const { views, worker } = await bareWorker(2);
   try {
-    worker.postMessage(
-      {
-        memory,
-        control: 0,
-        relaxed: RELAXED_SIMD_AVAILABLE,
-      } satisfies WorkerStart,
-    );
-    await Atomics.waitAsync(views.ints, CONTROL.ready, 0, 30_000).value;
     // An ab job whose first operand lies far past the 128 KiB memory.
-    writeArgs(views, JOB.ab, [1 << 30, 0, 0, 1, 16, 4, 16, 4, 1024, 0]);
-    views.ints[CONTROL.kind] = JOB.ab;
-    Atomics.store(views.ints, CONTROL.job, 1);
-    Atomics.notify(views.ints, CONTROL.job);
-    await Atomics.waitAsync(views.ints, CONTROL.done, 0, 10_000).value;
-    assert.equal(Atomics.load(views.ints, CONTROL.done), 1, "job 1 done");
+    await runJob(views, JOB.ab, [1 << 30, 0, 0, 1, 16, 4, 16, 4, 1024, 0]);
     assert.equal(Atomics.load(views.ints, CONTROL.failed), 1, "and failed");
   } finally {
     worker.terminate();
@@ -544,38 +563,15 @@ Deno.test("a kernel worker whose job traps says so instead of leaving the main t
 });
 
 Deno.test("a kernel worker woken by a late notify of a job it has done does not run it again", async () => {
-  const memory = new WebAssembly.Memory({
-    initial: 1,
-    maximum: 1,
-    shared: true,
-  });
-  const views = controlViews(memory.buffer, 0);
+  const { memory, views, worker } = await bareWorker(1, 0);
   const heap = new Float32Array(memory.buffer);
   // An SGD job over 4 values (w at byte 256, grad at 512, velocity at 768)
   // with lr 1 and no momentum: w -= grad, which a second run applies twice.
   const [w, grad] = [64, 128];
   heap.set([1, 2, 3, 4], w);
   heap.set([0.5, 0.25, 0.125, 2], grad);
-  const worker = new Worker(
-    new URL("./worker.ts", import.meta.url),
-    { type: "module" },
-  );
   try {
-    worker.postMessage(
-      {
-        memory,
-        control: 0,
-        relaxed: RELAXED_SIMD_AVAILABLE,
-        spins: 0,
-      } satisfies WorkerStart,
-    );
-    await Atomics.waitAsync(views.ints, CONTROL.ready, 0, 30_000).value;
-    writeArgs(views, JOB.sgd, [4 * w, 4 * grad, 768, 4, 1, 0, 0, 0]);
-    views.ints[CONTROL.kind] = JOB.sgd;
-    Atomics.store(views.ints, CONTROL.job, 1);
-    Atomics.notify(views.ints, CONTROL.job);
-    await Atomics.waitAsync(views.ints, CONTROL.done, 0, 10_000).value;
-    assert.equal(Atomics.load(views.ints, CONTROL.done), 1, "job 1 done");
+    await runJob(views, JOB.sgd, [4 * w, 4 * grad, 768, 4, 1, 0, 0, 0]);
     // Asleep again (spins: 0), it gets a second notify of job 1, as when the
     // main thread is preempted between storing the counter and notifying
     // while the worker, spinning, has seen the counter and run the job.
