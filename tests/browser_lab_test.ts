@@ -21,6 +21,7 @@ import { encodePng } from "../lib/report/png.ts";
 import {
   BROWSER_TESTS_RUN,
   launchChromium,
+  type WatchedPage,
   watchedPage,
 } from "./helpers/browser.ts";
 import { runScript } from "./helpers/cli.ts";
@@ -32,6 +33,30 @@ import {
 } from "./helpers/report_run.ts";
 import { runTraining } from "../lib/cli/train_command.ts";
 import { readRunMetrics } from "../lib/report/run_metrics.ts";
+
+/**
+ * Serves `runDirs` in the lab, opens its page in Chromium (watching console
+ * errors and requests outside the server) once it is ready, runs `use`, and
+ * closes both whatever happens.
+ */
+async function withLabPage(
+  runDirs: string[],
+  use: (page: WatchedPage) => Promise<void>,
+): Promise<void> {
+  const runs = new RunRegistry();
+  for (const dir of runDirs) await runs.add(dir);
+  const lab = await startLabServer({ runs, port: 0 });
+  const browser = await launchChromium();
+  try {
+    const watched = await watchedPage(browser, lab.url.slice(0, -1));
+    await watched.page.goto(lab.url);
+    await watched.page.waitForSelector('body[data-ready="true"]');
+    await use(watched);
+  } finally {
+    await browser.close();
+    await lab.shutdown();
+  }
+}
 
 if (!BROWSER_TESTS_RUN) {
   console.warn(
@@ -100,17 +125,7 @@ Deno.test({
       `${JSON.parse(l).digit}`
     );
 
-    const runs = new RunRegistry();
-    await runs.add(runDir);
-    const lab = await startLabServer({ runs, port: 0 });
-    const browser = await launchChromium();
-    try {
-      const { page, problems, outside } = await watchedPage(
-        browser,
-        lab.url.slice(0, -1),
-      );
-      await page.goto(lab.url);
-      await page.waitForSelector('body[data-ready="true"]');
+    await withLabPage([runDir], async ({ page, problems, outside }) => {
       const read: string[] = [];
       for (const index of DIGITS) {
         await page.getByTestId("clear").click();
@@ -189,10 +204,7 @@ Deno.test({
       );
       assert.deepEqual(problems, [], "no console errors");
       assert.deepEqual(outside, [], "no request outside the lab's server");
-    } finally {
-      await browser.close();
-      await lab.shutdown();
-    }
+    });
   },
 });
 
@@ -414,51 +426,40 @@ Deno.test({
       lib: await readRunMetrics(dirs.lib),
       impl: await readRunMetrics(dirs.impl),
     };
-    const runs = new RunRegistry();
-    await runs.add(dirs.lib);
-    await runs.add(dirs.impl);
-    const lab = await startLabServer({ runs, port: 0 });
-    const browser = await launchChromium();
-    try {
-      const { page, problems, outside } = await watchedPage(
-        browser,
-        lab.url.slice(0, -1),
-      );
-      await page.goto(lab.url);
-      await page.waitForSelector('body[data-ready="true"]');
-      await page.getByRole("button", { name: "Runs" }).click();
-      await page.locator("#run-a").selectOption("impl-run");
-      await page.locator("#run-b").selectOption("lib-run");
-      await page.waitForSelector('#runs-loss path[data-series="lib-run"]');
-      for (const [id, run] of [["lib-run", "lib"], ["impl-run", "impl"]]) {
-        const epochs = metrics[run as "lib" | "impl"].epochs;
-        assert.deepEqual(
-          await drawnValues(page, "runs-accuracy", id),
-          epochs.map((e) => e.val_accuracy),
-          `${id}: validation accuracy per epoch`,
-        );
-        assert.deepEqual(
-          await drawnValues(page, "runs-loss", id),
-          epochs.map((e) => e.train_loss),
-          `${id}: training loss per epoch`,
-        );
-      }
+    await withLabPage(
+      [dirs.lib, dirs.impl],
+      async ({ page, problems, outside }) => {
+        await page.getByRole("button", { name: "Runs" }).click();
+        await page.locator("#run-a").selectOption("impl-run");
+        await page.locator("#run-b").selectOption("lib-run");
+        await page.waitForSelector('#runs-loss path[data-series="lib-run"]');
+        for (const [id, run] of [["lib-run", "lib"], ["impl-run", "impl"]]) {
+          const epochs = metrics[run as "lib" | "impl"].epochs;
+          assert.deepEqual(
+            await drawnValues(page, "runs-accuracy", id),
+            epochs.map((e) => e.val_accuracy),
+            `${id}: validation accuracy per epoch`,
+          );
+          assert.deepEqual(
+            await drawnValues(page, "runs-loss", id),
+            epochs.map((e) => e.train_loss),
+            `${id}: training loss per epoch`,
+          );
+        }
 
-      await page.locator("#run").selectOption("impl-run");
-      await page.getByRole("button", { name: "Draw" }).click();
-      await touchAndPen(page);
-      await page.getByRole("button", { name: "Mistakes" }).click();
-      await page.waitForSelector("#confusion td");
-      assert.equal(
-        await page.getByTestId("mistake-summary").textContent(),
-        `${metrics.impl.missed.test.length} of 300 test digits missed`,
-        "the impl run's model.bin misses what the learner's network missed",
-      );
-      assert.deepEqual(problems, [], "no console errors");
-      assert.deepEqual(outside, [], "no request outside the lab's server");
-    } finally {
-      await browser.close();
-      await lab.shutdown();
-    }
+        await page.locator("#run").selectOption("impl-run");
+        await page.getByRole("button", { name: "Draw" }).click();
+        await touchAndPen(page);
+        await page.getByRole("button", { name: "Mistakes" }).click();
+        await page.waitForSelector("#confusion td");
+        assert.equal(
+          await page.getByTestId("mistake-summary").textContent(),
+          `${metrics.impl.missed.test.length} of 300 test digits missed`,
+          "the impl run's model.bin misses what the learner's network missed",
+        );
+        assert.deepEqual(problems, [], "no console errors");
+        assert.deepEqual(outside, [], "no request outside the lab's server");
+      },
+    );
   },
 });
