@@ -174,6 +174,13 @@ function cases(): Case[] {
     add("zeros and -0 in some rows of dense blocks", [18, 40, 24], {
       zeroRows: [0, 8, 17],
     });
+    const allRows = (m: number) => Array.from({ length: m }, (_, i) => i);
+    for (const n of [128, 112, 64]) {
+      // sparse rows sweep 48 columns at a time, unless 64 remain
+      add(`rows with zeros, ${n} columns`, [7, 50, n], {
+        zeroRows: allRows(7),
+      });
+    }
     add("strides past k and n, as the thread split uses them", [
       13,
       9,
