@@ -623,14 +623,19 @@
   ;; Gathers the nonzeros of a row of k floats at $aRow into $scratch as
   ;; 8-byte entries: a pointer ($base + p·$rowBytes, the matching row of the
   ;; other operand) and the value. 16 entries at a time, as a bit mask of
-  ;; the nonzeros, then one trip per set bit: blank runs of MNIST rows cost
-  ;; one test per 16 pixels.
+  ;; the nonzeros: blank runs of MNIST rows cost one test per 16 pixels.
+  ;; A chunk with any nonzero writes all 16 entries without a branch, each
+  ;; into the next free slot, and moves the slot on only past a nonzero
+  ;; (so the zeros' entries are overwritten). One trip per set bit, as
+  ;; before, mispredicted its exit on most chunks: the training products
+  ;; took 5-13% longer. Writes up to 15 slots past the count, never past
+  ;; 8·k bytes.
   ;; Returns how many entries it wrote.
   (func $gather
     (param $aRow i32) (param $k i32) (param $base i32) (param $rowBytes i32)
     (param $scratch i32) (result i32)
     (local $p i32) (local $count i32) (local $src i32) (local $dst i32)
-    (local $mask i32) (local $v f32)
+    (local $mask i32) (local $v f32) (local $slot i32) (local $ptr i32) (local $bits8 i32)
     (local.set $count (i32.const 0))
     (local.set $p (i32.const 0))
     (block $chunksDone
@@ -644,19 +649,74 @@
           (i32.or
             (i32.shl (i32x4.bitmask (f32x4.ne (v128.load offset=32 (local.get $src)) (v128.const i32x4 0 0 0 0))) (i32.const 8))
             (i32.shl (i32x4.bitmask (f32x4.ne (v128.load offset=48 (local.get $src)) (v128.const i32x4 0 0 0 0))) (i32.const 12)))))
-        (block $bitsDone
-          (loop $bits
-            (br_if $bitsDone (i32.eqz (local.get $mask)))
-            (local.set $dst (i32.add (local.get $p) (i32.ctz (local.get $mask))))
-            (i32.store
-              (i32.add (local.get $scratch) (i32.shl (local.get $count) (i32.const 3)))
-              (i32.add (local.get $base) (i32.mul (local.get $dst) (local.get $rowBytes))))
-            (f32.store offset=4
-              (i32.add (local.get $scratch) (i32.shl (local.get $count) (i32.const 3)))
-              (f32.load (i32.add (local.get $aRow) (i32.shl (local.get $dst) (i32.const 2)))))
-            (local.set $count (i32.add (local.get $count) (i32.const 1)))
-            (local.set $mask (i32.and (local.get $mask) (i32.sub (local.get $mask) (i32.const 1))))
-            (br $bits)))
+        (if (local.get $mask)
+          (then
+            (local.set $slot (i32.add (local.get $scratch) (i32.shl (local.get $count) (i32.const 3))))
+            (local.set $ptr (i32.add (local.get $base) (i32.mul (local.get $p) (local.get $rowBytes))))
+            (local.set $bits8 (i32.shl (local.get $mask) (i32.const 3)))
+            (i32.store (local.get $slot) (local.get $ptr))
+            (f32.store offset=4 (local.get $slot) (f32.load offset=0 (local.get $src)))
+            (local.set $slot (i32.add (local.get $slot) (i32.and (i32.shr_u (local.get $bits8) (i32.const 0)) (i32.const 8))))
+            (local.set $ptr (i32.add (local.get $ptr) (local.get $rowBytes)))
+            (i32.store (local.get $slot) (local.get $ptr))
+            (f32.store offset=4 (local.get $slot) (f32.load offset=4 (local.get $src)))
+            (local.set $slot (i32.add (local.get $slot) (i32.and (i32.shr_u (local.get $bits8) (i32.const 1)) (i32.const 8))))
+            (local.set $ptr (i32.add (local.get $ptr) (local.get $rowBytes)))
+            (i32.store (local.get $slot) (local.get $ptr))
+            (f32.store offset=4 (local.get $slot) (f32.load offset=8 (local.get $src)))
+            (local.set $slot (i32.add (local.get $slot) (i32.and (i32.shr_u (local.get $bits8) (i32.const 2)) (i32.const 8))))
+            (local.set $ptr (i32.add (local.get $ptr) (local.get $rowBytes)))
+            (i32.store (local.get $slot) (local.get $ptr))
+            (f32.store offset=4 (local.get $slot) (f32.load offset=12 (local.get $src)))
+            (local.set $slot (i32.add (local.get $slot) (i32.and (i32.shr_u (local.get $bits8) (i32.const 3)) (i32.const 8))))
+            (local.set $ptr (i32.add (local.get $ptr) (local.get $rowBytes)))
+            (i32.store (local.get $slot) (local.get $ptr))
+            (f32.store offset=4 (local.get $slot) (f32.load offset=16 (local.get $src)))
+            (local.set $slot (i32.add (local.get $slot) (i32.and (i32.shr_u (local.get $bits8) (i32.const 4)) (i32.const 8))))
+            (local.set $ptr (i32.add (local.get $ptr) (local.get $rowBytes)))
+            (i32.store (local.get $slot) (local.get $ptr))
+            (f32.store offset=4 (local.get $slot) (f32.load offset=20 (local.get $src)))
+            (local.set $slot (i32.add (local.get $slot) (i32.and (i32.shr_u (local.get $bits8) (i32.const 5)) (i32.const 8))))
+            (local.set $ptr (i32.add (local.get $ptr) (local.get $rowBytes)))
+            (i32.store (local.get $slot) (local.get $ptr))
+            (f32.store offset=4 (local.get $slot) (f32.load offset=24 (local.get $src)))
+            (local.set $slot (i32.add (local.get $slot) (i32.and (i32.shr_u (local.get $bits8) (i32.const 6)) (i32.const 8))))
+            (local.set $ptr (i32.add (local.get $ptr) (local.get $rowBytes)))
+            (i32.store (local.get $slot) (local.get $ptr))
+            (f32.store offset=4 (local.get $slot) (f32.load offset=28 (local.get $src)))
+            (local.set $slot (i32.add (local.get $slot) (i32.and (i32.shr_u (local.get $bits8) (i32.const 7)) (i32.const 8))))
+            (local.set $ptr (i32.add (local.get $ptr) (local.get $rowBytes)))
+            (i32.store (local.get $slot) (local.get $ptr))
+            (f32.store offset=4 (local.get $slot) (f32.load offset=32 (local.get $src)))
+            (local.set $slot (i32.add (local.get $slot) (i32.and (i32.shr_u (local.get $bits8) (i32.const 8)) (i32.const 8))))
+            (local.set $ptr (i32.add (local.get $ptr) (local.get $rowBytes)))
+            (i32.store (local.get $slot) (local.get $ptr))
+            (f32.store offset=4 (local.get $slot) (f32.load offset=36 (local.get $src)))
+            (local.set $slot (i32.add (local.get $slot) (i32.and (i32.shr_u (local.get $bits8) (i32.const 9)) (i32.const 8))))
+            (local.set $ptr (i32.add (local.get $ptr) (local.get $rowBytes)))
+            (i32.store (local.get $slot) (local.get $ptr))
+            (f32.store offset=4 (local.get $slot) (f32.load offset=40 (local.get $src)))
+            (local.set $slot (i32.add (local.get $slot) (i32.and (i32.shr_u (local.get $bits8) (i32.const 10)) (i32.const 8))))
+            (local.set $ptr (i32.add (local.get $ptr) (local.get $rowBytes)))
+            (i32.store (local.get $slot) (local.get $ptr))
+            (f32.store offset=4 (local.get $slot) (f32.load offset=44 (local.get $src)))
+            (local.set $slot (i32.add (local.get $slot) (i32.and (i32.shr_u (local.get $bits8) (i32.const 11)) (i32.const 8))))
+            (local.set $ptr (i32.add (local.get $ptr) (local.get $rowBytes)))
+            (i32.store (local.get $slot) (local.get $ptr))
+            (f32.store offset=4 (local.get $slot) (f32.load offset=48 (local.get $src)))
+            (local.set $slot (i32.add (local.get $slot) (i32.and (i32.shr_u (local.get $bits8) (i32.const 12)) (i32.const 8))))
+            (local.set $ptr (i32.add (local.get $ptr) (local.get $rowBytes)))
+            (i32.store (local.get $slot) (local.get $ptr))
+            (f32.store offset=4 (local.get $slot) (f32.load offset=52 (local.get $src)))
+            (local.set $slot (i32.add (local.get $slot) (i32.and (i32.shr_u (local.get $bits8) (i32.const 13)) (i32.const 8))))
+            (local.set $ptr (i32.add (local.get $ptr) (local.get $rowBytes)))
+            (i32.store (local.get $slot) (local.get $ptr))
+            (f32.store offset=4 (local.get $slot) (f32.load offset=56 (local.get $src)))
+            (local.set $slot (i32.add (local.get $slot) (i32.and (i32.shr_u (local.get $bits8) (i32.const 14)) (i32.const 8))))
+            (local.set $ptr (i32.add (local.get $ptr) (local.get $rowBytes)))
+            (i32.store (local.get $slot) (local.get $ptr))
+            (f32.store offset=4 (local.get $slot) (f32.load offset=60 (local.get $src)))
+            (local.set $count (i32.add (local.get $count) (i32.popcnt (local.get $mask))))))
         (local.set $p (i32.add (local.get $p) (i32.const 16)))
         (br $chunks)))
     ;; the last entries one at a time, branch-free: always write the
