@@ -37,8 +37,8 @@ import { nonzeroFraction, rooflineLines } from "../lib/bench/roofline.ts";
 import {
   benchEigen,
   benchNumpy,
+  benchTfjs,
   benchTorch,
-  tfjsRow,
 } from "../lib/bench/peers.ts";
 
 /** @returns What `use` makes of a two-thread kernel set, stopped after. */
@@ -127,7 +127,7 @@ if (!values["no-peers"]) {
     ...await benchNumpy(peersDir, mnist.dir, protocol),
     ...await benchEigen(peersDir, mnist.dir, protocol),
     ...await benchTorch(peersDir, mnist.dir, protocol),
-    tfjsRow(),
+    await benchTfjs(peersDir, mnist.dir, protocol),
   );
 }
 console.log(formatBenchTable(rows));
