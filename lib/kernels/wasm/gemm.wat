@@ -33,7 +33,7 @@
   ;; which rows went where: a zero's 0·b would differ from skipping it
   ;; when b is infinite or NaN, or the sum so far is -0.
   ;; scratch: 8·k bytes.
-  (func (export "ab")
+  (func $ab (export "ab")
     (param $a i32) (param $b i32) (param $out i32)
     (param $m i32) (param $k i32) (param $n i32)
     (param $aStride i32) (param $stride i32)
@@ -509,118 +509,41 @@
         (local.set $j (i32.add (local.get $j) (i32.const 4)))
         (br $scalar))))
 
-  ;; out[k,n] += a[m,k]ᵀ · b[m,n], a row of a and b at a time: gather the
-  ;; nonzeros of row r of a (pointers to the matching rows of out), then add
-  ;; value · b[r,:] into each of those rows of out, 32 columns at a time
-  ;; with b's 32 values held in eight registers, then 8, then 4, then one
-  ;; at a time. No transpose: for a full batch (m = 50,000) transposing a
-  ;; costs more memory traffic than the products. Each output is summed in
-  ;; the order of r.
-  ;; scratch: 8·k bytes.
-  (func (export "atb_rows")
+  ;; out[m,n] += a[k,m]ᵀ · b[k,n] for a long k (a full batch of 50,000
+  ;; rows), in slices of $slice rows of a and b: each slice of a ([slice,m])
+  ;; is transposed into scratch ([m,slice], 4·m·slice bytes, left in the L2
+  ;; cache) and `ab` adds its product with b's slice ([slice,n]) into out.
+  ;; The caller picks a slice whose rows of b fit in the L1 cache
+  ;; (64 rows of 128 floats: 32 KB), so each output row is summed in
+  ;; registers over the slice's nonzeros with b read from L1, and written
+  ;; once per slice. Adding each row's outer product into out instead (a
+  ;; read-modify-write of an output row per nonzero of a, with the 400 KB
+  ;; output of the first layer in L2) took 1.3x as long on one thread.
+  ;; Each output is summed in the order of k (out's value first), skipping
+  ;; zeros of a, with the multiply-add of `ab`.
+  ;; scratch: 8·slice + 4·m·slice bytes.
+  (func (export "atb_slices")
     (param $a i32) (param $b i32) (param $out i32)
-    (param $m i32) (param $k i32) (param $n i32) (param $scratch i32)
-    (local $r i32) (local $q i32) (local $end i32) (local $rowBytes i32)
-    (local $j i32) (local $dst i32) (local $bRow i32) (local $scale v128)
-    (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128)
-    (local $b4 v128) (local $b5 v128) (local $b6 v128) (local $b7 v128)
-    (local.set $rowBytes (i32.shl (local.get $n) (i32.const 2)))
-    (local.set $bRow (local.get $b))
-    (block $rowsDone
-      (loop $rows
-        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $m)))
-        (local.set $end (i32.add (local.get $scratch) (i32.shl
-          (call $gather (local.get $a) (local.get $k) (local.get $out) (local.get $rowBytes) (local.get $scratch))
-          (i32.const 3))))
-        (local.set $j (i32.const 0))
-
-        ;; 32 columns at a time
-        (block $wideDone
-          (loop $wide
-            (br_if $wideDone (i32.gt_u (i32.add (local.get $j) (i32.const 128)) (local.get $rowBytes)))
-            (local.set $b0 (v128.load offset=0 (i32.add (local.get $bRow) (local.get $j))))
-            (local.set $b1 (v128.load offset=16 (i32.add (local.get $bRow) (local.get $j))))
-            (local.set $b2 (v128.load offset=32 (i32.add (local.get $bRow) (local.get $j))))
-            (local.set $b3 (v128.load offset=48 (i32.add (local.get $bRow) (local.get $j))))
-            (local.set $b4 (v128.load offset=64 (i32.add (local.get $bRow) (local.get $j))))
-            (local.set $b5 (v128.load offset=80 (i32.add (local.get $bRow) (local.get $j))))
-            (local.set $b6 (v128.load offset=96 (i32.add (local.get $bRow) (local.get $j))))
-            (local.set $b7 (v128.load offset=112 (i32.add (local.get $bRow) (local.get $j))))
-            (local.set $q (local.get $scratch))
-            (block $sumDone
-              (loop $sum
-                (br_if $sumDone (i32.ge_u (local.get $q) (local.get $end)))
-                (local.set $dst (i32.add (i32.load (local.get $q)) (local.get $j)))
-                (local.set $scale (v128.load32_splat offset=4 (local.get $q)))
-                (maddInto 0 $b0)
-                (maddInto 16 $b1)
-                (maddInto 32 $b2)
-                (maddInto 48 $b3)
-                (maddInto 64 $b4)
-                (maddInto 80 $b5)
-                (maddInto 96 $b6)
-                (maddInto 112 $b7)
-                (local.set $q (i32.add (local.get $q) (i32.const 8)))
-                (br $sum)))
-            (local.set $j (i32.add (local.get $j) (i32.const 128)))
-            (br $wide)))
-
-        ;; 8 columns at a time
-        (block $eightDone
-          (loop $eight
-            (br_if $eightDone (i32.gt_u (i32.add (local.get $j) (i32.const 32)) (local.get $rowBytes)))
-            (local.set $b0 (v128.load offset=0 (i32.add (local.get $bRow) (local.get $j))))
-            (local.set $b1 (v128.load offset=16 (i32.add (local.get $bRow) (local.get $j))))
-            (local.set $q (local.get $scratch))
-            (block $sumDone
-              (loop $sum
-                (br_if $sumDone (i32.ge_u (local.get $q) (local.get $end)))
-                (local.set $dst (i32.add (i32.load (local.get $q)) (local.get $j)))
-                (local.set $scale (v128.load32_splat offset=4 (local.get $q)))
-                (maddInto 0 $b0)
-                (maddInto 16 $b1)
-                (local.set $q (i32.add (local.get $q) (i32.const 8)))
-                (br $sum)))
-            (local.set $j (i32.add (local.get $j) (i32.const 32)))
-            (br $eight)))
-
-        ;; 4 columns at a time
-        (block $narrowDone
-          (loop $narrow
-            (br_if $narrowDone (i32.gt_u (i32.add (local.get $j) (i32.const 16)) (local.get $rowBytes)))
-            (local.set $b0 (v128.load (i32.add (local.get $bRow) (local.get $j))))
-            (local.set $q (local.get $scratch))
-            (block $sumDone
-              (loop $sum
-                (br_if $sumDone (i32.ge_u (local.get $q) (local.get $end)))
-                (local.set $dst (i32.add (i32.load (local.get $q)) (local.get $j)))
-                (local.set $scale (v128.load32_splat offset=4 (local.get $q)))
-                (maddInto 0 $b0)
-                (local.set $q (i32.add (local.get $q) (i32.const 8)))
-                (br $sum)))
-            (local.set $j (i32.add (local.get $j) (i32.const 16)))
-            (br $narrow)))
-
-        ;; the last columns one at a time
-        (block $scalarDone
-          (loop $scalar
-            (br_if $scalarDone (i32.ge_u (local.get $j) (local.get $rowBytes)))
-            (local.set $q (local.get $scratch))
-            (block $sumDone
-              (loop $sum
-                (br_if $sumDone (i32.ge_u (local.get $q) (local.get $end)))
-                (local.set $dst (i32.add (i32.load (local.get $q)) (local.get $j)))
-                (f32.store (local.get $dst) (f32.add (f32.load (local.get $dst))
-                  (f32.mul (f32.load offset=4 (local.get $q)) (f32.load (i32.add (local.get $bRow) (local.get $j))))))
-                (local.set $q (i32.add (local.get $q) (i32.const 8)))
-                (br $sum)))
-            (local.set $j (i32.add (local.get $j) (i32.const 4)))
-            (br $scalar)))
-
-        (local.set $a (i32.add (local.get $a) (i32.shl (local.get $k) (i32.const 2))))
-        (local.set $bRow (i32.add (local.get $bRow) (local.get $rowBytes)))
-        (local.set $r (i32.add (local.get $r) (i32.const 1)))
-        (br $rows))))
+    (param $m i32) (param $k i32) (param $n i32)
+    (param $slice i32) (param $scratch i32)
+    (local $k0 i32) (local $rows i32) (local $t i32)
+    (local.set $t (i32.add (local.get $scratch) (i32.shl (local.get $slice) (i32.const 3))))
+    (block $slicesDone
+      (loop $slices
+        (br_if $slicesDone (i32.ge_u (local.get $k0) (local.get $k)))
+        (local.set $rows (select
+          (local.get $slice) (i32.sub (local.get $k) (local.get $k0))
+          (i32.le_u (i32.add (local.get $k0) (local.get $slice)) (local.get $k))))
+        (call $transpose
+          (i32.add (local.get $a) (i32.shl (i32.mul (local.get $k0) (local.get $m)) (i32.const 2)))
+          (local.get $t) (local.get $rows) (local.get $m))
+        (call $ab
+          (local.get $t)
+          (i32.add (local.get $b) (i32.shl (i32.mul (local.get $k0) (local.get $n)) (i32.const 2)))
+          (local.get $out) (local.get $m) (local.get $rows) (local.get $n)
+          (local.get $rows) (local.get $n) (local.get $scratch) (i32.const 1))
+        (local.set $k0 (i32.add (local.get $k0) (local.get $slice)))
+        (br $slices))))
 
   ;; Gathers the nonzeros of a row of k floats at $aRow into $scratch as
   ;; 8-byte entries: a pointer ($base + p·$rowBytes, the matching row of the
@@ -742,7 +665,7 @@
   ;; loads, eight shuffles and four stores, in strips of 16 columns so that
   ;; the lines being read and written stay in the L1 cache; the edges one
   ;; float at a time.
-  (func (export "transpose")
+  (func $transpose (export "transpose")
     (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
     (local $r i32) (local $c i32) (local $rows4 i32) (local $cols4 i32)
     (local $from i32) (local $to i32) (local $srcRow i32) (local $dstRow i32)

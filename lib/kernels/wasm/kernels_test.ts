@@ -66,7 +66,7 @@ const shapes: [number, number, number][] = [
   [64, 64, 32],
   // atb adds its second slice of k into out: accumulating, with a 2-column tail
   [40, 2000, 10],
-  // k ≥ 4096: atb adds rows' outer products (atb_rows), with 8-, 4- and
+  // k ≥ 4096: atb transposes slices of a (atb_slices), with 8-, 4- and
   // 1-column tails
   [10, 5000, 7],
   [33, 4100, 45],

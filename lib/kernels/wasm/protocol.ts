@@ -39,8 +39,8 @@ export const JOB = {
   ab: 0,
   /** `sgd(w, grad, v, n, lr, momentum, weightDecay, nesterov)` */
   sgd: 1,
-  /** `atb_rows(a, b, out, m, k, n, scratch)` */
-  atbRows: 2,
+  /** `atb_slices(a, b, out, m, k, n, slice, scratch)` */
+  atbSlices: 2,
   /** `gather_scaled(images, pixels, order, count, scale, out)` */
   gatherScaled: 3,
   /** `relu(input, output, n)` */
@@ -64,7 +64,7 @@ type ArgType = "i32" | "f32" | "f64";
 export type JobKernel =
   | "ab"
   | "sgd"
-  | "atb_rows"
+  | "atb_slices"
   | "gather_scaled"
   | "relu"
   | "relu_backward"
@@ -86,7 +86,7 @@ export const JOB_SIGNATURES: readonly {
     kernel: "sgd",
     args: ["i32", "i32", "i32", "i32", "f32", "f32", "f32", "i32"],
   },
-  { kernel: "atb_rows", args: Array(7).fill("i32") },
+  { kernel: "atb_slices", args: Array(8).fill("i32") },
   {
     kernel: "gather_scaled",
     args: ["i32", "i32", "i32", "i32", "f64", "i32"],

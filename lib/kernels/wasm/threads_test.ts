@@ -47,7 +47,7 @@ Deno.test("a share the worker has not taken is run by this thread, with the numb
   const [one, stalled] = [kernelsOn("running"), kernelsOn("absent")];
   try {
     const rng = new Rng(5);
-    // Row splits of ab (m ≥ k), a k split (k > m), a full-batch atb_rows.
+    // Row splits of ab (m ≥ k), a k split (k > m), a full-batch atb_slices.
     for (const [m, k, n] of [[300, 64, 10], [64, 784, 128], [4200, 20, 12]]) {
       const a = random(m * k, rng, 0.5);
       const b = random(k * n, rng, 0);
