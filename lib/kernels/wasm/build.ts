@@ -23,11 +23,13 @@ export const EMBED_URL: URL = new URL("./gemm_wasm.ts", import.meta.url);
  * `(maddInto OFFSET $reg)`, which adds `$scale · $reg` into memory at
  * `$dst`, and `(fma $acc $x $y)`, `$acc += $x · $y` on registers; and
  * `(madd64 $acc OFFSET)` and `(madd64 $acc OFFSET $src $scale)`, the f64x2
- * forms of `madd` for the f64 kernels.
+ * forms of `madd` for the f64 kernels; and `(swizzle $x $indices)`, whose
+ * indices are all below 16, so `i8x16.relaxed_swizzle` (one byte shuffle
+ * on x86) gives what `i8x16.swizzle` gives.
  *
  * @param source The text of gemm.wat.
  * @param relaxed Use `f32x4.relaxed_madd` and `f64x2.relaxed_madd` (else a
- * multiply then an add).
+ * multiply then an add) and `i8x16.relaxed_swizzle`.
  * @returns Plain WebAssembly text.
  */
 export function expandWat(source: string, relaxed: boolean): string {
@@ -39,7 +41,10 @@ export function expandWat(source: string, relaxed: boolean): string {
     relaxed
       ? `(f64x2.relaxed_madd ${scale} ${x} ${acc})`
       : `(f64x2.add ${acc} (f64x2.mul ${scale} ${x}))`;
-  return source.replace(
+  return source.replaceAll(
+    "(swizzle ",
+    relaxed ? "(i8x16.relaxed_swizzle " : "(i8x16.swizzle ",
+  ).replace(
     /\(madd64 (\$\w+) (\d+)(?: (\$\w+) (\$\w+))?\)/g,
     (_, acc: string, offset: string, src = "$src", scale = "$scale") =>
       `(local.set ${acc} ${

@@ -10,6 +10,9 @@
 ;; `(madd $acc OFFSET $src2 $scale2)` does the same with another pointer and
 ;; scale. `(maddInto OFFSET $reg)` adds into memory instead:
 ;;   v128.store(offset=OFFSET, $dst, $scale * $reg + v128.load(offset=OFFSET, $dst))
+;; `(swizzle $x $indices)` is i8x16.relaxed_swizzle in the relaxed build,
+;; i8x16.swizzle in the plain one: the same bytes for indices below 16,
+;; the only ones used.
 
 ;; The memory is shared so that a Worker can run the same kernels on other
 ;; rows of the same matrices (lib/wasm/worker.ts).
@@ -17,6 +20,10 @@
   (import "env" "memory" (memory 1 65536 shared))
   ;; Where $touchLines leaves its sum, so that its loads are not dead code.
   (global $touched (mut i32) (i32.const 0))
+  ;; Where this instance's $gather finds its compress patterns: written by
+  ;; $writeCompressTable into the first 256 bytes of each `ab` call's
+  ;; scratch (a global per instance, so per thread).
+  (global $compress (mut i32) (i32.const 0))
 
   ;; out[m,n] = a[m,k] · b[k,n], or out += a · b when $accumulate is 1.
   ;; Rows of a are $aStride floats apart, rows of b and of out $stride
@@ -32,7 +39,8 @@
   ;; multiply-adds in the same order, and the results do not depend on
   ;; which rows went where: a zero's 0·b would differ from skipping it
   ;; when b is infinite or NaN, or the sum so far is -0.
-  ;; scratch: 8·k bytes.
+  ;; scratch: 256 + 8·k bytes (the gather's compress table, then its
+  ;; entries).
   (func $ab (export "ab")
     (param $a i32) (param $b i32) (param $out i32)
     (param $m i32) (param $k i32) (param $n i32)
@@ -44,6 +52,8 @@
     (local.set $denseBytes (i32.and (local.get $rowBytes) (i32.const -32)))
     (local.set $aStrideBytes (i32.shl (local.get $aStride) (i32.const 2)))
     (local.set $strideBytes (i32.shl (local.get $stride) (i32.const 2)))
+    (call $writeCompressTable (local.get $scratch))
+    (local.set $scratch (i32.add (local.get $scratch) (i32.const 256)))
     (block $rowsDone
       (loop $rows
         (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $m)))
@@ -521,13 +531,14 @@
   ;; output of the first layer in L2) took 1.3x as long on one thread.
   ;; Each output is summed in the order of k (out's value first), skipping
   ;; zeros of a, with the multiply-add of `ab`.
-  ;; scratch: 8·slice + 4·m·slice bytes.
+  ;; scratch: 256 + 8·slice + 4·m·slice bytes (`ab`'s, then the slice).
   (func (export "atb_slices")
     (param $a i32) (param $b i32) (param $out i32)
     (param $m i32) (param $k i32) (param $n i32)
     (param $slice i32) (param $scratch i32)
     (local $k0 i32) (local $rows i32) (local $t i32)
-    (local.set $t (i32.add (local.get $scratch) (i32.shl (local.get $slice) (i32.const 3))))
+    (local.set $t (i32.add (local.get $scratch)
+      (i32.add (i32.const 256) (i32.shl (local.get $slice) (i32.const 3)))))
     (block $slicesDone
       (loop $slices
         (br_if $slicesDone (i32.ge_u (local.get $k0) (local.get $k)))
@@ -547,119 +558,132 @@
 
   ;; Gathers the nonzeros of a row of k floats at $aRow into $scratch as
   ;; 8-byte entries: a pointer ($base + p·$rowBytes, the matching row of the
-  ;; other operand) and the value. 16 entries at a time, as a bit mask of
+  ;; other operand) and the value. 16 values at a time, as a bit mask of
   ;; the nonzeros: blank runs of MNIST rows cost one test per 16 pixels.
-  ;; A chunk with any nonzero writes all 16 entries without a branch, each
-  ;; into the next free slot, and moves the slot on only past a nonzero
-  ;; (so the zeros' entries are overwritten). One trip per set bit, as
-  ;; before, mispredicted its exit on most chunks: the training products
-  ;; took 5-13% longer. Writes up to 15 slots past the count, never past
-  ;; 8·k bytes.
+  ;; A chunk with any nonzero is compressed four values at a time: the
+  ;; four values' mask picks a pattern from $compress's table (see
+  ;; $writeCompressTable) that moves the nonzero lanes to the front of the
+  ;; vector of values and of the vector of their pointers; the two are
+  ;; interleaved into four entries, all four stored, and the slot moves on
+  ;; past the nonzeros only (the rest are overwritten next). That is about
+  ;; a dozen instructions per four values, where an entry at a time (its
+  ;; pointer, its value, its own slot arithmetic) took seven per value.
+  ;; Writes up to 3 slots past the count, never past 8·k bytes.
   ;; Returns how many entries it wrote.
   (func $gather
     (param $aRow i32) (param $k i32) (param $base i32) (param $rowBytes i32)
     (param $scratch i32) (result i32)
-    (local $p i32) (local $count i32) (local $src i32) (local $dst i32)
-    (local $mask i32) (local $v f32) (local $slot i32) (local $ptr i32) (local $bits8 i32)
-    (local.set $count (i32.const 0))
+    (local $p i32) (local $src i32) (local $mask i32) (local $v f32) (local $slot i32)
+    (local $table i32)
+    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
+    (local $ptrs v128) (local $lanes v128) (local $step v128)
+    (local $sel v128) (local $pc v128) (local $vc v128)
+    (local.set $table (global.get $compress))
+    (local.set $slot (local.get $scratch))
     (local.set $p (i32.const 0))
+    ;; lane l of a group points l rows of the other operand on; each group
+    ;; four rows past the last
+    (local.set $lanes (i32x4.mul (i32x4.splat (local.get $rowBytes)) (v128.const i32x4 0 1 2 3)))
+    (local.set $step (i32x4.splat (i32.shl (local.get $rowBytes) (i32.const 2))))
     (block $chunksDone
       (loop $chunks
         (br_if $chunksDone (i32.gt_u (i32.add (local.get $p) (i32.const 16)) (local.get $k)))
         (local.set $src (i32.add (local.get $aRow) (i32.shl (local.get $p) (i32.const 2))))
+        (local.set $x0 (v128.load offset=0 (local.get $src)))
+        (local.set $x1 (v128.load offset=16 (local.get $src)))
+        (local.set $x2 (v128.load offset=32 (local.get $src)))
+        (local.set $x3 (v128.load offset=48 (local.get $src)))
         (local.set $mask (i32.or
           (i32.or
-            (i32x4.bitmask (f32x4.ne (v128.load offset=0 (local.get $src)) (v128.const i32x4 0 0 0 0)))
-            (i32.shl (i32x4.bitmask (f32x4.ne (v128.load offset=16 (local.get $src)) (v128.const i32x4 0 0 0 0))) (i32.const 4)))
+            (i32x4.bitmask (f32x4.ne (local.get $x0) (v128.const i32x4 0 0 0 0)))
+            (i32.shl (i32x4.bitmask (f32x4.ne (local.get $x1) (v128.const i32x4 0 0 0 0))) (i32.const 4)))
           (i32.or
-            (i32.shl (i32x4.bitmask (f32x4.ne (v128.load offset=32 (local.get $src)) (v128.const i32x4 0 0 0 0))) (i32.const 8))
-            (i32.shl (i32x4.bitmask (f32x4.ne (v128.load offset=48 (local.get $src)) (v128.const i32x4 0 0 0 0))) (i32.const 12)))))
+            (i32.shl (i32x4.bitmask (f32x4.ne (local.get $x2) (v128.const i32x4 0 0 0 0))) (i32.const 8))
+            (i32.shl (i32x4.bitmask (f32x4.ne (local.get $x3) (v128.const i32x4 0 0 0 0))) (i32.const 12)))))
         (if (local.get $mask)
           (then
-            (local.set $slot (i32.add (local.get $scratch) (i32.shl (local.get $count) (i32.const 3))))
-            (local.set $ptr (i32.add (local.get $base) (i32.mul (local.get $p) (local.get $rowBytes))))
-            (local.set $bits8 (i32.shl (local.get $mask) (i32.const 3)))
-            (i32.store (local.get $slot) (local.get $ptr))
-            (f32.store offset=4 (local.get $slot) (f32.load offset=0 (local.get $src)))
-            (local.set $slot (i32.add (local.get $slot) (i32.and (i32.shr_u (local.get $bits8) (i32.const 0)) (i32.const 8))))
-            (local.set $ptr (i32.add (local.get $ptr) (local.get $rowBytes)))
-            (i32.store (local.get $slot) (local.get $ptr))
-            (f32.store offset=4 (local.get $slot) (f32.load offset=4 (local.get $src)))
-            (local.set $slot (i32.add (local.get $slot) (i32.and (i32.shr_u (local.get $bits8) (i32.const 1)) (i32.const 8))))
-            (local.set $ptr (i32.add (local.get $ptr) (local.get $rowBytes)))
-            (i32.store (local.get $slot) (local.get $ptr))
-            (f32.store offset=4 (local.get $slot) (f32.load offset=8 (local.get $src)))
-            (local.set $slot (i32.add (local.get $slot) (i32.and (i32.shr_u (local.get $bits8) (i32.const 2)) (i32.const 8))))
-            (local.set $ptr (i32.add (local.get $ptr) (local.get $rowBytes)))
-            (i32.store (local.get $slot) (local.get $ptr))
-            (f32.store offset=4 (local.get $slot) (f32.load offset=12 (local.get $src)))
-            (local.set $slot (i32.add (local.get $slot) (i32.and (i32.shr_u (local.get $bits8) (i32.const 3)) (i32.const 8))))
-            (local.set $ptr (i32.add (local.get $ptr) (local.get $rowBytes)))
-            (i32.store (local.get $slot) (local.get $ptr))
-            (f32.store offset=4 (local.get $slot) (f32.load offset=16 (local.get $src)))
-            (local.set $slot (i32.add (local.get $slot) (i32.and (i32.shr_u (local.get $bits8) (i32.const 4)) (i32.const 8))))
-            (local.set $ptr (i32.add (local.get $ptr) (local.get $rowBytes)))
-            (i32.store (local.get $slot) (local.get $ptr))
-            (f32.store offset=4 (local.get $slot) (f32.load offset=20 (local.get $src)))
-            (local.set $slot (i32.add (local.get $slot) (i32.and (i32.shr_u (local.get $bits8) (i32.const 5)) (i32.const 8))))
-            (local.set $ptr (i32.add (local.get $ptr) (local.get $rowBytes)))
-            (i32.store (local.get $slot) (local.get $ptr))
-            (f32.store offset=4 (local.get $slot) (f32.load offset=24 (local.get $src)))
-            (local.set $slot (i32.add (local.get $slot) (i32.and (i32.shr_u (local.get $bits8) (i32.const 6)) (i32.const 8))))
-            (local.set $ptr (i32.add (local.get $ptr) (local.get $rowBytes)))
-            (i32.store (local.get $slot) (local.get $ptr))
-            (f32.store offset=4 (local.get $slot) (f32.load offset=28 (local.get $src)))
-            (local.set $slot (i32.add (local.get $slot) (i32.and (i32.shr_u (local.get $bits8) (i32.const 7)) (i32.const 8))))
-            (local.set $ptr (i32.add (local.get $ptr) (local.get $rowBytes)))
-            (i32.store (local.get $slot) (local.get $ptr))
-            (f32.store offset=4 (local.get $slot) (f32.load offset=32 (local.get $src)))
-            (local.set $slot (i32.add (local.get $slot) (i32.and (i32.shr_u (local.get $bits8) (i32.const 8)) (i32.const 8))))
-            (local.set $ptr (i32.add (local.get $ptr) (local.get $rowBytes)))
-            (i32.store (local.get $slot) (local.get $ptr))
-            (f32.store offset=4 (local.get $slot) (f32.load offset=36 (local.get $src)))
-            (local.set $slot (i32.add (local.get $slot) (i32.and (i32.shr_u (local.get $bits8) (i32.const 9)) (i32.const 8))))
-            (local.set $ptr (i32.add (local.get $ptr) (local.get $rowBytes)))
-            (i32.store (local.get $slot) (local.get $ptr))
-            (f32.store offset=4 (local.get $slot) (f32.load offset=40 (local.get $src)))
-            (local.set $slot (i32.add (local.get $slot) (i32.and (i32.shr_u (local.get $bits8) (i32.const 10)) (i32.const 8))))
-            (local.set $ptr (i32.add (local.get $ptr) (local.get $rowBytes)))
-            (i32.store (local.get $slot) (local.get $ptr))
-            (f32.store offset=4 (local.get $slot) (f32.load offset=44 (local.get $src)))
-            (local.set $slot (i32.add (local.get $slot) (i32.and (i32.shr_u (local.get $bits8) (i32.const 11)) (i32.const 8))))
-            (local.set $ptr (i32.add (local.get $ptr) (local.get $rowBytes)))
-            (i32.store (local.get $slot) (local.get $ptr))
-            (f32.store offset=4 (local.get $slot) (f32.load offset=48 (local.get $src)))
-            (local.set $slot (i32.add (local.get $slot) (i32.and (i32.shr_u (local.get $bits8) (i32.const 12)) (i32.const 8))))
-            (local.set $ptr (i32.add (local.get $ptr) (local.get $rowBytes)))
-            (i32.store (local.get $slot) (local.get $ptr))
-            (f32.store offset=4 (local.get $slot) (f32.load offset=52 (local.get $src)))
-            (local.set $slot (i32.add (local.get $slot) (i32.and (i32.shr_u (local.get $bits8) (i32.const 13)) (i32.const 8))))
-            (local.set $ptr (i32.add (local.get $ptr) (local.get $rowBytes)))
-            (i32.store (local.get $slot) (local.get $ptr))
-            (f32.store offset=4 (local.get $slot) (f32.load offset=56 (local.get $src)))
-            (local.set $slot (i32.add (local.get $slot) (i32.and (i32.shr_u (local.get $bits8) (i32.const 14)) (i32.const 8))))
-            (local.set $ptr (i32.add (local.get $ptr) (local.get $rowBytes)))
-            (i32.store (local.get $slot) (local.get $ptr))
-            (f32.store offset=4 (local.get $slot) (f32.load offset=60 (local.get $src)))
-            (local.set $count (i32.add (local.get $count) (i32.popcnt (local.get $mask))))))
+            (local.set $ptrs (i32x4.add (local.get $lanes)
+              (i32x4.splat (i32.add (local.get $base) (i32.mul (local.get $p) (local.get $rowBytes))))))
+            (local.set $sel (v128.load (i32.add (local.get $table) (i32.shl (i32.and (local.get $mask) (i32.const 15)) (i32.const 4)))))
+            (local.set $pc (swizzle (local.get $ptrs) (local.get $sel)))
+            (local.set $vc (swizzle (local.get $x0) (local.get $sel)))
+            (v128.store offset=0 (local.get $slot)
+              (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $pc) (local.get $vc)))
+            (v128.store offset=16 (local.get $slot)
+              (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $pc) (local.get $vc)))
+            (local.set $slot (i32.add (local.get $slot) (i32.shl
+              (i32.popcnt (i32.and (i32.shr_u (local.get $mask) (i32.const 0)) (i32.const 15))) (i32.const 3))))
+            (local.set $ptrs (i32x4.add (local.get $ptrs) (local.get $step)))
+            (local.set $sel (v128.load (i32.add (local.get $table) (i32.and (local.get $mask) (i32.const 240)))))
+            (local.set $pc (swizzle (local.get $ptrs) (local.get $sel)))
+            (local.set $vc (swizzle (local.get $x1) (local.get $sel)))
+            (v128.store offset=0 (local.get $slot)
+              (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $pc) (local.get $vc)))
+            (v128.store offset=16 (local.get $slot)
+              (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $pc) (local.get $vc)))
+            (local.set $slot (i32.add (local.get $slot) (i32.shl
+              (i32.popcnt (i32.and (i32.shr_u (local.get $mask) (i32.const 4)) (i32.const 15))) (i32.const 3))))
+            (local.set $ptrs (i32x4.add (local.get $ptrs) (local.get $step)))
+            (local.set $sel (v128.load (i32.add (local.get $table) (i32.and (i32.shr_u (local.get $mask) (i32.const 4)) (i32.const 240)))))
+            (local.set $pc (swizzle (local.get $ptrs) (local.get $sel)))
+            (local.set $vc (swizzle (local.get $x2) (local.get $sel)))
+            (v128.store offset=0 (local.get $slot)
+              (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $pc) (local.get $vc)))
+            (v128.store offset=16 (local.get $slot)
+              (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $pc) (local.get $vc)))
+            (local.set $slot (i32.add (local.get $slot) (i32.shl
+              (i32.popcnt (i32.and (i32.shr_u (local.get $mask) (i32.const 8)) (i32.const 15))) (i32.const 3))))
+            (local.set $ptrs (i32x4.add (local.get $ptrs) (local.get $step)))
+            (local.set $sel (v128.load (i32.add (local.get $table) (i32.and (i32.shr_u (local.get $mask) (i32.const 8)) (i32.const 240)))))
+            (local.set $pc (swizzle (local.get $ptrs) (local.get $sel)))
+            (local.set $vc (swizzle (local.get $x3) (local.get $sel)))
+            (v128.store offset=0 (local.get $slot)
+              (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $pc) (local.get $vc)))
+            (v128.store offset=16 (local.get $slot)
+              (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $pc) (local.get $vc)))
+            (local.set $slot (i32.add (local.get $slot) (i32.shl
+              (i32.popcnt (i32.and (i32.shr_u (local.get $mask) (i32.const 12)) (i32.const 15))) (i32.const 3))))
+            (local.set $ptrs (i32x4.add (local.get $ptrs) (local.get $step)))
+))
         (local.set $p (i32.add (local.get $p) (i32.const 16)))
         (br $chunks)))
-    ;; the last entries one at a time, branch-free: always write the
-    ;; slot, advance only past a nonzero
+    ;; the last values one at a time, branch-free: always write the slot,
+    ;; move on only past a nonzero
     (block $gatherDone
       (loop $gather
         (br_if $gatherDone (i32.ge_u (local.get $p) (local.get $k)))
         (local.set $v (f32.load (i32.add (local.get $aRow) (i32.shl (local.get $p) (i32.const 2)))))
-        (i32.store
-          (i32.add (local.get $scratch) (i32.shl (local.get $count) (i32.const 3)))
+        (i32.store (local.get $slot)
           (i32.add (local.get $base) (i32.mul (local.get $p) (local.get $rowBytes))))
-        (f32.store offset=4
-          (i32.add (local.get $scratch) (i32.shl (local.get $count) (i32.const 3)))
-          (local.get $v))
-        (local.set $count (i32.add (local.get $count) (f32.ne (local.get $v) (f32.const 0))))
+        (f32.store offset=4 (local.get $slot) (local.get $v))
+        (local.set $slot (i32.add (local.get $slot)
+          (i32.shl (f32.ne (local.get $v) (f32.const 0)) (i32.const 3))))
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
         (br $gather)))
-    (local.get $count))
+    (i32.shr_u (i32.sub (local.get $slot) (local.get $scratch)) (i32.const 3)))
+
+  ;; Writes the 256-byte table of $gather's compress patterns at $at and
+  ;; points $compress at it: pattern m (16 bytes) moves the 4-byte lanes
+  ;; whose bits are set in m, lowest first, to the front of a vector (the
+  ;; rest of it is lane 0 again, never read).
+  (func $writeCompressTable (param $at i32)
+    (global.set $compress (local.get $at))
+    (v128.store offset=0 (local.get $at) (v128.const i8x16 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3))
+    (v128.store offset=16 (local.get $at) (v128.const i8x16 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3))
+    (v128.store offset=32 (local.get $at) (v128.const i8x16 4 5 6 7 0 1 2 3 0 1 2 3 0 1 2 3))
+    (v128.store offset=48 (local.get $at) (v128.const i8x16 0 1 2 3 4 5 6 7 0 1 2 3 0 1 2 3))
+    (v128.store offset=64 (local.get $at) (v128.const i8x16 8 9 10 11 0 1 2 3 0 1 2 3 0 1 2 3))
+    (v128.store offset=80 (local.get $at) (v128.const i8x16 0 1 2 3 8 9 10 11 0 1 2 3 0 1 2 3))
+    (v128.store offset=96 (local.get $at) (v128.const i8x16 4 5 6 7 8 9 10 11 0 1 2 3 0 1 2 3))
+    (v128.store offset=112 (local.get $at) (v128.const i8x16 0 1 2 3 4 5 6 7 8 9 10 11 0 1 2 3))
+    (v128.store offset=128 (local.get $at) (v128.const i8x16 12 13 14 15 0 1 2 3 0 1 2 3 0 1 2 3))
+    (v128.store offset=144 (local.get $at) (v128.const i8x16 0 1 2 3 12 13 14 15 0 1 2 3 0 1 2 3))
+    (v128.store offset=160 (local.get $at) (v128.const i8x16 4 5 6 7 12 13 14 15 0 1 2 3 0 1 2 3))
+    (v128.store offset=176 (local.get $at) (v128.const i8x16 0 1 2 3 4 5 6 7 12 13 14 15 0 1 2 3))
+    (v128.store offset=192 (local.get $at) (v128.const i8x16 8 9 10 11 12 13 14 15 0 1 2 3 0 1 2 3))
+    (v128.store offset=208 (local.get $at) (v128.const i8x16 0 1 2 3 8 9 10 11 12 13 14 15 0 1 2 3))
+    (v128.store offset=224 (local.get $at) (v128.const i8x16 4 5 6 7 8 9 10 11 12 13 14 15 0 1 2 3))
+    (v128.store offset=240 (local.get $at) (v128.const i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15)))
 
   ;; dst[cols,rows] = transpose of src[rows,cols]: 4x4 blocks, each four
   ;; loads, eight shuffles and four stores, in strips of 16 columns so that

@@ -181,6 +181,7 @@ function cases(): Case[] {
         zeroRows: allRows(7),
       });
     }
+    list.push(everyZeroPattern(accumulate));
     add("strides past k and n, as the thread split uses them", [
       13,
       9,
@@ -188,6 +189,28 @@ function cases(): Case[] {
     ], { padding: 5 });
   }
   return list;
+}
+
+/**
+ * Rows whose runs of four values hold zeros in each of the 16 patterns
+ * (the gather compresses four values at a time by a table of patterns),
+ * with a 3-value tail, in both a dense block's neighbours and sparse rows.
+ */
+function everyZeroPattern(accumulate: boolean): Case {
+  const k = 4 * 16 + 3;
+  const c = randomCase(
+    new Rng(24),
+    `every zero pattern, accumulate ${accumulate}`,
+    [7, k, 24],
+    { accumulate },
+  );
+  for (let i = 0; i < c.m; i++) {
+    for (let p = 0; p < 64; p++) {
+      const pattern = (p >> 2) ^ i;
+      if ((pattern >> (p & 3) & 1) === 0) c.a[i * c.aStride + p] = 0;
+    }
+  }
+  return c;
 }
 
 /**

@@ -34,6 +34,9 @@ const ATB_SLICE_BYTES = 32 * 1024;
 /** The longest slice: the second layer's measured no faster past it. */
 const ATB_SLICE_MAX = 256;
 
+/** The f32 gather's compress table, at the start of its scratch. */
+const GATHER_TABLE_BYTES = 256;
+
 /** What the products need to know about one element type. */
 interface Precision {
   /** Bytes per value. */
@@ -149,11 +152,12 @@ export class WasmProducts {
 
   /**
    * Whether a row of k values fits the gather (8 bytes an entry in f32, 16
-   * in f64) and the A scratch.
+   * in f64, after the f32 gather's 256-byte table) and the A scratch.
    */
   #fits(k: number, p: Precision): boolean {
     const { gather, scratchA } = this.#arena;
-    return 2 * p.size * k <= gather.bytes && p.size * k <= scratchA.bytes;
+    return GATHER_TABLE_BYTES + 2 * p.size * k <= gather.bytes &&
+      p.size * k <= scratchA.bytes;
   }
 
   /**
@@ -285,12 +289,12 @@ export class WasmProducts {
   ): boolean {
     const arena = this.#arena;
     const { heap, gather, workerOut, scratchOut } = arena;
-    // The gather of a transposed row (8 bytes a value) and the transposed
-    // slice (4·m bytes a row) share the thread's gather region.
+    // The gather of a transposed row (its table, then 8 bytes a value) and
+    // the transposed slice (4·m bytes a row) share the gather region.
     const slice = Math.min(
       ATB_SLICE_MAX,
       Math.max(1, Math.floor(ATB_SLICE_BYTES / (4 * n))),
-      Math.floor(gather.bytes / (8 + 4 * m)),
+      Math.floor((gather.bytes - GATHER_TABLE_BYTES) / (8 + 4 * m)),
     );
     const aPtr = arena.place(a, k * m, arena.scratchA);
     const bPtr = arena.place(b, k * n, arena.scratchB);
