@@ -524,7 +524,7 @@
   ;; is transposed into scratch ([m,slice], 4·m·slice bytes, left in the L2
   ;; cache) and `ab` adds its product with b's slice ([slice,n]) into out.
   ;; The caller picks a slice whose rows of b fit in the L1 cache
-  ;; (64 rows of 128 floats: 32 KB), so each output row is summed in
+  ;; (96 rows of 128 floats: 48 KB), so each output row is summed in
   ;; registers over the slice's nonzeros with b read from L1, and written
   ;; once per slice. Adding each row's outer product into out instead (a
   ;; read-modify-write of an output row per nonzero of a, with the 400 KB
