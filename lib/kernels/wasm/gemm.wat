@@ -636,12 +636,15 @@
 
   ;; out[r,:] = images[order[r],:] · scale for `count` rows of `pixels`
   ;; bytes: a batch gathered from the byte images in the order of the i32
-  ;; indices at $order, turned into normalized floats in one pass.
+  ;; indices at $order, turned into normalized floats in one pass, after
+  ;; $touchRows has started fetching all of the rows.
   (func (export "gather_scaled")
     (param $images i32) (param $pixels i32) (param $order i32) (param $count i32)
     (param $scale f64) (param $out i32)
     (local $end i32)
     (local.set $end (i32.add (local.get $order) (i32.shl (local.get $count) (i32.const 2))))
+    (global.set $touched
+      (call $touchRows (local.get $images) (local.get $pixels) (local.get $order) (local.get $count)))
     (block $rowsDone
       (loop $rows
         (br_if $rowsDone (i32.ge_u (local.get $order) (local.get $end)))
@@ -651,6 +654,38 @@
         (local.set $order (i32.add (local.get $order) (i32.const 4)))
         (local.set $out (i32.add (local.get $out) (i32.shl (local.get $pixels) (i32.const 2))))
         (br $rows))))
+
+  ;; What $touchRows read last, kept so that its loads are not dead code.
+  (global $touched (mut i32) (i32.const 0))
+
+  ;; Reads one byte of every 64-byte line of the `count` rows of `pixels`
+  ;; bytes that $order points at, and returns their sum (for $touched):
+  ;; the rows of a shuffled batch sit at random places
+  ;; in the 47 MB of images, and converting them one after the other waited
+  ;; on each row's cache and TLB misses in turn (about half of a batch's
+  ;; time); these loads are independent, so the misses overlap, and the
+  ;; conversion then finds the rows in the cache.
+  (func $touchRows
+    (param $images i32) (param $pixels i32) (param $order i32) (param $count i32)
+    (result i32)
+    (local $end i32) (local $row i32) (local $p i32) (local $sum i32)
+    (local.set $end (i32.add (local.get $order) (i32.shl (local.get $count) (i32.const 2))))
+    (block $rowsDone
+      (loop $rows
+        (br_if $rowsDone (i32.ge_u (local.get $order) (local.get $end)))
+        (local.set $row (i32.add (local.get $images)
+          (i32.mul (i32.load (local.get $order)) (local.get $pixels))))
+        (local.set $p (i32.const 0))
+        (block $linesDone
+          (loop $lines
+            (br_if $linesDone (i32.ge_u (local.get $p) (local.get $pixels)))
+            (local.set $sum (i32.add (local.get $sum)
+              (i32.load8_u (i32.add (local.get $row) (local.get $p)))))
+            (local.set $p (i32.add (local.get $p) (i32.const 64)))
+            (br $lines)))
+        (local.set $order (i32.add (local.get $order) (i32.const 4)))
+        (br $rows)))
+    (local.get $sum))
 
   ;; out[i] = bytes[i] · scale for n bytes (pixels into normalized floats).
   ;; The product is taken in f64 and rounded once to f32, as the TypeScript
@@ -670,28 +705,28 @@
         (local.set $half (i16x8.extend_low_i8x16_u (local.get $v)))
         (local.set $ints (i32x4.extend_low_i16x8_u (local.get $half)))
         (v128.store offset=0 (local.get $out) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-          (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.convert_low_i32x4_u (local.get $ints)) (local.get $scale2)))
+          (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.convert_low_i32x4_s (local.get $ints)) (local.get $scale2)))
           (f32x4.demote_f64x2_zero (f64x2.mul
-            (f64x2.convert_low_i32x4_u (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ints) (local.get $ints)))
+            (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ints) (local.get $ints)))
             (local.get $scale2)))))
         (local.set $ints (i32x4.extend_high_i16x8_u (local.get $half)))
         (v128.store offset=16 (local.get $out) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-          (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.convert_low_i32x4_u (local.get $ints)) (local.get $scale2)))
+          (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.convert_low_i32x4_s (local.get $ints)) (local.get $scale2)))
           (f32x4.demote_f64x2_zero (f64x2.mul
-            (f64x2.convert_low_i32x4_u (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ints) (local.get $ints)))
+            (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ints) (local.get $ints)))
             (local.get $scale2)))))
         (local.set $half (i16x8.extend_high_i8x16_u (local.get $v)))
         (local.set $ints (i32x4.extend_low_i16x8_u (local.get $half)))
         (v128.store offset=32 (local.get $out) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-          (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.convert_low_i32x4_u (local.get $ints)) (local.get $scale2)))
+          (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.convert_low_i32x4_s (local.get $ints)) (local.get $scale2)))
           (f32x4.demote_f64x2_zero (f64x2.mul
-            (f64x2.convert_low_i32x4_u (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ints) (local.get $ints)))
+            (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ints) (local.get $ints)))
             (local.get $scale2)))))
         (local.set $ints (i32x4.extend_high_i16x8_u (local.get $half)))
         (v128.store offset=48 (local.get $out) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-          (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.convert_low_i32x4_u (local.get $ints)) (local.get $scale2)))
+          (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.convert_low_i32x4_s (local.get $ints)) (local.get $scale2)))
           (f32x4.demote_f64x2_zero (f64x2.mul
-            (f64x2.convert_low_i32x4_u (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ints) (local.get $ints)))
+            (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ints) (local.get $ints)))
             (local.get $scale2)))))
         (local.set $bytes (i32.add (local.get $bytes) (i32.const 16)))
         (local.set $out (i32.add (local.get $out) (i32.const 64)))
@@ -1336,12 +1371,15 @@
             (f64.convert_i32_u (f64.gt (f64.load (i32.add (local.get $output) (local.get $i))) (f64.const 0))))))))
 
   ;; out[r,:] = images[order[r],:] · scale in f64 for `count` rows of
-  ;; `pixels` bytes: `gather_scaled` with double outputs.
+  ;; `pixels` bytes: `gather_scaled` with double outputs (the rows' bytes
+  ;; first touched by $touchRows, as there).
   (func (export "gather_scaled64")
     (param $images i32) (param $pixels i32) (param $order i32) (param $count i32)
     (param $scale f64) (param $out i32)
     (local $end i32)
     (local.set $end (i32.add (local.get $order) (i32.shl (local.get $count) (i32.const 2))))
+    (global.set $touched
+      (call $touchRows (local.get $images) (local.get $pixels) (local.get $order) (local.get $count)))
     (block $rowsDone
       (loop $rows
         (br_if $rowsDone (i32.ge_u (local.get $order) (local.get $end)))
@@ -1394,9 +1432,9 @@
   ;; out[0..3] = ints[0..3] · scale as four doubles (two f64x2 stores).
   (func $storeScaled64 (param $out i32) (param $ints v128) (param $scale2 v128)
     (v128.store offset=0 (local.get $out)
-      (f64x2.mul (f64x2.convert_low_i32x4_u (local.get $ints)) (local.get $scale2)))
+      (f64x2.mul (f64x2.convert_low_i32x4_s (local.get $ints)) (local.get $scale2)))
     (v128.store offset=16 (local.get $out)
       (f64x2.mul
-        (f64x2.convert_low_i32x4_u (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ints) (local.get $ints)))
+        (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ints) (local.get $ints)))
         (local.get $scale2))))
 )
