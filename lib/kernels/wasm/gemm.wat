@@ -829,8 +829,8 @@
   ;; 1; the parameters are those of `ab` (strides in values, not bytes).
   ;; The nonzeros of each row of a are gathered ($gather64: 16-byte
   ;; entries), then the output row is swept 16 columns at a time with eight
-  ;; 2-lane accumulators (two entries per trip, as in `ab`), then 2 at a
-  ;; time, then the last one alone. Each output is summed in the order of
+  ;; 2-lane accumulators (two entries per trip, as in `ab`), then 8 with
+  ;; four, then 2 at a time, then the last one alone. Each output is summed in the order of
   ;; k, as the TypeScript reference does.
   ;; scratch: 16·k bytes.
   (func (export "ab64")
@@ -926,6 +926,37 @@
             (v128.store offset=112 (local.get $dst) (local.get $acc7))
             (local.set $j (i32.add (local.get $j) (i32.const 128)))
             (br $wide)))
+
+        ;; 8 columns, four accumulators, once if 8 to 15 remain (a 10-wide
+        ;; output: 8 here and 2 below, rather than five 2-wide sweeps)
+        (if (i32.le_u (i32.add (local.get $j) (i32.const 64)) (local.get $rowBytes))
+          (then
+            (local.set $dst (i32.add (local.get $outRow) (local.get $j)))
+            (local.set $acc0 (select (result v128)
+              (v128.load offset=0 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+            (local.set $acc1 (select (result v128)
+              (v128.load offset=16 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+            (local.set $acc2 (select (result v128)
+              (v128.load offset=32 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+            (local.set $acc3 (select (result v128)
+              (v128.load offset=48 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+            (local.set $q (local.get $scratch))
+            (block $sumDone
+              (loop $sum
+                (br_if $sumDone (i32.ge_u (local.get $q) (local.get $end)))
+                (local.set $src (i32.add (i32.load (local.get $q)) (local.get $j)))
+                (local.set $scale (v128.load64_splat offset=8 (local.get $q)))
+                (madd64 $acc0 0)
+                (madd64 $acc1 16)
+                (madd64 $acc2 32)
+                (madd64 $acc3 48)
+                (local.set $q (i32.add (local.get $q) (i32.const 16)))
+                (br $sum)))
+            (v128.store offset=0 (local.get $dst) (local.get $acc0))
+            (v128.store offset=16 (local.get $dst) (local.get $acc1))
+            (v128.store offset=32 (local.get $dst) (local.get $acc2))
+            (v128.store offset=48 (local.get $dst) (local.get $acc3))
+            (local.set $j (i32.add (local.get $j) (i32.const 64)))))
 
         ;; 2 columns at a time
         (block $narrowDone
