@@ -52,10 +52,13 @@ export type {
 } from "./lib/kernels/optimizer_kernels.ts";
 export type { Kernels } from "./lib/kernels/kernel_set.ts";
 export {
+  chooseKernels,
   DEFAULT_KERNELS,
   KERNEL_NAMES,
   type KernelName,
   kernelsByName,
+  type Machine,
+  THIS_MACHINE,
 } from "./lib/kernels/registry.ts";
 export {
   createWasmKernels,

@@ -37,8 +37,8 @@ import { nonzeroFraction, rooflineLines } from "../lib/bench/roofline.ts";
 import {
   benchEigen,
   benchNumpy,
+  benchTfjs,
   benchTorch,
-  tfjsRow,
 } from "../lib/bench/peers.ts";
 
 /** @returns What `use` makes of a two-thread kernel set, stopped after. */
@@ -52,7 +52,7 @@ function withWorker<T>(use: (kernels: WasmKernels) => T): T {
 }
 
 const USAGE =
-  "deno task bench [--max-epochs N] [--no-peers] [--full-batch] [--out DIR]";
+  "deno task bench [--max-epochs N] [--no-peers] [--full-batch] [--out DIR] [--help]";
 /** @returns The flags, or exits 2 with a one-line error. */
 function parseFlags() {
   try {
@@ -63,10 +63,15 @@ function parseFlags() {
         "no-peers": { type: "boolean", default: false },
         "full-batch": { type: "boolean", default: false },
         out: { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
       },
       strict: true,
       allowPositionals: false,
     });
+    if (values.help) {
+      console.log(`usage: ${USAGE}`);
+      Deno.exit(0);
+    }
     const maxEpochs = Number(values["max-epochs"]);
     if (!Number.isInteger(maxEpochs) || maxEpochs < 3) {
       throw new Error(
@@ -122,7 +127,7 @@ if (!values["no-peers"]) {
     ...await benchNumpy(peersDir, mnist.dir, protocol),
     ...await benchEigen(peersDir, mnist.dir, protocol),
     ...await benchTorch(peersDir, mnist.dir, protocol),
-    tfjsRow(),
+    await benchTfjs(peersDir, mnist.dir, protocol),
   );
 }
 console.log(formatBenchTable(rows));

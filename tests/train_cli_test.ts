@@ -252,3 +252,40 @@ Deno.test("a run folder that already holds a run is refused and left untouched",
     "earlier run",
   );
 });
+
+Deno.test("--kernels wasm-workers on one core runs on one thread, with a one-line note, and metrics.json says wasm", async () => {
+  const data = await tempSyntheticMnist({ train: 10100, test: 50 });
+  const out = join(await Deno.makeTempDir(), "run");
+  const output = await new Deno.Command("taskset", {
+    args: [
+      "-c",
+      "0",
+      Deno.execPath(),
+      "run",
+      "-A",
+      "bin/train.ts",
+      ...quick,
+      "--kernels",
+      "wasm-workers",
+      "--data",
+      data,
+      "--out",
+      out,
+    ],
+    cwd: new URL("../", import.meta.url).pathname,
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(output.stderr);
+  assert.ok(output.code <= 1, stderr);
+  assert.match(
+    stderr,
+    /^note: one CPU core: --kernels wasm-workers runs on one thread \(wasm\)$/m,
+  );
+  assertNoStackTrace(stderr);
+  const metrics = JSON.parse(
+    await Deno.readTextFile(join(out, "metrics.json")),
+  );
+  assert.equal(metrics.config.kernels, "wasm");
+});

@@ -5,7 +5,7 @@ import {
   formatBenchTable,
   skippedRow,
 } from "./bench.ts";
-import { benchPeer } from "./peers.ts";
+import { benchPeer, benchTfjs } from "./peers.ts";
 
 /** A row that ran, of the given kind, at `seconds` per epoch. */
 function row(
@@ -79,4 +79,29 @@ Deno.test("benchPeer reads a peer's epochs and accuracies into a peer row", asyn
   assert.equal(result.kind, "peer");
   assert.equal(result.median, 2);
   assert.equal(result.secondsToTarget, 6);
+});
+
+Deno.test("benchTfjs: an install that fails is a skipped row carrying npm's command, and nothing runs", async () => {
+  const row = await benchTfjs(
+    "/nonexistent/peers",
+    "/nonexistent/data",
+    { maxEpochs: 3, target: 0.97 },
+    () =>
+      Promise.resolve("npm could not install TensorFlow.js (npm install x)"),
+  );
+  assert.equal(row.status, "skipped");
+  assert.equal(row.dtype, "f32");
+  assert.match(
+    row.note!,
+    /^(npm could not install .*npm install x|needs Node)/,
+  );
+});
+
+Deno.test("the TensorFlow.js peer program parses under Node", async () => {
+  const peer = new URL("../../bench/peers/tfjs_mlp.mjs", import.meta.url);
+  const check = await new Deno.Command("node", {
+    args: ["--check", peer.pathname],
+    stderr: "piped",
+  }).output();
+  assert.ok(check.success, new TextDecoder().decode(check.stderr));
 });

@@ -1,7 +1,8 @@
 /**
  * The peers of `deno task bench`: the same network, data, batch size and
- * schedule in NumPy, C++/Eigen and PyTorch (programs in bench/peers/), each
- * in its best honest configuration on one and on two threads. A peer that
+ * schedule in NumPy, C++/Eigen, PyTorch and TensorFlow.js (programs in
+ * bench/peers/), each in its best honest configuration, on one and on two
+ * threads where it has both. A peer that
  * is missing or fails is a skipped row saying why and how to install it,
  * never a crash of the bench.
  *
@@ -274,18 +275,88 @@ export async function benchEigen(
   return rows;
 }
 
+/** The TensorFlow.js packages the peer runs on, pinned. */
+export const TFJS_PACKAGES = [
+  "@tensorflow/tfjs@4.22.0",
+  "@tensorflow/tfjs-backend-wasm@4.22.0",
+] as const;
+
 /**
- * TensorFlow.js is not run: its npm packages are an ML library, which this
- * kit keeps out of its dependencies (deno.json), and the bench installs
- * nothing by itself.
+ * Where the bench installs TensorFlow.js for its peer: a cache folder of
+ * the user's, outside the kit (it is never one of the kit's dependencies).
  *
- * @returns A skipped row saying so, with what it would take.
+ * @returns `$TFJS_DIR`, else `~/.cache/mnist-from-scratch/tfjs-4.22.0`.
  */
-export function tfjsRow(): BenchRow {
-  return skippedRow(
-    "tensorflow.js (wasm backend)",
-    "f32",
-    "not run: the kit has no ML libraries among its dependencies " +
-      "(it would need npm:@tensorflow/tfjs and npm:@tensorflow/tfjs-backend-wasm)",
+export function tfjsDir(): string {
+  const home = Deno.env.get("HOME") ?? ".";
+  return Deno.env.get("TFJS_DIR") ??
+    join(home, ".cache", "mnist-from-scratch", "tfjs-4.22.0");
+}
+
+/**
+ * Installs the pinned TensorFlow.js packages into `dir` with npm, unless
+ * they are there already.
+ *
+ * @returns `null` when they are ready, else why not (with the command).
+ */
+export async function installTfjs(dir: string): Promise<string | null> {
+  const installed = join(
+    dir,
+    "node_modules",
+    "@tensorflow",
+    "tfjs-backend-wasm",
   );
+  if (await Deno.stat(installed).then(() => true, () => false)) return null;
+  const args = [
+    "install",
+    "--prefix",
+    dir,
+    "--no-audit",
+    "--no-fund",
+    ...TFJS_PACKAGES,
+  ];
+  await Deno.mkdir(dir, { recursive: true });
+  return await succeeds("npm", args)
+    ? null
+    : `npm could not install TensorFlow.js (npm ${args.join(" ")})`;
+}
+
+/**
+ * The TensorFlow.js row (`bench/peers/tfjs_mlp.mjs` under Node, its
+ * WebAssembly backend with SIMD), installed from npm into
+ * {@link tfjsDir} on first use. f32 only (TensorFlow.js has no float64),
+ * and one thread: under Node the backend has no threaded build
+ * (`WASM_HAS_MULTITHREAD_SUPPORT` is false), so a 2-thread row would be
+ * the same program.
+ *
+ * @param peersDir The folder holding the peer programs.
+ * @param dataDir The folder with the four MNIST files.
+ * @param protocol When to stop.
+ * @param install Installs the packages (tests pass one that fails).
+ * @returns One row, skipped with a reason when Node or npm fails.
+ */
+export async function benchTfjs(
+  peersDir: string,
+  dataDir: string,
+  protocol: BenchProtocol,
+  install: (dir: string) => Promise<string | null> = installTfjs,
+): Promise<BenchRow> {
+  const name = "tensorflow.js wasm (1 thread)";
+  if (!await succeeds("node", ["--version"])) {
+    return skippedRow(name, "f32", "needs Node.js and npm (node on the PATH)");
+  }
+  const dir = tfjsDir();
+  const problem = await install(dir);
+  if (problem !== null) return skippedRow(name, "f32", problem);
+  const command = [
+    "node",
+    join(peersDir, "tfjs_mlp.mjs"),
+    dataDir,
+    String(protocol.maxEpochs),
+    String(protocol.target),
+    "1",
+  ];
+  return await benchPeer(name, "f32", command, protocol.target, {
+    NODE_PATH: join(dir, "node_modules"),
+  });
 }

@@ -8,7 +8,7 @@
 import { join } from "node:path";
 import { fitNormalizer, splitTrainValidation } from "../data/dataset.ts";
 import { KitError, reportKitError } from "../base/errors.ts";
-import { kernelsByName } from "../kernels/registry.ts";
+import { chooseKernels, kernelsByName } from "../kernels/registry.ts";
 import { loadMnist, type Mnist } from "../data/mnist.ts";
 import { saveModel } from "../train/model_file.ts";
 import {
@@ -88,6 +88,9 @@ export async function trainCommand(args: string[]): Promise<number> {
     if (options.impl !== "lib") {
       return await implTrainCommand(options, args, watcher);
     }
+    const kernels = chooseKernels(options.kernels);
+    if (kernels.note) console.error(`note: ${kernels.note}`);
+    options = { ...options, kernels: kernels.name };
     const { result, runDir } = await runTraining(
       options,
       watcher,

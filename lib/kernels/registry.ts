@@ -9,9 +9,11 @@ import { fastKernels, referenceKernels } from "./gemm.ts";
 import type { Kernels } from "./kernel_set.ts";
 import {
   createWasmKernels,
+  RELAXED_SIMD_AVAILABLE,
   type WasmKernels,
   wasmKernels,
 } from "./wasm/kernels.ts";
+import { SIMD_AVAILABLE } from "./wasm/module.ts";
 
 /**
  * The names `--kernels` accepts.
@@ -93,3 +95,91 @@ export function kernelsByName(name: KernelName): Kernels {
 }
 
 let workerKernels: WasmKernels | null = null;
+
+/**
+ * What a kernel set needs from the machine: CPU cores, WebAssembly SIMD,
+ * and relaxed SIMD (fused multiply-add).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(THIS_MACHINE.cores >= 1);
+ * ```
+ */
+export interface Machine {
+  /** Logical CPU cores (`navigator.hardwareConcurrency`). */
+  readonly cores: number;
+  /** Whether the runtime has WebAssembly SIMD (and threads). */
+  readonly simd: boolean;
+  /** Whether it has relaxed SIMD. */
+  readonly relaxedSimd: boolean;
+}
+
+/**
+ * The machine this process runs on.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(typeof THIS_MACHINE.simd, "boolean");
+ * ```
+ */
+export const THIS_MACHINE: Machine = {
+  cores: navigator.hardwareConcurrency,
+  simd: SIMD_AVAILABLE,
+  relaxedSimd: RELAXED_SIMD_AVAILABLE,
+};
+
+/**
+ * The kernel set a run asking for `requested` gets on `machine`: the
+ * WebAssembly sets need SIMD (else the TypeScript `fast` kernels run), and
+ * `wasm-workers` a second core (else `wasm`, on one thread). A `note` says
+ * what changed and why, for the command line to print; without relaxed SIMD
+ * the WebAssembly kernels still run, multiplying and adding separately,
+ * and the note says so (their last bits then differ from a fused run's).
+ *
+ * @returns The kernels to use, and a note when they are not what was asked.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const oneCore = { cores: 1, simd: true, relaxedSimd: true };
+ * const choice = chooseKernels("wasm-workers", oneCore);
+ * assert.equal(choice.name, "wasm");
+ * assert.match(choice.note!, /one CPU core/);
+ * assert.deepEqual(chooseKernels("fast", oneCore), { name: "fast" });
+ * ```
+ */
+export function chooseKernels(
+  requested: KernelName,
+  machine: Machine = THIS_MACHINE,
+): { name: KernelName; note?: string } {
+  const flag = `--kernels ${requested}`;
+  if (requested !== "wasm" && requested !== "wasm-workers") {
+    return { name: requested };
+  }
+  if (!machine.simd) {
+    return {
+      name: "fast",
+      note:
+        `this runtime has no WebAssembly SIMD: ${flag} runs on the TypeScript kernels (fast)`,
+    };
+  }
+  if (requested === "wasm-workers" && machine.cores < 2) {
+    return {
+      name: "wasm",
+      note: `one CPU core: ${flag} runs on one thread (wasm)`,
+    };
+  }
+  if (!machine.relaxedSimd) {
+    return {
+      name: requested,
+      note:
+        `this runtime has no relaxed SIMD: ${flag} multiplies and adds separately (wasm-plain), so its last bits differ from a fused run's`,
+    };
+  }
+  return { name: requested };
+}

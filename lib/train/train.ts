@@ -11,6 +11,7 @@ import {
   type Normalizer,
   toTensor,
 } from "../data/dataset.ts";
+import { setImmediate } from "node:timers";
 import { KitError } from "../base/errors.ts";
 import { softmaxCrossEntropy } from "../nn/loss.ts";
 import type { LabeledImages } from "../data/mnist.ts";
@@ -501,12 +502,17 @@ async function trainEpoch(
  */
 const YIELD_MS = 50;
 
-/** Asks `hooks.stopRequested`, first letting the event loop run every 50 ms. */
+/**
+ * Asks `hooks.stopRequested`, first letting the event loop run every 50 ms.
+ * It yields with `setImmediate`, which runs the loop's pending I/O and
+ * signals and returns in microseconds: `setTimeout(0)` waited about 2 ms
+ * each time, 4% of every epoch (both threads idle meanwhile).
+ */
 function stopChecker(hooks: TrainHooks): () => Promise<boolean> {
   let lastYield = performance.now();
   return async () => {
     if (performance.now() - lastYield > YIELD_MS) {
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      await new Promise((resolve) => setImmediate(resolve));
       lastYield = performance.now();
     }
     return hooks.stopRequested?.() ?? false;

@@ -288,12 +288,19 @@ Deno.test("the f64 elementwise kernels decline arrays outside their memory or of
   assert.equal(kernels.sumRows(x64, plain, 3, 3), false, "out outside");
 });
 
-/** `count` images of `pixels` random bytes (0 and 255 included). */
+/**
+ * `count` images of `pixels` bytes: every byte value in the first 256,
+ * then, 16-byte runs at a time, blank runs (as MNIST's borders), runs with
+ * one lit byte, and random bytes.
+ */
 function byteImages(count: number, pixels: number, rng: Rng): LabeledImages {
-  const images = Uint8Array.from(
-    { length: count * pixels },
-    (_, i) => i < 256 ? i : Math.floor(rng.uniform() * 256),
-  );
+  const images = Uint8Array.from({ length: count * pixels }, (_, i) => {
+    const run = Math.floor((i % pixels) / 16) % 3;
+    if (i < 256) return i;
+    if (run === 0) return 0;
+    if (run === 1) return i % 16 === 7 ? 255 : 0;
+    return Math.floor(rng.uniform() * 256);
+  });
   const labels = Uint8Array.from({ length: count }, (_, i) => i % 10);
   return { images, labels, count, rows: 1, cols: pixels };
 }
@@ -310,8 +317,9 @@ for (const worker of [false, true]) {
         const placed = on.kernels.placeBytes(set.images)!;
         const order = Int32Array.from({ length: set.count }, (_, i) => i);
         rng.shuffle(order);
-        // 1/77.3: its f32 rounding would change some products.
-        for (const scale of [1 / 255, 1 / 77.3, 0.012728233358187738]) {
+        // 1/77.3: its f32 rounding would change some products; a negative
+        // scale makes the blank runs -0.
+        for (const scale of [1 / 255, 1 / 77.3, 0.012728233358187738, -3]) {
           // 900 rows of 37 or more bytes: over 2^15, split between threads.
           for (const [from, count] of [[0, 1], [3, 64], [100, 900]]) {
             const expected = new Tensor(new Float64Array(count * pixels), [

@@ -45,6 +45,22 @@ export const RELAXED_SIMD_AVAILABLE: boolean = WebAssembly.validate(
 );
 
 /**
+ * Whether this runtime validates the plain build (WebAssembly SIMD and
+ * shared memory): without it no WebAssembly kernel set can run.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * // Deno 2.9 on x86-64 and ARM64 has both.
+ * assert.equal(SIMD_AVAILABLE, true);
+ * ```
+ */
+export const SIMD_AVAILABLE: boolean = WebAssembly.validate(
+  decode(GEMM_WASM_PLAIN),
+);
+
+/**
  * Instantiates the relaxed-SIMD build (fused multiply-add) or the plain one
  * on `memory`.
  *
