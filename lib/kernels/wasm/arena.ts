@@ -103,11 +103,6 @@ export class Arena {
     return x.buffer === this.memory.buffer ? x.byteOffset : null;
   }
 
-  /** @returns Where an f32 array lives in the memory, or null. */
-  f32Pointer(x: FloatArray): number | null {
-    return x instanceof Float32Array ? this.pointerOf(x) : null;
-  }
-
   /**
    * A pointer to `x` (its first `length` values): in place, or a copy in
    * `scratch`.

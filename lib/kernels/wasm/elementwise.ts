@@ -1,7 +1,8 @@
 /**
  * The elementwise kernels (bias add and gradient, ReLU and its gradient,
- * the batch gather) on the WebAssembly memory; those over many values are
- * split between the threads by rows, which gives one thread's results.
+ * the batch gather) on the WebAssembly memory, in f32 or f64 (their f64x2
+ * twins in gemm.wat); those over many values are split between the threads
+ * by rows, which gives one thread's results.
  *
  * @module
  */
@@ -18,7 +19,37 @@ const GATHER_SPLIT_BYTES = 1 << 15;
 /** Elementwise loops over fewer values run on one thread. */
 const ELEMENTWISE_SPLIT = 1 << 18;
 
-/** {@link ElementwiseKernels} on f32 arrays in the arena. */
+/** The kernels of one element type: worker jobs, and `sum_rows`. */
+interface ElementwiseJobs {
+  readonly addRowVector: number;
+  readonly relu: number;
+  readonly reluBackward: number;
+  readonly gatherScaled: number;
+  readonly sumRows: "sum_rows" | "sum_rows64";
+}
+
+const F32_JOBS: ElementwiseJobs = {
+  addRowVector: JOB.addRowVector,
+  relu: JOB.relu,
+  reluBackward: JOB.reluBackward,
+  gatherScaled: JOB.gatherScaled,
+  sumRows: "sum_rows",
+};
+
+const F64_JOBS: ElementwiseJobs = {
+  addRowVector: JOB.addRowVector64,
+  relu: JOB.relu64,
+  reluBackward: JOB.reluBackward64,
+  gatherScaled: JOB.gatherScaled64,
+  sumRows: "sum_rows64",
+};
+
+/** @returns The kernels for `x`'s element type. */
+function jobsFor(x: FloatArray): ElementwiseJobs {
+  return x instanceof Float32Array ? F32_JOBS : F64_JOBS;
+}
+
+/** {@link ElementwiseKernels} on f32 or f64 arrays in the arena. */
 export class WasmElementwise implements ElementwiseKernels {
   readonly #arena: Arena;
   readonly #threads: Threads;
@@ -40,18 +71,26 @@ export class WasmElementwise implements ElementwiseKernels {
   }
 
   /**
-   * Runs `kernel` on the arrays' pointers when all are f32 arrays in the
-   * memory.
+   * Runs `kernel` on the arrays' pointers, with the kernels of their
+   * element type and its size in bytes, when all are in the memory and of
+   * one type (f32 or f64).
    *
    * @returns Whether it ran.
    */
   #withPointers(
     arrays: FloatArray[],
-    kernel: (...pointers: number[]) => void,
+    kernel: (
+      jobs: ElementwiseJobs,
+      size: number,
+      ...pointers: number[]
+    ) => void,
   ): boolean {
-    const pointers = arrays.map((x) => this.#arena.f32Pointer(x));
+    const f32 = arrays[0] instanceof Float32Array;
+    if (arrays.some((x) => (x instanceof Float32Array) !== f32)) return false;
+    const pointers = arrays.map((x) => this.#arena.pointerOf(x));
     if (pointers.includes(null)) return false;
-    kernel(...pointers as number[]);
+    const first = arrays[0];
+    kernel(jobsFor(first), first.BYTES_PER_ELEMENT, ...pointers as number[]);
     return true;
   }
 
@@ -62,12 +101,12 @@ export class WasmElementwise implements ElementwiseKernels {
     rows: number,
     cols: number,
   ): boolean =>
-    this.#withPointers([matrix, vector], (m, v) => {
+    this.#withPointers([matrix, vector], (jobs, size, m, v) => {
       this.#threads.splitRows(
-        JOB.addRowVector,
+        jobs.addRowVector,
         rows,
         rows * cols >= ELEMENTWISE_SPLIT,
-        (from, count) => [m + 4 * from * cols, v, count, cols],
+        (from, count) => [m + size * from * cols, v, count, cols],
       );
     });
 
@@ -78,18 +117,18 @@ export class WasmElementwise implements ElementwiseKernels {
     rows: number,
     cols: number,
   ): boolean =>
-    this.#withPointers([matrix, out], (m, o) => {
-      this.#wasm.sum_rows(m, o, rows, cols);
+    this.#withPointers([matrix, out], (jobs, _size, m, o) => {
+      this.#wasm[jobs.sumRows](m, o, rows, cols);
     });
 
   /** See {@link ElementwiseKernels.relu}. */
   relu = (input: FloatArray, output: FloatArray): boolean =>
-    this.#withPointers([input, output], (x, y) => {
+    this.#withPointers([input, output], (jobs, size, x, y) => {
       this.#threads.splitRows(
-        JOB.relu,
+        jobs.relu,
         input.length,
         input.length >= ELEMENTWISE_SPLIT,
-        (from, n) => [x + 4 * from, y + 4 * from, n],
+        (from, n) => [x + size * from, y + size * from, n],
       );
     });
 
@@ -99,12 +138,12 @@ export class WasmElementwise implements ElementwiseKernels {
     dOutput: FloatArray,
     dInput: FloatArray,
   ): boolean =>
-    this.#withPointers([output, dOutput, dInput], (y, dy, dx) => {
+    this.#withPointers([output, dOutput, dInput], (jobs, size, y, dy, dx) => {
       this.#threads.splitRows(
-        JOB.reluBackward,
+        jobs.reluBackward,
         output.length,
         output.length >= ELEMENTWISE_SPLIT,
-        (from, n) => [y + 4 * from, dy + 4 * from, dx + 4 * from, n],
+        (from, n) => [y + size * from, dy + size * from, dx + size * from, n],
       );
     });
 
@@ -123,14 +162,15 @@ export class WasmElementwise implements ElementwiseKernels {
     out: FloatArray,
   ): boolean => {
     const imagesPtr = this.#arena.pointerOf(images);
-    const outPtr = this.#arena.f32Pointer(out);
+    const outPtr = this.#arena.pointerOf(out);
     const indices = this.#order;
     if (imagesPtr === null || outPtr === null || count > indices.length) {
       return false;
     }
     indices.set(order.subarray(from, from + count));
+    const size = out.BYTES_PER_ELEMENT;
     this.#threads.splitRows(
-      JOB.gatherScaled,
+      jobsFor(out).gatherScaled,
       count,
       count * pixels >= GATHER_SPLIT_BYTES,
       (first, rows) => [
@@ -139,7 +179,7 @@ export class WasmElementwise implements ElementwiseKernels {
         indices.byteOffset + 4 * first,
         rows,
         scale,
-        outPtr + 4 * first * pixels,
+        outPtr + size * first * pixels,
       ],
     );
     return true;

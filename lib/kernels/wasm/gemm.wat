@@ -18,7 +18,7 @@
 ;; rows of the same matrices (lib/wasm/worker.ts).
 (module
   (import "env" "memory" (memory 1 65536 shared))
-  ;; Where $touchLines leaves its sum, so that its loads are not dead code.
+  ;; Where $touchRows leaves its sum, so that its loads are not dead code.
   (global $touched (mut i32) (i32.const 0))
   ;; Where this instance's $gather finds its compress patterns: written by
   ;; $writeCompressTable into the first 256 bytes of each `ab` call's
@@ -935,19 +935,18 @@
 
   ;; out[r,:] = images[order[r],:] · scale for `count` rows of `pixels`
   ;; bytes: a batch gathered from the byte images in the order of the i32
-  ;; indices at $order, turned into normalized floats in one pass.
+  ;; indices at $order, turned into normalized floats in one pass, after
+  ;; $touchRows has started fetching all of the rows.
   (func (export "gather_scaled")
     (param $images i32) (param $pixels i32) (param $order i32) (param $count i32)
     (param $scale f64) (param $out i32)
     (local $end i32)
     (local.set $end (i32.add (local.get $order) (i32.shl (local.get $count) (i32.const 2))))
+    (global.set $touched
+      (call $touchRows (local.get $images) (local.get $pixels) (local.get $order) (local.get $count)))
     (block $rowsDone
       (loop $rows
         (br_if $rowsDone (i32.ge_u (local.get $order) (local.get $end)))
-        (if (i32.lt_u (i32.add (local.get $order) (i32.const 4)) (local.get $end))
-          (then (call $touchLines
-            (i32.add (local.get $images) (i32.mul (i32.load offset=4 (local.get $order)) (local.get $pixels)))
-            (local.get $pixels))))
         (call $scaleBytes
           (i32.add (local.get $images) (i32.mul (i32.load (local.get $order)) (local.get $pixels)))
           (local.get $out) (local.get $pixels) (local.get $scale))
@@ -955,19 +954,35 @@
         (local.set $out (i32.add (local.get $out) (i32.shl (local.get $pixels) (i32.const 2))))
         (br $rows))))
 
-  ;; Reads one byte of each 64-byte line of n bytes at $bytes, so that the
-  ;; next image of a batch is on its way from memory while this one is
-  ;; converted (a batch's images lie at random places in 47 MB).
-  (func $touchLines (param $bytes i32) (param $n i32)
-    (local $end i32) (local $sum i32)
-    (local.set $end (i32.add (local.get $bytes) (local.get $n)))
-    (block $done
-      (loop $lines
-        (br_if $done (i32.ge_u (local.get $bytes) (local.get $end)))
-        (local.set $sum (i32.add (local.get $sum) (i32.load8_u (local.get $bytes))))
-        (local.set $bytes (i32.add (local.get $bytes) (i32.const 64)))
-        (br $lines)))
-    (global.set $touched (local.get $sum)))
+  ;; Reads one byte of every 64-byte line of the `count` rows of `pixels`
+  ;; bytes that $order points at, and returns their sum (for $touched):
+  ;; the rows of a shuffled batch sit at random places in the 47 MB of
+  ;; images, and converting them one after the other waited on each row's
+  ;; cache and TLB misses in turn (about half of a batch's time; touching
+  ;; only the next row while converting one still waited on most of them);
+  ;; these loads are independent, so the misses overlap, and the conversion
+  ;; then finds the rows in the cache.
+  (func $touchRows
+    (param $images i32) (param $pixels i32) (param $order i32) (param $count i32)
+    (result i32)
+    (local $end i32) (local $row i32) (local $p i32) (local $sum i32)
+    (local.set $end (i32.add (local.get $order) (i32.shl (local.get $count) (i32.const 2))))
+    (block $rowsDone
+      (loop $rows
+        (br_if $rowsDone (i32.ge_u (local.get $order) (local.get $end)))
+        (local.set $row (i32.add (local.get $images)
+          (i32.mul (i32.load (local.get $order)) (local.get $pixels))))
+        (local.set $p (i32.const 0))
+        (block $linesDone
+          (loop $lines
+            (br_if $linesDone (i32.ge_u (local.get $p) (local.get $pixels)))
+            (local.set $sum (i32.add (local.get $sum)
+              (i32.load8_u (i32.add (local.get $row) (local.get $p)))))
+            (local.set $p (i32.add (local.get $p) (i32.const 64)))
+            (br $lines)))
+        (local.set $order (i32.add (local.get $order) (i32.const 4)))
+        (br $rows)))
+    (local.get $sum))
 
   ;; out[i] = bytes[i] · scale for n bytes (pixels into normalized floats).
   ;; The product is taken in f64 and rounded once to f32, as the TypeScript
@@ -1125,8 +1140,8 @@
   ;; 1; the parameters are those of `ab` (strides in values, not bytes).
   ;; The nonzeros of each row of a are gathered ($gather64: 16-byte
   ;; entries), then the output row is swept 16 columns at a time with eight
-  ;; 2-lane accumulators (two entries per trip, as in `ab`), then 2 at a
-  ;; time, then the last one alone. Each output is summed in the order of
+  ;; 2-lane accumulators (two entries per trip, as in `ab`), then 8 with
+  ;; four, then 2 at a time, then the last one alone. Each output is summed in the order of
   ;; k, as the TypeScript reference does.
   ;; scratch: 16·k bytes.
   (func (export "ab64")
@@ -1222,6 +1237,37 @@
             (v128.store offset=112 (local.get $dst) (local.get $acc7))
             (local.set $j (i32.add (local.get $j) (i32.const 128)))
             (br $wide)))
+
+        ;; 8 columns, four accumulators, once if 8 to 15 remain (a 10-wide
+        ;; output: 8 here and 2 below, rather than five 2-wide sweeps)
+        (if (i32.le_u (i32.add (local.get $j) (i32.const 64)) (local.get $rowBytes))
+          (then
+            (local.set $dst (i32.add (local.get $outRow) (local.get $j)))
+            (local.set $acc0 (select (result v128)
+              (v128.load offset=0 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+            (local.set $acc1 (select (result v128)
+              (v128.load offset=16 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+            (local.set $acc2 (select (result v128)
+              (v128.load offset=32 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+            (local.set $acc3 (select (result v128)
+              (v128.load offset=48 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+            (local.set $q (local.get $scratch))
+            (block $sumDone
+              (loop $sum
+                (br_if $sumDone (i32.ge_u (local.get $q) (local.get $end)))
+                (local.set $src (i32.add (i32.load (local.get $q)) (local.get $j)))
+                (local.set $scale (v128.load64_splat offset=8 (local.get $q)))
+                (madd64 $acc0 0)
+                (madd64 $acc1 16)
+                (madd64 $acc2 32)
+                (madd64 $acc3 48)
+                (local.set $q (i32.add (local.get $q) (i32.const 16)))
+                (br $sum)))
+            (v128.store offset=0 (local.get $dst) (local.get $acc0))
+            (v128.store offset=16 (local.get $dst) (local.get $acc1))
+            (v128.store offset=32 (local.get $dst) (local.get $acc2))
+            (v128.store offset=48 (local.get $dst) (local.get $acc3))
+            (local.set $j (i32.add (local.get $j) (i32.const 64)))))
 
         ;; 2 columns at a time
         (block $narrowDone
@@ -1400,14 +1446,16 @@
 
   ;; One SGD step in f64 over n values, two at a time: the update of `sgd`
   ;; in exactly the operations and order of the TypeScript loops in
-  ;; lib/optim/sgd.ts, so that both give the same numbers:
+  ;; lib/optim/sgd.ts, so that both give the same numbers (one vector loop
+  ;; per kind of update: with the choice inside the loop it ran a quarter
+  ;; slower):
   ;;   nesterov: g = grad + weightDecay·w;  v = momentum·v + g;
   ;;             w -= lr · (g + momentum·v)
   ;;   else:     v = momentum·v + grad + weightDecay·w;  w -= lr · v
   (func (export "sgd64")
     (param $w i32) (param $grad i32) (param $v i32) (param $n i32)
     (param $lr f64) (param $momentum f64) (param $weightDecay f64) (param $nesterov i32)
-    (local $end i32) (local $end2 i32) (local $g v128) (local $vel v128) (local $step v128)
+    (local $end i32) (local $end2 i32) (local $g v128) (local $vel v128)
     (local $lr2 v128) (local $momentum2 v128) (local $decay2 v128)
     (local $gs f64) (local $vs f64)
     (local.set $lr2 (f64x2.splat (local.get $lr)))
@@ -1415,27 +1463,36 @@
     (local.set $decay2 (f64x2.splat (local.get $weightDecay)))
     (local.set $end (i32.add (local.get $w) (i32.shl (local.get $n) (i32.const 3))))
     (local.set $end2 (i32.add (local.get $w) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
-    (block $vectorsDone
-      (loop $vectors
-        (br_if $vectorsDone (i32.ge_u (local.get $w) (local.get $end2)))
-        (if (local.get $nesterov)
-          (then
+    (if (local.get $nesterov)
+      (then
+        (block $nesterovDone
+          (loop $nesterovVectors
+            (br_if $nesterovDone (i32.ge_u (local.get $w) (local.get $end2)))
             (local.set $g (f64x2.add (v128.load (local.get $grad))
               (f64x2.mul (local.get $decay2) (v128.load (local.get $w)))))
             (local.set $vel (f64x2.add (f64x2.mul (local.get $momentum2) (v128.load (local.get $v))) (local.get $g)))
-            (local.set $step (f64x2.add (local.get $g) (f64x2.mul (local.get $momentum2) (local.get $vel)))))
-          (else
+            (v128.store (local.get $v) (local.get $vel))
+            (v128.store (local.get $w)
+              (f64x2.sub (v128.load (local.get $w)) (f64x2.mul (local.get $lr2)
+                (f64x2.add (local.get $g) (f64x2.mul (local.get $momentum2) (local.get $vel))))))
+            (local.set $w (i32.add (local.get $w) (i32.const 16)))
+            (local.set $grad (i32.add (local.get $grad) (i32.const 16)))
+            (local.set $v (i32.add (local.get $v) (i32.const 16)))
+            (br $nesterovVectors))))
+      (else
+        (block $momentumDone
+          (loop $momentumVectors
+            (br_if $momentumDone (i32.ge_u (local.get $w) (local.get $end2)))
             (local.set $vel (f64x2.add
               (f64x2.add (f64x2.mul (local.get $momentum2) (v128.load (local.get $v))) (v128.load (local.get $grad)))
               (f64x2.mul (local.get $decay2) (v128.load (local.get $w)))))
-            (local.set $step (local.get $vel))))
-        (v128.store (local.get $v) (local.get $vel))
-        (v128.store (local.get $w)
-          (f64x2.sub (v128.load (local.get $w)) (f64x2.mul (local.get $lr2) (local.get $step))))
-        (local.set $w (i32.add (local.get $w) (i32.const 16)))
-        (local.set $grad (i32.add (local.get $grad) (i32.const 16)))
-        (local.set $v (i32.add (local.get $v) (i32.const 16)))
-        (br $vectors)))
+            (v128.store (local.get $v) (local.get $vel))
+            (v128.store (local.get $w)
+              (f64x2.sub (v128.load (local.get $w)) (f64x2.mul (local.get $lr2) (local.get $vel))))
+            (local.set $w (i32.add (local.get $w) (i32.const 16)))
+            (local.set $grad (i32.add (local.get $grad) (i32.const 16)))
+            (local.set $v (i32.add (local.get $v) (i32.const 16)))
+            (br $momentumVectors)))))
     (if (i32.lt_u (local.get $w) (local.get $end))
       (then
         (if (local.get $nesterov)
@@ -1452,4 +1509,301 @@
         (f64.store (local.get $v) (local.get $vs))
         (f64.store (local.get $w)
           (f64.sub (f64.load (local.get $w)) (f64.mul (local.get $lr) (local.get $gs)))))))
+
+  ;; f64 twins of the elementwise helpers (`--dtype f64`): each visits its
+  ;; arrays two doubles a vector, then the odd last value alone, and
+  ;; computes exactly what the TypeScript loop of lib/nn/layers.ts or
+  ;; lib/data/dataset.ts computes in doubles (same operations, same order).
+
+  ;; matrix[r,:] += vector for every row r, in f64 (a Linear layer's bias):
+  ;; 8 columns a trip (four vectors), then 2, then the odd last one.
+  (func (export "add_row_vector64")
+    (param $matrix i32) (param $vector i32) (param $rows i32) (param $cols i32)
+    (local $end i32) (local $j i32) (local $rowBytes i32) (local $bytes8 i32) (local $bytes2 i32)
+    (local $dst i32) (local $src i32)
+    (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 3)))
+    (local.set $bytes8 (i32.shl (i32.and (local.get $cols) (i32.const -8)) (i32.const 3)))
+    (local.set $bytes2 (i32.shl (i32.and (local.get $cols) (i32.const -2)) (i32.const 3)))
+    (local.set $end (i32.add (local.get $matrix)
+      (i32.mul (local.get $rows) (local.get $rowBytes))))
+    (block $rowsDone
+      (loop $rowLoop
+        (br_if $rowsDone (i32.ge_u (local.get $matrix) (local.get $end)))
+        (local.set $j (i32.const 0))
+        (block $eightDone
+          (loop $eight
+            (br_if $eightDone (i32.ge_u (local.get $j) (local.get $bytes8)))
+            (local.set $dst (i32.add (local.get $matrix) (local.get $j)))
+            (local.set $src (i32.add (local.get $vector) (local.get $j)))
+            (v128.store offset=0 (local.get $dst)
+              (f64x2.add (v128.load offset=0 (local.get $dst)) (v128.load offset=0 (local.get $src))))
+            (v128.store offset=16 (local.get $dst)
+              (f64x2.add (v128.load offset=16 (local.get $dst)) (v128.load offset=16 (local.get $src))))
+            (v128.store offset=32 (local.get $dst)
+              (f64x2.add (v128.load offset=32 (local.get $dst)) (v128.load offset=32 (local.get $src))))
+            (v128.store offset=48 (local.get $dst)
+              (f64x2.add (v128.load offset=48 (local.get $dst)) (v128.load offset=48 (local.get $src))))
+            (local.set $j (i32.add (local.get $j) (i32.const 64)))
+            (br $eight)))
+        (block $pairsDone
+          (loop $pairs
+            (br_if $pairsDone (i32.ge_u (local.get $j) (local.get $bytes2)))
+            (local.set $dst (i32.add (local.get $matrix) (local.get $j)))
+            (v128.store (local.get $dst)
+              (f64x2.add (v128.load (local.get $dst)) (v128.load (i32.add (local.get $vector) (local.get $j)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $pairs)))
+        (if (i32.lt_u (local.get $j) (local.get $rowBytes))
+          (then
+            (local.set $dst (i32.add (local.get $matrix) (local.get $j)))
+            (f64.store (local.get $dst)
+              (f64.add (f64.load (local.get $dst)) (f64.load (i32.add (local.get $vector) (local.get $j)))))))
+        (local.set $matrix (i32.add (local.get $matrix) (local.get $rowBytes)))
+        (br $rowLoop))))
+
+  ;; out[j] = Σ_r matrix[r,j] in f64, rows added in order from +0 (a bias
+  ;; gradient, as the TypeScript loop after `fill(0)`): in chunks of 64
+  ;; rows, as `sum_rows`, so that a full batch's chunk is summed while it
+  ;; sits in the L1 cache.
+  (func (export "sum_rows64")
+    (param $matrix i32) (param $out i32) (param $rows i32) (param $cols i32)
+    (local $r i32) (local $chunk i32)
+    (memory.fill (local.get $out) (i32.const 0) (i32.shl (local.get $cols) (i32.const 3)))
+    (block $chunksDone
+      (loop $chunks
+        (br_if $chunksDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $chunk (select
+          (i32.const 64) (i32.sub (local.get $rows) (local.get $r))
+          (i32.le_u (i32.add (local.get $r) (i32.const 64)) (local.get $rows))))
+        (call $addRows64
+          (i32.add (local.get $matrix) (i32.shl (i32.mul (local.get $r) (local.get $cols)) (i32.const 3)))
+          (local.get $out) (local.get $chunk) (local.get $cols))
+        (local.set $r (i32.add (local.get $r) (local.get $chunk)))
+        (br $chunks))))
+
+  ;; out[j] += Σ_r matrix[r,j] in f64, rows added in order: 8 columns at a
+  ;; time (four independent 2-lane sums, so that the adds' latency
+  ;; overlaps), then 2, then the odd last column.
+  (func $addRows64
+    (param $matrix i32) (param $out i32) (param $rows i32) (param $cols i32)
+    (local $j i32) (local $src i32) (local $end i32) (local $rowBytes i32)
+    (local $sum0 v128) (local $sum1 v128) (local $sum2 v128) (local $sum3 v128) (local $sum f64)
+    (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 3)))
+    (local.set $end (i32.mul (local.get $rows) (local.get $rowBytes)))
+    (block $eightDone
+      (loop $eight
+        (br_if $eightDone (i32.gt_u (i32.add (local.get $j) (i32.const 64)) (local.get $rowBytes)))
+        (local.set $src (i32.add (local.get $out) (local.get $j)))
+        (local.set $sum0 (v128.load offset=0 (local.get $src)))
+        (local.set $sum1 (v128.load offset=16 (local.get $src)))
+        (local.set $sum2 (v128.load offset=32 (local.get $src)))
+        (local.set $sum3 (v128.load offset=48 (local.get $src)))
+        (local.set $src (i32.add (local.get $matrix) (local.get $j)))
+        (block $rowsDone
+          (loop $rowLoop
+            (br_if $rowsDone (i32.ge_u (i32.sub (local.get $src) (local.get $matrix)) (local.get $end)))
+            (local.set $sum0 (f64x2.add (local.get $sum0) (v128.load offset=0 (local.get $src))))
+            (local.set $sum1 (f64x2.add (local.get $sum1) (v128.load offset=16 (local.get $src))))
+            (local.set $sum2 (f64x2.add (local.get $sum2) (v128.load offset=32 (local.get $src))))
+            (local.set $sum3 (f64x2.add (local.get $sum3) (v128.load offset=48 (local.get $src))))
+            (local.set $src (i32.add (local.get $src) (local.get $rowBytes)))
+            (br $rowLoop)))
+        (local.set $src (i32.add (local.get $out) (local.get $j)))
+        (v128.store offset=0 (local.get $src) (local.get $sum0))
+        (v128.store offset=16 (local.get $src) (local.get $sum1))
+        (v128.store offset=32 (local.get $src) (local.get $sum2))
+        (v128.store offset=48 (local.get $src) (local.get $sum3))
+        (local.set $j (i32.add (local.get $j) (i32.const 64)))
+        (br $eight)))
+    (block $pairsDone
+      (loop $pairs
+        (br_if $pairsDone (i32.gt_u (i32.add (local.get $j) (i32.const 16)) (local.get $rowBytes)))
+        (local.set $sum0 (v128.load (i32.add (local.get $out) (local.get $j))))
+        (local.set $src (i32.add (local.get $matrix) (local.get $j)))
+        (block $rowsDone
+          (loop $rowLoop
+            (br_if $rowsDone (i32.ge_u (i32.sub (local.get $src) (local.get $matrix)) (local.get $end)))
+            (local.set $sum0 (f64x2.add (local.get $sum0) (v128.load (local.get $src))))
+            (local.set $src (i32.add (local.get $src) (local.get $rowBytes)))
+            (br $rowLoop)))
+        (v128.store (i32.add (local.get $out) (local.get $j)) (local.get $sum0))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $pairs)))
+    (if (i32.lt_u (local.get $j) (local.get $rowBytes))
+      (then
+        (local.set $sum (f64.load (i32.add (local.get $out) (local.get $j))))
+        (local.set $src (i32.add (local.get $matrix) (local.get $j)))
+        (block $rowsDone
+          (loop $rowLoop
+            (br_if $rowsDone (i32.ge_u (i32.sub (local.get $src) (local.get $matrix)) (local.get $end)))
+            (local.set $sum (f64.add (local.get $sum) (f64.load (local.get $src))))
+            (local.set $src (i32.add (local.get $src) (local.get $rowBytes)))
+            (br $rowLoop)))
+        (f64.store (i32.add (local.get $out) (local.get $j)) (local.get $sum)))))
+
+  ;; output = max(input, 0) over n doubles, 8 a trip, then 2, then the odd
+  ;; last one; NaN passes through and -0 becomes +0, as with Math.max.
+  (func (export "relu64")
+    (param $input i32) (param $output i32) (param $n i32)
+    (local $i i32) (local $bytes8 i32) (local $bytes2 i32) (local $src i32) (local $dst i32)
+    (local.set $bytes8 (i32.shl (i32.and (local.get $n) (i32.const -8)) (i32.const 3)))
+    (local.set $bytes2 (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3)))
+    (block $eightDone
+      (loop $eight
+        (br_if $eightDone (i32.ge_u (local.get $i) (local.get $bytes8)))
+        (local.set $src (i32.add (local.get $input) (local.get $i)))
+        (local.set $dst (i32.add (local.get $output) (local.get $i)))
+        (v128.store offset=0 (local.get $dst)
+          (f64x2.max (v128.load offset=0 (local.get $src)) (v128.const i32x4 0 0 0 0)))
+        (v128.store offset=16 (local.get $dst)
+          (f64x2.max (v128.load offset=16 (local.get $src)) (v128.const i32x4 0 0 0 0)))
+        (v128.store offset=32 (local.get $dst)
+          (f64x2.max (v128.load offset=32 (local.get $src)) (v128.const i32x4 0 0 0 0)))
+        (v128.store offset=48 (local.get $dst)
+          (f64x2.max (v128.load offset=48 (local.get $src)) (v128.const i32x4 0 0 0 0)))
+        (local.set $i (i32.add (local.get $i) (i32.const 64)))
+        (br $eight)))
+    (block $pairsDone
+      (loop $pairs
+        (br_if $pairsDone (i32.ge_u (local.get $i) (local.get $bytes2)))
+        (v128.store (i32.add (local.get $output) (local.get $i))
+          (f64x2.max (v128.load (i32.add (local.get $input) (local.get $i))) (v128.const i32x4 0 0 0 0)))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $pairs)))
+    (if (i32.lt_u (local.get $i) (i32.shl (local.get $n) (i32.const 3)))
+      (then
+        (f64.store (i32.add (local.get $output) (local.get $i))
+          (f64.max (f64.load (i32.add (local.get $input) (local.get $i))) (f64.const 0))))))
+
+  ;; dInput = dOutput · (output > 0 ? 1 : 0) over n doubles, 8 a trip, then
+  ;; 2, then the odd last one. A multiply, not a mask, as `relu_backward`:
+  ;; a NaN or infinite gradient gives NaN where the slope is 0, as in the
+  ;; TypeScript loop.
+  (func (export "relu_backward64")
+    (param $output i32) (param $dOutput i32) (param $dInput i32) (param $n i32)
+    (local $i i32) (local $bytes8 i32) (local $bytes2 i32)
+    (local $y i32) (local $dy i32) (local $dx i32)
+    (local.set $bytes8 (i32.shl (i32.and (local.get $n) (i32.const -8)) (i32.const 3)))
+    (local.set $bytes2 (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3)))
+    (block $eightDone
+      (loop $eight
+        (br_if $eightDone (i32.ge_u (local.get $i) (local.get $bytes8)))
+        (local.set $y (i32.add (local.get $output) (local.get $i)))
+        (local.set $dy (i32.add (local.get $dOutput) (local.get $i)))
+        (local.set $dx (i32.add (local.get $dInput) (local.get $i)))
+        (v128.store offset=0 (local.get $dx) (f64x2.mul (v128.load offset=0 (local.get $dy))
+          (v128.and (f64x2.gt (v128.load offset=0 (local.get $y)) (v128.const i32x4 0 0 0 0))
+            (v128.const f64x2 1 1))))
+        (v128.store offset=16 (local.get $dx) (f64x2.mul (v128.load offset=16 (local.get $dy))
+          (v128.and (f64x2.gt (v128.load offset=16 (local.get $y)) (v128.const i32x4 0 0 0 0))
+            (v128.const f64x2 1 1))))
+        (v128.store offset=32 (local.get $dx) (f64x2.mul (v128.load offset=32 (local.get $dy))
+          (v128.and (f64x2.gt (v128.load offset=32 (local.get $y)) (v128.const i32x4 0 0 0 0))
+            (v128.const f64x2 1 1))))
+        (v128.store offset=48 (local.get $dx) (f64x2.mul (v128.load offset=48 (local.get $dy))
+          (v128.and (f64x2.gt (v128.load offset=48 (local.get $y)) (v128.const i32x4 0 0 0 0))
+            (v128.const f64x2 1 1))))
+        (local.set $i (i32.add (local.get $i) (i32.const 64)))
+        (br $eight)))
+    (block $pairsDone
+      (loop $pairs
+        (br_if $pairsDone (i32.ge_u (local.get $i) (local.get $bytes2)))
+        (v128.store (i32.add (local.get $dInput) (local.get $i))
+          (f64x2.mul
+            (v128.load (i32.add (local.get $dOutput) (local.get $i)))
+            (v128.and
+              (f64x2.gt (v128.load (i32.add (local.get $output) (local.get $i))) (v128.const i32x4 0 0 0 0))
+              (v128.const f64x2 1 1))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $pairs)))
+    (if (i32.lt_u (local.get $i) (i32.shl (local.get $n) (i32.const 3)))
+      (then
+        (f64.store (i32.add (local.get $dInput) (local.get $i))
+          (f64.mul
+            (f64.load (i32.add (local.get $dOutput) (local.get $i)))
+            (f64.convert_i32_u (f64.gt (f64.load (i32.add (local.get $output) (local.get $i))) (f64.const 0))))))))
+
+  ;; out[r,:] = images[order[r],:] · scale in f64 for `count` rows of
+  ;; `pixels` bytes: `gather_scaled` with double outputs (the rows' bytes
+  ;; first touched by $touchRows, as there).
+  (func (export "gather_scaled64")
+    (param $images i32) (param $pixels i32) (param $order i32) (param $count i32)
+    (param $scale f64) (param $out i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $order) (i32.shl (local.get $count) (i32.const 2))))
+    (global.set $touched
+      (call $touchRows (local.get $images) (local.get $pixels) (local.get $order) (local.get $count)))
+    (block $rowsDone
+      (loop $rows
+        (br_if $rowsDone (i32.ge_u (local.get $order) (local.get $end)))
+        (call $scaleBytes64
+          (i32.add (local.get $images) (i32.mul (i32.load (local.get $order)) (local.get $pixels)))
+          (local.get $out) (local.get $pixels) (local.get $scale))
+        (local.set $order (i32.add (local.get $order) (i32.const 4)))
+        (local.set $out (i32.add (local.get $out) (i32.shl (local.get $pixels) (i32.const 3))))
+        (br $rows))))
+
+  ;; out[i] = bytes[i] · scale in f64 for n bytes: each byte widened to a
+  ;; double (exact) and multiplied once, as the TypeScript loop
+  ;; `out[i] = bytes[i] * scale` does into a Float64Array. 16 bytes per
+  ;; trip: widened to four i32x4, each converted as two f64x2 (its low
+  ;; lanes, then its high lanes moved down) and stored as 32 bytes; sixteen
+  ;; zero bytes are stored as sixteen copies of 0 · scale (-0 for a negative
+  ;; scale), as in $scaleBytes.
+  (func $scaleBytes64
+    (param $bytes i32) (param $out i32) (param $n i32) (param $scale f64)
+    (local $end i32) (local $end16 i32) (local $scale2 v128) (local $zeros v128)
+    (local $v v128) (local $half v128) (local $ints v128)
+    (local.set $scale2 (f64x2.splat (local.get $scale)))
+    (local.set $zeros (f64x2.splat (f64.mul (f64.const 0) (local.get $scale))))
+    (local.set $end (i32.add (local.get $bytes) (local.get $n)))
+    (local.set $end16 (i32.add (local.get $bytes) (i32.and (local.get $n) (i32.const -16))))
+    (block $vectorsDone
+      (loop $vectors
+        (br_if $vectorsDone (i32.ge_u (local.get $bytes) (local.get $end16)))
+        (local.set $v (v128.load (local.get $bytes)))
+        (if (i32.eqz (v128.any_true (local.get $v)))
+          (then
+            (v128.store offset=0 (local.get $out) (local.get $zeros))
+            (v128.store offset=16 (local.get $out) (local.get $zeros))
+            (v128.store offset=32 (local.get $out) (local.get $zeros))
+            (v128.store offset=48 (local.get $out) (local.get $zeros))
+            (v128.store offset=64 (local.get $out) (local.get $zeros))
+            (v128.store offset=80 (local.get $out) (local.get $zeros))
+            (v128.store offset=96 (local.get $out) (local.get $zeros))
+            (v128.store offset=112 (local.get $out) (local.get $zeros))
+            (local.set $bytes (i32.add (local.get $bytes) (i32.const 16)))
+            (local.set $out (i32.add (local.get $out) (i32.const 128)))
+            (br $vectors)))
+        (local.set $half (i16x8.extend_low_i8x16_u (local.get $v)))
+        (local.set $ints (i32x4.extend_low_i16x8_u (local.get $half)))
+        (call $storeScaled64 (local.get $out) (local.get $ints) (local.get $scale2))
+        (local.set $ints (i32x4.extend_high_i16x8_u (local.get $half)))
+        (call $storeScaled64 (i32.add (local.get $out) (i32.const 32)) (local.get $ints) (local.get $scale2))
+        (local.set $half (i16x8.extend_high_i8x16_u (local.get $v)))
+        (local.set $ints (i32x4.extend_low_i16x8_u (local.get $half)))
+        (call $storeScaled64 (i32.add (local.get $out) (i32.const 64)) (local.get $ints) (local.get $scale2))
+        (local.set $ints (i32x4.extend_high_i16x8_u (local.get $half)))
+        (call $storeScaled64 (i32.add (local.get $out) (i32.const 96)) (local.get $ints) (local.get $scale2))
+        (local.set $bytes (i32.add (local.get $bytes) (i32.const 16)))
+        (local.set $out (i32.add (local.get $out) (i32.const 128)))
+        (br $vectors)))
+    (block $scalarsDone
+      (loop $scalars
+        (br_if $scalarsDone (i32.ge_u (local.get $bytes) (local.get $end)))
+        (f64.store (local.get $out) (f64.mul
+          (f64.convert_i32_u (i32.load8_u (local.get $bytes)))
+          (local.get $scale)))
+        (local.set $bytes (i32.add (local.get $bytes) (i32.const 1)))
+        (local.set $out (i32.add (local.get $out) (i32.const 8)))
+        (br $scalars))))
+
+  ;; out[0..3] = ints[0..3] · scale as four doubles (two f64x2 stores).
+  (func $storeScaled64 (param $out i32) (param $ints v128) (param $scale2 v128)
+    (v128.store offset=0 (local.get $out)
+      (f64x2.mul (f64x2.convert_low_i32x4_s (local.get $ints)) (local.get $scale2)))
+    (v128.store offset=16 (local.get $out)
+      (f64x2.mul
+        (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ints) (local.get $ints)))
+        (local.get $scale2))))
 )

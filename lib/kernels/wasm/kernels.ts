@@ -6,9 +6,10 @@
  * products (products.ts), the elementwise loops (elementwise.ts) and the
  * SGD step (sgd.ts).
  *
- * The products run in f32 and f64 (f64x2 SIMD); the elementwise and SGD
- * kernels are f32 only, and return `false` on f64 arrays, so that the layers
- * and the optimizer use their own loops.
+ * Every kernel runs in f32 and in f64 (f64x2 SIMD: two lanes a vector
+ * instead of four). The elementwise and SGD kernels return `false` on
+ * arrays outside the memory or of mixed types, so that the layers, the
+ * batcher and the optimizer use their own loops.
  *
  * @module
  */

@@ -11,7 +11,7 @@ import type { JobKernel } from "./protocol.ts";
 
 /**
  * The module's exports: the worker jobs' kernels (their parameters are
- * listed in protocol.ts, `JOB_SIGNATURES`) and three the main thread calls
+ * listed in protocol.ts, `JOB_SIGNATURES`) and those the main thread calls
  * directly. Every parameter is a number (pointers and sizes are i32).
  */
 export type Exports = Record<
@@ -19,6 +19,7 @@ export type Exports = Record<
   | "transpose"
   | "add_arrays"
   | "sum_rows"
+  | "sum_rows64"
   | "transpose64"
   | "add_arrays64",
   (...args: number[]) => void

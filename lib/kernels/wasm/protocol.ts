@@ -55,6 +55,14 @@ export const JOB = {
   ab64: 8,
   /** `sgd64(w, grad, v, n, lr, momentum, weightDecay, nesterov)`: `sgd` in f64 */
   sgd64: 9,
+  /** `gather_scaled64(images, pixels, order, count, scale, out)`: f64 out */
+  gatherScaled64: 10,
+  /** `relu64(input, output, n)`: `relu` in f64 */
+  relu64: 11,
+  /** `relu_backward64(output, dOutput, dInput, n)`: `relu_backward` in f64 */
+  reluBackward64: 12,
+  /** `add_row_vector64(matrix, vector, rows, cols)`: `add_row_vector` in f64 */
+  addRowVector64: 13,
 } as const;
 
 /** An argument's WebAssembly type. */
@@ -71,7 +79,11 @@ export type JobKernel =
   | "add_row_vector"
   | "peak"
   | "ab64"
-  | "sgd64";
+  | "sgd64"
+  | "gather_scaled64"
+  | "relu64"
+  | "relu_backward64"
+  | "add_row_vector64";
 
 /**
  * Each job's gemm.wat export and its parameter types, indexed by
@@ -100,6 +112,13 @@ export const JOB_SIGNATURES: readonly {
     kernel: "sgd64",
     args: ["i32", "i32", "i32", "i32", "f64", "f64", "f64", "i32"],
   },
+  {
+    kernel: "gather_scaled64",
+    args: ["i32", "i32", "i32", "i32", "f64", "i32"],
+  },
+  { kernel: "relu64", args: Array(3).fill("i32") },
+  { kernel: "relu_backward64", args: Array(4).fill("i32") },
+  { kernel: "add_row_vector64", args: Array(4).fill("i32") },
 ];
 
 /** Views of the control block, one per argument type. */

@@ -1,0 +1,165 @@
+import assert from "node:assert/strict";
+import { abFast, Rng } from "../../../mod.ts";
+import { Arena, MiB } from "./arena.ts";
+import { type Exports, instantiate, RELAXED_SIMD_AVAILABLE } from "./module.ts";
+
+/**
+ * `ab64` sweeps an output row 16 columns at a time, then 8, then 2, then
+ * one: every width from 1 to 40 (and the network's 64 and 128) takes a
+ * different mix of those sweeps.
+ */
+const WIDTHS = [...Array.from({ length: 40 }, (_, i) => i + 1), 64, 128];
+
+/** `ab64` on its own memory, relaxed (fused) or plain SIMD. */
+function ab64On(relaxed: boolean) {
+  const arena = new Arena({
+    arenaBytes: 8 * MiB,
+    scratchBytes: MiB,
+    worker: false,
+  });
+  const wasm: Exports = instantiate(arena.memory, relaxed);
+  const inArena = (values: Float64Array) => {
+    const copy = arena.allocate("f64", values.length) as Float64Array;
+    copy.set(values);
+    return copy;
+  };
+  /** out[m,n] (+)= a[m,k] · b[k,n], row strides aStride and stride. */
+  const ab64 = (
+    a: Float64Array,
+    b: Float64Array,
+    out: Float64Array,
+    [m, k, n]: number[],
+    { aStride = k, stride = n, accumulate = false } = {},
+  ) =>
+    wasm.ab64(
+      a.byteOffset,
+      b.byteOffset,
+      out.byteOffset,
+      m,
+      k,
+      n,
+      aStride,
+      stride,
+      arena.gather.ptr,
+      accumulate ? 1 : 0,
+    );
+  return { inArena, ab64 };
+}
+
+/**
+ * `[rows, cols]` doubles, half of them zeros (a whole row of zeros every
+ * fifth row), with a NaN and an infinity among the rest when `special`.
+ */
+function matrix(rows: number, cols: number, rng: Rng, special = false) {
+  const x = new Float64Array(rows * cols);
+  for (let i = 0; i < x.length; i++) {
+    const zeroRow = Math.floor(i / cols) % 5 === 4;
+    x[i] = zeroRow || rng.uniform() < 0.5 ? 0 : rng.normal();
+  }
+  if (special && x.length > 3) [x[1], x[2]] = [NaN, -Infinity];
+  return x;
+}
+
+/** Asserts the same doubles, -0 told from +0, any NaN matching any NaN. */
+function assertSameDoubles(actual: Float64Array, expected: Float64Array) {
+  for (let i = 0; i < expected.length; i++) {
+    if (!Object.is(actual[i], expected[i])) {
+      assert.fail(`[${i}] = ${actual[i]}, expected ${expected[i]}`);
+    }
+  }
+}
+
+Deno.test("ab64 in plain SIMD gives exactly the TypeScript product's numbers at every output width, skipping the same zeros", () => {
+  const { inArena, ab64 } = ab64On(false);
+  const rng = new Rng(80);
+  for (const k of [1, 7, 64]) {
+    for (const n of WIDTHS) {
+      const shape = [11, k, n];
+      const a = matrix(11, k, rng, true);
+      const b = matrix(k, n, rng);
+      const expected = new Float64Array(11 * n);
+      abFast(a, b, expected, 11, k, n);
+      const out = inArena(new Float64Array(11 * n).fill(NaN));
+      ab64(inArena(a), inArena(b), out, shape);
+      try {
+        assertSameDoubles(out, expected);
+      } catch (error) {
+        throw new Error(`[11,${k},${n}]: ${(error as Error).message}`);
+      }
+    }
+  }
+});
+
+/**
+ * Row `r`, column `j` of `a · b` as the kernels' scalar tail computes it:
+ * a multiply, then an add (never fused), in the order of k, skipping zeros
+ * of `a`; from `from` (accumulating) or 0.
+ */
+function unfusedEntry(
+  a: Float64Array,
+  b: Float64Array,
+  [k, aStride, stride]: number[],
+  [r, j]: number[],
+  from: number,
+): number {
+  let sum = from;
+  for (let p = 0; p < k; p++) {
+    const value = a[r * aStride + p];
+    if (value !== 0) sum += value * b[p * stride + j];
+  }
+  return sum;
+}
+
+for (const relaxed of RELAXED_SIMD_AVAILABLE ? [true, false] : [false]) {
+  const build = relaxed ? "relaxed" : "plain";
+  Deno.test(`ab64 (${build} SIMD) gives a column the same bits whichever vector sweep computes it, with strides and accumulating`, () => {
+    const { inArena, ab64 } = ab64On(relaxed);
+    const rng = new Rng(81);
+    const [m, k, wide] = [9, 33, 48];
+    // a inside a wider matrix, as when two threads split k.
+    const aStride = k + 5;
+    const a = inArena(matrix(m, aStride, rng, true));
+    const bWide = inArena(matrix(k, wide, rng));
+    const start = matrix(m, wide, rng);
+    for (const accumulate of [false, true]) {
+      // Every column of the 48-wide product comes from a 16-wide sweep.
+      const reference = inArena(start);
+      const options = { aStride, accumulate };
+      ab64(a, bWide, reference, [m, k, wide], options);
+      for (const n of WIDTHS.filter((n) => n < wide)) {
+        // The first n columns of b and of out (rows 48 apart); the other
+        // columns of out must stay as they were.
+        const out = inArena(start);
+        ab64(a, bWide, out, [m, k, n], { ...options, stride: wide });
+        const where = `n = ${n}, accumulate ${accumulate}`;
+        // An odd last column is the scalar tail's: unfused in both builds.
+        const vectors = n - (n % 2);
+        for (let r = 0; r < m; r++) {
+          const row = r * wide;
+          try {
+            assertSameDoubles(
+              out.subarray(row, row + vectors),
+              reference.subarray(row, row + vectors),
+            );
+            if (vectors < n) {
+              const from = accumulate ? start[row + n - 1] : 0;
+              assert.ok(
+                Object.is(
+                  out[row + n - 1],
+                  unfusedEntry(a, bWide, [k, aStride, wide], [r, n - 1], from),
+                ),
+                `the odd last column [${n - 1}]`,
+              );
+            }
+            assertSameDoubles(
+              out.subarray(row + n, row + wide),
+              start.subarray(row + n, row + wide),
+            );
+          } catch (error) {
+            throw new Error(`${where}, row ${r}: ${(error as Error).message}`);
+          }
+        }
+      }
+    }
+  });
+}
