@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { RELAXED_SIMD_AVAILABLE, Rng } from "../../../mod.ts";
 import { type Exports, instantiate } from "./module.ts";
+import { placeOperands } from "./operands_testing.ts";
 
 /** One `ab` call: the shape, the strides and what a and b hold. */
 interface Case {
@@ -72,26 +73,20 @@ function randomCase(
 
 /** Runs a case's `ab` in a fresh memory; returns out [m, stride]. */
 function runAb(wasm: Exports, memory: WebAssembly.Memory, c: Case) {
-  const heap = new Float32Array(memory.buffer);
-  const [aAt, bAt] = [0, c.a.length];
-  const outAt = bAt + c.b.length;
-  const scratchAt = outAt + c.out.length;
-  heap.set(c.a, aAt);
-  heap.set(c.b, bAt);
-  heap.set(c.out, outAt);
+  const at = placeOperands(memory, c.a, c.b, c.out);
   wasm.ab(
-    4 * aAt,
-    4 * bAt,
-    4 * outAt,
+    at.a,
+    at.b,
+    at.out,
     c.m,
     c.k,
     c.n,
     c.aStride,
     c.stride,
-    4 * scratchAt,
+    at.scratch,
     c.accumulate ? 1 : 0,
   );
-  return heap.slice(outAt, outAt + c.out.length);
+  return at.read();
 }
 
 /**

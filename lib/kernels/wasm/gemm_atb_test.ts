@@ -11,6 +11,7 @@ import {
   Rng,
 } from "../../../mod.ts";
 import { type Exports, instantiate } from "./module.ts";
+import { placeOperands } from "./operands_testing.ts";
 
 /** One `atb_slices` call: out[m,n] += a[k,m]ᵀ · b[k,n], `slice` rows a time. */
 interface Case {
@@ -114,24 +115,9 @@ function poisonedCase(): Case {
 
 /** Runs a case's `atb_slices` in `memory`; returns out [m,n]. */
 function runSlices(wasm: Exports, memory: WebAssembly.Memory, c: Case) {
-  const heap = new Float32Array(memory.buffer);
-  const [aAt, bAt] = [0, c.a.length];
-  const outAt = bAt + c.b.length;
-  const scratchAt = outAt + c.out.length;
-  heap.set(c.a, aAt);
-  heap.set(c.b, bAt);
-  heap.set(c.out, outAt);
-  wasm.atb_slices(
-    4 * aAt,
-    4 * bAt,
-    4 * outAt,
-    c.m,
-    c.k,
-    c.n,
-    c.slice,
-    4 * scratchAt,
-  );
-  return heap.slice(outAt, outAt + c.out.length);
+  const at = placeOperands(memory, c.a, c.b, c.out);
+  wasm.atb_slices(at.a, at.b, at.out, c.m, c.k, c.n, c.slice, at.scratch);
+  return at.read();
 }
 
 /**

@@ -1,0 +1,44 @@
+/**
+ * For the tests that call the raw WebAssembly kernels: lays f32 operands out
+ * one after another from address 0 of a memory, with the scratch after
+ * them, and reads the output back.
+ *
+ * @module
+ */
+
+/** Where the operands went, as byte addresses for the kernels. */
+export interface PlacedOperands {
+  readonly a: number;
+  readonly b: number;
+  readonly out: number;
+  /** The first free byte after `out`, for the kernel's scratch. */
+  readonly scratch: number;
+  /** @returns A copy of `out` as the kernel left it. */
+  read(): Float32Array;
+}
+
+/**
+ * Copies `a`, `b` and `out` into `memory` (f32, in that order).
+ *
+ * @returns Their byte addresses, the scratch's, and a reader for `out`.
+ */
+export function placeOperands(
+  memory: WebAssembly.Memory,
+  a: Float32Array,
+  b: Float32Array,
+  out: Float32Array,
+): PlacedOperands {
+  const heap = new Float32Array(memory.buffer);
+  const [aAt, bAt] = [0, a.length];
+  const outAt = bAt + b.length;
+  heap.set(a, aAt);
+  heap.set(b, bAt);
+  heap.set(out, outAt);
+  return {
+    a: 4 * aAt,
+    b: 4 * bAt,
+    out: 4 * outAt,
+    scratch: 4 * (outAt + out.length),
+    read: () => heap.slice(outAt, outAt + out.length),
+  };
+}
