@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { RELAXED_SIMD_AVAILABLE, Rng } from "../../../mod.ts";
 import { type Exports, instantiate } from "./module.ts";
-import { placeOperands } from "./operands_testing.ts";
+import { assertSameFloats, placeOperands } from "./operands_testing.ts";
 
 /** One `ab` call: the shape, the strides and what a and b hold. */
 interface Case {
@@ -130,11 +130,6 @@ function skipZerosLoop(c: Case) {
 }
 
 /** Where two arrays first differ (Object.is), or -1. */
-function firstDifference(a: Float32Array, b: Float32Array): number {
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return i;
-  return -1;
-}
-
 function cases(): Case[] {
   const rng = new Rng(21);
   const list: Case[] = [];
@@ -261,12 +256,7 @@ Deno.test("ab in plain SIMD gives bit for bit a TypeScript loop that skips zeros
   for (const c of [...cases(), ...poisoned()]) {
     const actual = runAb(wasm, memory, c);
     const expected = skipZerosLoop(c);
-    const i = firstDifference(actual, expected);
-    assert.equal(
-      i,
-      -1,
-      `${c.name}: out[${i}] = ${actual[i]}, the loop gives ${expected[i]}`,
-    );
+    assertSameFloats(actual, expected, `${c.name} (the loop gives)`);
   }
 });
 
@@ -275,12 +265,7 @@ Deno.test("ab in relaxed SIMD gives bit for bit its one-row sweep, blocked rows 
   for (const c of [...cases(), ...poisoned()]) {
     const actual = runAb(wasm, memory, c);
     const expected = runRowByRow(wasm, memory, c);
-    const i = firstDifference(actual, expected);
-    assert.equal(
-      i,
-      -1,
-      `${c.name}: out[${i}] = ${actual[i]}, row by row ${expected[i]}`,
-    );
+    assertSameFloats(actual, expected, `${c.name} (row by row)`);
   }
 });
 

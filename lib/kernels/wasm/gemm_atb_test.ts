@@ -11,7 +11,7 @@ import {
   Rng,
 } from "../../../mod.ts";
 import { type Exports, instantiate } from "./module.ts";
-import { placeOperands } from "./operands_testing.ts";
+import { assertSameFloats, placeOperands } from "./operands_testing.ts";
 
 /** One `atb_slices` call: out[m,n] += a[k,m]ᵀ · b[k,n], `slice` rows a time. */
 interface Case {
@@ -187,12 +187,7 @@ Deno.test("atb_slices in plain SIMD gives bit for bit the TypeScript loop over r
   for (const c of [...cases(), poisonedCase()]) {
     const actual = runSlices(wasm, memory, c);
     const expected = outerProductLoop(c, c.out, 0, c.k);
-    const i = firstDifference(actual, expected);
-    assert.equal(
-      i,
-      -1,
-      `${c.name}: out[${i}] = ${actual[i]}, the loop gives ${expected[i]}`,
-    );
+    assertSameFloats(actual, expected, `${c.name} (the loop gives)`);
   }
 });
 
@@ -201,12 +196,7 @@ Deno.test("atb_slices in relaxed SIMD gives bit for bit one ab over the whole tr
   for (const c of [...cases(), poisonedCase()]) {
     const actual = runSlices(wasm, memory, c);
     const expected = runWholeAb(wasm, memory, c);
-    const i = firstDifference(actual, expected);
-    assert.equal(
-      i,
-      -1,
-      `${c.name}: out[${i}] = ${actual[i]}, one ab gives ${expected[i]}`,
-    );
+    assertSameFloats(actual, expected, `${c.name} (one ab gives)`);
   }
 });
 
@@ -244,12 +234,7 @@ Deno.test("atb over a full batch, plain SIMD: one thread sums all rows in order,
       const out = new Float32Array(m * n).fill(NaN);
       kernels.atb(c.a, c.b, out, m, k, n);
       const expected = worker ? halves : whole;
-      const i = firstDifference(out, expected);
-      assert.equal(
-        i,
-        -1,
-        `${kernels.name}: out[${i}] = ${out[i]}, expected ${expected[i]}`,
-      );
+      assertSameFloats(out, expected, kernels.name);
     } finally {
       kernels.dispose();
     }

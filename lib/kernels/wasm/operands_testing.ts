@@ -42,3 +42,22 @@ export function placeOperands(
     read: () => heap.slice(outAt, outAt + out.length),
   };
 }
+
+/**
+ * Fails, naming the first index, unless `actual` and `expected` hold the
+ * same floats bit for bit (-0 and +0 differ; NaN equals NaN).
+ */
+export function assertSameFloats(
+  actual: Float32Array,
+  expected: Float32Array,
+  what: string,
+): void {
+  const n = Math.max(actual.length, expected.length);
+  for (let i = 0; i < n; i++) {
+    if (!Object.is(actual[i], expected[i])) {
+      throw new Error(
+        `${what}: out[${i}] = ${actual[i]}, expected ${expected[i]}`,
+      );
+    }
+  }
+}
