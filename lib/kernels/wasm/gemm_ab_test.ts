@@ -6,8 +6,12 @@
  */
 import assert from "node:assert/strict";
 import { RELAXED_SIMD_AVAILABLE, Rng } from "../../../mod.ts";
-import { type Exports, instantiate } from "./module.ts";
-import { assertSameFloats, placeOperands } from "./operands_testing.ts";
+import type { Exports } from "./module.ts";
+import {
+  assertSameFloats,
+  memoryFor,
+  placeOperands,
+} from "./operands_testing.ts";
 
 /** One `ab` call: the shape, the strides and what a and b hold. */
 interface Case {
@@ -240,15 +244,6 @@ function tailZeroCase(): Case {
 
 function poisoned(): Case[] {
   return [poisonedCase(false), poisonedCase(true), tailZeroCase()];
-}
-
-function memoryFor(relaxed: boolean) {
-  const memory = new WebAssembly.Memory({
-    initial: 64,
-    maximum: 64,
-    shared: true,
-  });
-  return { memory, wasm: instantiate(memory, relaxed) };
 }
 
 Deno.test("ab in plain SIMD gives bit for bit a TypeScript loop that skips zeros, blocked rows or not", () => {

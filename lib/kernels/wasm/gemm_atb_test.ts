@@ -10,8 +10,12 @@ import {
   RELAXED_SIMD_AVAILABLE,
   Rng,
 } from "../../../mod.ts";
-import { type Exports, instantiate } from "./module.ts";
-import { assertSameFloats, placeOperands } from "./operands_testing.ts";
+import type { Exports } from "./module.ts";
+import {
+  assertSameFloats,
+  memoryFor,
+  placeOperands,
+} from "./operands_testing.ts";
 
 /** One `atb_slices` call: out[m,n] += a[k,m]ᵀ · b[k,n], `slice` rows a time. */
 interface Case {
@@ -171,15 +175,6 @@ function firstDifference(a: Float32Array, b: Float32Array): number {
   if (a.length !== b.length) return Math.min(a.length, b.length);
   for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return i;
   return -1;
-}
-
-function memoryFor(relaxed: boolean) {
-  const memory = new WebAssembly.Memory({
-    initial: 64,
-    maximum: 64,
-    shared: true,
-  });
-  return { memory, wasm: instantiate(memory, relaxed) };
 }
 
 Deno.test("atb_slices in plain SIMD gives bit for bit the TypeScript loop over rows' outer products", () => {

@@ -6,6 +6,23 @@
  * @module
  */
 
+import { type Exports, instantiate } from "./module.ts";
+
+/**
+ * A fresh 4 MiB shared memory with the kernels instantiated on it, the
+ * relaxed-SIMD build or the plain one.
+ */
+export function memoryFor(
+  relaxed: boolean,
+): { memory: WebAssembly.Memory; wasm: Exports } {
+  const memory = new WebAssembly.Memory({
+    initial: 64,
+    maximum: 64,
+    shared: true,
+  });
+  return { memory, wasm: instantiate(memory, relaxed) };
+}
+
 /** Where the operands went, as byte addresses for the kernels. */
 export interface PlacedOperands {
   readonly a: number;
@@ -56,8 +73,15 @@ export function assertSameFloats(
   for (let i = 0; i < n; i++) {
     if (!Object.is(actual[i], expected[i])) {
       throw new Error(
-        `${what}: out[${i}] = ${actual[i]}, expected ${expected[i]}`,
+        `${what}: out[${i}] = ${show(actual[i])}, expected ${
+          show(expected[i])
+        }`,
       );
     }
   }
+}
+
+/** @returns `x` as text, with -0 shown as such. */
+function show(x: number | undefined): string {
+  return Object.is(x, -0) ? "-0" : String(x);
 }
