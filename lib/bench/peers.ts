@@ -275,22 +275,25 @@ export async function benchEigen(
   return rows;
 }
 
-/** The TensorFlow.js packages the peer runs on, pinned. */
+/** The TensorFlow.js version the peer runs on, pinned. */
+const TFJS_VERSION = "4.22.0";
+
+/** The TensorFlow.js packages the peer runs on. */
 export const TFJS_PACKAGES = [
-  "@tensorflow/tfjs@4.22.0",
-  "@tensorflow/tfjs-backend-wasm@4.22.0",
+  `@tensorflow/tfjs@${TFJS_VERSION}`,
+  `@tensorflow/tfjs-backend-wasm@${TFJS_VERSION}`,
 ] as const;
 
 /**
  * Where the bench installs TensorFlow.js for its peer: a cache folder of
  * the user's, outside the kit (it is never one of the kit's dependencies).
  *
- * @returns `$TFJS_DIR`, else `~/.cache/mnist-from-scratch/tfjs-4.22.0`.
+ * @returns `$TFJS_DIR`, else `~/.cache/mnist-from-scratch/tfjs-<version>`.
  */
 export function tfjsDir(): string {
   const home = Deno.env.get("HOME") ?? ".";
   return Deno.env.get("TFJS_DIR") ??
-    join(home, ".cache", "mnist-from-scratch", "tfjs-4.22.0");
+    join(home, ".cache", "mnist-from-scratch", `tfjs-${TFJS_VERSION}`);
 }
 
 /**
