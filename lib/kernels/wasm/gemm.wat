@@ -39,6 +39,12 @@
   ;; multiply-adds in the same order, and the results do not depend on
   ;; which rows went where: a zero's 0·b would differ from skipping it
   ;; when b is infinite or NaN, or the sum so far is -0.
+  ;;
+  ;; Narrow outputs (5 to 12 columns, the last layer's 10; when
+  ;; accumulating, only 8 or 12, so that no column is left to the scalar
+  ;; sweep) go three rows at a time, zeros or not, to $abNarrow3, which
+  ;; holds the whole output rows in registers and skips a's zeros without
+  ;; gathering them; the last m mod 3 rows to $abRow.
   ;; scratch: 256 + 8·k bytes (the gather's compress table, then its
   ;; entries).
   (func $ab (export "ab")
@@ -47,16 +53,32 @@
     (param $aStride i32) (param $stride i32)
     (param $scratch i32) (param $accumulate i32)
     (local $i i32) (local $r i32) (local $rowBytes i32) (local $denseBytes i32)
-    (local $aStrideBytes i32) (local $strideBytes i32)
+    (local $aStrideBytes i32) (local $strideBytes i32) (local $vecEnd i32)
     (local.set $rowBytes (i32.shl (local.get $n) (i32.const 2)))
     (local.set $denseBytes (i32.and (local.get $rowBytes) (i32.const -32)))
     (local.set $aStrideBytes (i32.shl (local.get $aStride) (i32.const 2)))
     (local.set $strideBytes (i32.shl (local.get $stride) (i32.const 2)))
+    (local.set $vecEnd (select (result i32)
+      (i32.and (local.get $rowBytes) (i32.const -16)) (local.get $rowBytes) (local.get $accumulate)))
     (call $writeCompressTable (local.get $scratch))
     (local.set $scratch (i32.add (local.get $scratch) (i32.const 256)))
     (block $rowsDone
       (loop $rows
         (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $m)))
+        (if (i32.and
+              (i32.and (i32.le_u (i32.add (local.get $i) (i32.const 3)) (local.get $m))
+                (i32.ne (local.get $k) (i32.const 0)))
+              (i32.and (i32.eq (local.get $vecEnd) (local.get $rowBytes))
+                (i32.and (i32.gt_u (local.get $rowBytes) (i32.const 16))
+                  (i32.le_u (local.get $rowBytes) (i32.const 48)))))
+          (then
+            (call $abNarrow3
+              (local.get $a) (local.get $aStrideBytes) (local.get $b) (local.get $strideBytes)
+              (local.get $out) (local.get $k) (local.get $rowBytes) (local.get $accumulate))
+            (local.set $a (i32.add (local.get $a) (i32.mul (local.get $aStrideBytes) (i32.const 3))))
+            (local.set $out (i32.add (local.get $out) (i32.mul (local.get $strideBytes) (i32.const 3))))
+            (local.set $i (i32.add (local.get $i) (i32.const 3)))
+            (br $rows)))
         (if (i32.and
               (i32.and (i32.le_u (i32.add (local.get $i) (i32.const 6)) (local.get $m))
                 (i32.and (i32.ne (local.get $denseBytes) (i32.const 0)) (i32.ne (local.get $k) (i32.const 0))))
@@ -89,6 +111,115 @@
             (local.set $out (i32.add (local.get $out) (local.get $strideBytes)))
             (local.set $i (i32.add (local.get $i) (i32.const 1)))))
         (br $rows))))
+
+  ;; out[3 rows, first $vecBytes/4 columns] = a[3 rows, k] · b[k, same
+  ;; columns] (or +=, as in `ab`), for outputs of 5 to 12 columns: the
+  ;; whole width in three 4-lane vectors per row, at columns 0, 4 and the
+  ;; last four ($c1 and $c2 in bytes; a vector past the last one is moved
+  ;; back onto it, so some columns are summed twice, the same sums in the
+  ;; same order, and stored twice). $vecBytes (past the last column
+  ;; computed) from 20 to 48; k at least 1.
+  ;;
+  ;; Register blocking: nine accumulators (3 rows x 3 vectors) for the
+  ;; whole sum over k, three vectors of b per k, each feeding three rows.
+  ;; a's rows are not gathered: each a[r,k] is used where it is nonzero
+  ;; and made a no-op where it is +0 or -0, exactly as $abRow skips it:
+  ;; the scale becomes -0 and b's vectors +0 for that row, and -0 · +0 =
+  ;; -0 added to any sum (even -0, infinite or NaN) leaves it unchanged,
+  ;; whatever b holds. A one-row sweep of a gathered row is a chain of
+  ;; dependent multiply-adds, one entry after the other (about 4 cycles
+  ;; each); here nine chains run side by side, and a ReLU row's half of
+  ;; zeros costs less than its gather. Each output is summed in the order
+  ;; of k with the multiply-add of $abRow.
+  (func $abNarrow3
+    (param $a i32) (param $aStrideBytes i32) (param $b i32) (param $strideBytes i32)
+    (param $out i32) (param $k i32) (param $vecBytes i32) (param $accumulate i32)
+    (local $p i32) (local $end i32) (local $src i32) (local $a1 i32) (local $a2 i32)
+    (local $c1 i32) (local $c2 i32) (local $dst i32)
+    (local $scale v128) (local $nonzero v128) (local $masked v128)
+    (local $b0 v128) (local $b1 v128) (local $b2 v128)
+    (local $acc00 v128) (local $acc01 v128) (local $acc02 v128)
+    (local $acc10 v128) (local $acc11 v128) (local $acc12 v128)
+    (local $acc20 v128) (local $acc21 v128) (local $acc22 v128)
+    (local.set $a1 (local.get $aStrideBytes))
+    (local.set $a2 (i32.shl (local.get $aStrideBytes) (i32.const 1)))
+    (local.set $c2 (i32.sub (local.get $vecBytes) (i32.const 16)))
+    (local.set $c1 (select (result i32) (i32.const 16) (local.get $c2)
+      (i32.lt_u (i32.const 16) (local.get $c2))))
+    (local.set $dst (local.get $out))
+    (local.set $acc00 (select (result v128)
+      (v128.load (i32.add (local.get $dst) (i32.const 0))) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+    (local.set $acc01 (select (result v128)
+      (v128.load (i32.add (local.get $dst) (local.get $c1))) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+    (local.set $acc02 (select (result v128)
+      (v128.load (i32.add (local.get $dst) (local.get $c2))) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+    (local.set $dst (i32.add (local.get $dst) (local.get $strideBytes)))
+    (local.set $acc10 (select (result v128)
+      (v128.load (i32.add (local.get $dst) (i32.const 0))) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+    (local.set $acc11 (select (result v128)
+      (v128.load (i32.add (local.get $dst) (local.get $c1))) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+    (local.set $acc12 (select (result v128)
+      (v128.load (i32.add (local.get $dst) (local.get $c2))) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+    (local.set $dst (i32.add (local.get $dst) (local.get $strideBytes)))
+    (local.set $acc20 (select (result v128)
+      (v128.load (i32.add (local.get $dst) (i32.const 0))) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+    (local.set $acc21 (select (result v128)
+      (v128.load (i32.add (local.get $dst) (local.get $c1))) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+    (local.set $acc22 (select (result v128)
+      (v128.load (i32.add (local.get $dst) (local.get $c2))) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+    (local.set $p (local.get $a))
+    (local.set $src (local.get $b))
+    (local.set $end (i32.add (local.get $a) (i32.shl (local.get $k) (i32.const 2))))
+    (loop $sum
+      (local.set $b0 (v128.load (local.get $src)))
+      (local.set $b1 (v128.load (i32.add (local.get $src) (local.get $c1))))
+      (local.set $b2 (v128.load (i32.add (local.get $src) (local.get $c2))))
+      (local.set $scale (v128.load32_splat (local.get $p)))
+      (local.set $nonzero (f32x4.ne (local.get $scale) (v128.const i32x4 0 0 0 0)))
+      (local.set $scale (v128.or (local.get $scale)
+        (v128.andnot (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000) (local.get $nonzero))))
+      (local.set $masked (v128.and (local.get $b0) (local.get $nonzero)))
+      (fma $acc00 $scale $masked)
+      (local.set $masked (v128.and (local.get $b1) (local.get $nonzero)))
+      (fma $acc01 $scale $masked)
+      (local.set $masked (v128.and (local.get $b2) (local.get $nonzero)))
+      (fma $acc02 $scale $masked)
+      (local.set $scale (v128.load32_splat (i32.add (local.get $p) (local.get $a1))))
+      (local.set $nonzero (f32x4.ne (local.get $scale) (v128.const i32x4 0 0 0 0)))
+      (local.set $scale (v128.or (local.get $scale)
+        (v128.andnot (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000) (local.get $nonzero))))
+      (local.set $masked (v128.and (local.get $b0) (local.get $nonzero)))
+      (fma $acc10 $scale $masked)
+      (local.set $masked (v128.and (local.get $b1) (local.get $nonzero)))
+      (fma $acc11 $scale $masked)
+      (local.set $masked (v128.and (local.get $b2) (local.get $nonzero)))
+      (fma $acc12 $scale $masked)
+      (local.set $scale (v128.load32_splat (i32.add (local.get $p) (local.get $a2))))
+      (local.set $nonzero (f32x4.ne (local.get $scale) (v128.const i32x4 0 0 0 0)))
+      (local.set $scale (v128.or (local.get $scale)
+        (v128.andnot (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000) (local.get $nonzero))))
+      (local.set $masked (v128.and (local.get $b0) (local.get $nonzero)))
+      (fma $acc20 $scale $masked)
+      (local.set $masked (v128.and (local.get $b1) (local.get $nonzero)))
+      (fma $acc21 $scale $masked)
+      (local.set $masked (v128.and (local.get $b2) (local.get $nonzero)))
+      (fma $acc22 $scale $masked)
+      (local.set $p (i32.add (local.get $p) (i32.const 4)))
+      (local.set $src (i32.add (local.get $src) (local.get $strideBytes)))
+      (br_if $sum (i32.lt_u (local.get $p) (local.get $end))))
+    (local.set $dst (local.get $out))
+    (v128.store (i32.add (local.get $dst) (i32.const 0)) (local.get $acc00))
+    (v128.store (i32.add (local.get $dst) (local.get $c1)) (local.get $acc01))
+    (v128.store (i32.add (local.get $dst) (local.get $c2)) (local.get $acc02))
+    (local.set $dst (i32.add (local.get $dst) (local.get $strideBytes)))
+    (v128.store (i32.add (local.get $dst) (i32.const 0)) (local.get $acc10))
+    (v128.store (i32.add (local.get $dst) (local.get $c1)) (local.get $acc11))
+    (v128.store (i32.add (local.get $dst) (local.get $c2)) (local.get $acc12))
+    (local.set $dst (i32.add (local.get $dst) (local.get $strideBytes)))
+    (v128.store (i32.add (local.get $dst) (i32.const 0)) (local.get $acc20))
+    (v128.store (i32.add (local.get $dst) (local.get $c1)) (local.get $acc21))
+    (v128.store (i32.add (local.get $dst) (local.get $c2)) (local.get $acc22)))
+
 
   ;; Whether any of $rows rows of a ($aStrideBytes apart, k floats each)
   ;; holds a zero (+0 or -0; NaN is not zero), as $gather would skip it:
@@ -248,7 +379,7 @@
   ;; row of `b`, then the f32 value. Then sweep the output row 32 columns at
   ;; a time with eight 4-lane accumulators held in registers (two entries
   ;; per trip, which halves the loop's overhead), then 8, then 4 columns at
-  ;; a time, then one at a time. Each output is summed in the order of k,
+  ;; a time, then one at a time; or all of 5 to 16 columns in one sweep. Each output is summed in the order of k,
   ;; as the TypeScript reference does.
   (func $abRow
     (param $aRow i32) (param $k i32) (param $b i32) (param $strideBytes i32)
@@ -260,9 +391,61 @@
     (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
     (local $acc4 v128) (local $acc5 v128) (local $acc6 v128) (local $acc7 v128)
     (local $acc8 v128) (local $acc9 v128) (local $acc10 v128) (local $acc11 v128)
+    (local $vecEnd i32) (local $o1 i32) (local $o2 i32) (local $o3 i32)
     (local.set $count (call $gather
       (local.get $aRow) (local.get $k) (local.get $b) (local.get $strideBytes) (local.get $scratch)))
     (local.set $end (i32.add (local.get $scratch) (i32.shl (local.get $count) (i32.const 3))))
+
+    ;; 5 to 16 columns left (to the last whole vector when accumulating),
+    ;; but not 8 (one sweep below already): all of them in one sweep of the
+    ;; entries, four accumulators at $j,
+    ;; $j + 16, $j + 32 and the last vector (an offset past the last vector
+    ;; is moved back to it: those columns are summed twice, the same sums
+    ;; in the same order, stored twice), instead of a sweep per 8 and per 4
+    ;; columns. Each of the output's sums over k is a chain of dependent
+    ;; multiply-adds, so a sweep costs about its entries times the latency
+    ;; of one, however many columns it carries.
+    (local.set $vecEnd (select (result i32)
+      (i32.and (local.get $rowBytes) (i32.const -16)) (local.get $rowBytes) (local.get $accumulate)))
+    (if (i32.and
+          (i32.and (i32.gt_u (i32.sub (local.get $vecEnd) (local.get $j)) (i32.const 16))
+            (i32.ne (i32.sub (local.get $vecEnd) (local.get $j)) (i32.const 32)))
+          (i32.le_u (i32.sub (local.get $vecEnd) (local.get $j)) (i32.const 64)))
+      (then
+        (local.set $o3 (i32.sub (local.get $vecEnd) (i32.const 16)))
+        (local.set $o1 (select (result i32) (i32.add (local.get $j) (i32.const 16)) (local.get $o3)
+          (i32.lt_u (i32.add (local.get $j) (i32.const 16)) (local.get $o3))))
+        (local.set $o2 (select (result i32) (i32.add (local.get $j) (i32.const 32)) (local.get $o3)
+          (i32.lt_u (i32.add (local.get $j) (i32.const 32)) (local.get $o3))))
+        (local.set $acc0 (select (result v128)
+          (v128.load (i32.add (local.get $outRow) (local.get $j))) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+        (local.set $acc1 (select (result v128)
+          (v128.load (i32.add (local.get $outRow) (local.get $o1))) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+        (local.set $acc2 (select (result v128)
+          (v128.load (i32.add (local.get $outRow) (local.get $o2))) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+        (local.set $acc3 (select (result v128)
+          (v128.load (i32.add (local.get $outRow) (local.get $o3))) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+        (local.set $q (local.get $scratch))
+        (block $sumDone
+          (loop $sum
+            (br_if $sumDone (i32.ge_u (local.get $q) (local.get $end)))
+            (local.set $src2 (i32.load (local.get $q)))
+            (local.set $src (i32.add (local.get $src2) (local.get $j)))
+            (local.set $scale (v128.load32_splat offset=4 (local.get $q)))
+            (madd $acc0 0)
+            (local.set $src (i32.add (local.get $src2) (local.get $o1)))
+            (madd $acc1 0)
+            (local.set $src (i32.add (local.get $src2) (local.get $o2)))
+            (madd $acc2 0)
+            (local.set $src (i32.add (local.get $src2) (local.get $o3)))
+            (madd $acc3 0)
+            (local.set $q (i32.add (local.get $q) (i32.const 8)))
+            (br $sum)))
+        (v128.store (i32.add (local.get $outRow) (local.get $j)) (local.get $acc0))
+        (v128.store (i32.add (local.get $outRow) (local.get $o1)) (local.get $acc1))
+        (v128.store (i32.add (local.get $outRow) (local.get $o2)) (local.get $acc2))
+        (v128.store (i32.add (local.get $outRow) (local.get $o3)) (local.get $acc3))
+        (local.set $j (local.get $vecEnd))))
 
     ;; 48 columns at a time, twelve accumulators, while 48 or more columns
     ;; remain but not 64 (two 32-column sweeps are as few): the entry list
