@@ -23,9 +23,10 @@ export const EMBED_URL: URL = new URL("./gemm_wasm.ts", import.meta.url);
  * `(maddInto OFFSET $reg)`, which adds `$scale · $reg` into memory at
  * `$dst`, and `(fma $acc $x $y)`, `$acc += $x · $y` on registers; and
  * `(madd64 $acc OFFSET)` and `(madd64 $acc OFFSET $src $scale)`, the f64x2
- * forms of `madd` for the f64 kernels; and `(swizzle $x $indices)`, whose
- * indices are all below 16, so `i8x16.relaxed_swizzle` (one byte shuffle
- * on x86) gives what `i8x16.swizzle` gives.
+ * forms of `madd` for the f64 kernels, and `(fma64 $acc $x $y)`, that of
+ * `fma`; and `(swizzle $x $indices)`, whose indices are all below 16, so
+ * `i8x16.relaxed_swizzle` (one byte shuffle on x86) gives what
+ * `i8x16.swizzle` gives.
  *
  * @param source The text of gemm.wat.
  * @param relaxed Use `f32x4.relaxed_madd` and `f64x2.relaxed_madd` (else a
@@ -53,6 +54,12 @@ export function expandWat(source: string, relaxed: boolean): string {
           `(v128.load offset=${offset} (local.get ${src}))`,
           `(local.get ${acc})`,
         )
+      })`,
+  ).replace(
+    /\(fma64 (\$\w+) (\$\w+) (\$\w+)\)/g,
+    (_, acc: string, x: string, y: string) =>
+      `(local.set ${acc} ${
+        madd64(`(local.get ${x})`, `(local.get ${y})`, `(local.get ${acc})`)
       })`,
   ).replace(
     /\(fma (\$\w+) (\$\w+) (\$\w+)\)/g,

@@ -124,19 +124,21 @@
   ;; whole sum over k, three vectors of b per k, each feeding three rows.
   ;; a's rows are not gathered: each a[r,k] is used where it is nonzero
   ;; and made a no-op where it is +0 or -0, exactly as $abRow skips it:
-  ;; the scale becomes -0 and b's vectors +0 for that row, and -0 · +0 =
-  ;; -0 added to any sum (even -0, infinite or NaN) leaves it unchanged,
-  ;; whatever b holds. A one-row sweep of a gathered row is a chain of
-  ;; dependent multiply-adds, one entry after the other (about 4 cycles
-  ;; each); here nine chains run side by side, and a ReLU row's half of
-  ;; zeros costs less than its gather. Each output is summed in the order
-  ;; of k with the multiply-add of $abRow.
+  ;; the scale becomes -0 (its zero mask shifted into the sign bit) and
+  ;; b's vectors +0 for that row (and-not the mask), and -0 · +0 = -0
+  ;; added to any sum (even -0, infinite or NaN) leaves it unchanged,
+  ;; whatever b holds. No vector constant but 0 in the loop: a sign-bit
+  ;; constant measured 12% slower. A one-row sweep of a gathered row is a
+  ;; chain of dependent multiply-adds, one entry after the other (about 4
+  ;; cycles each); here nine chains run side by side, and a ReLU row's
+  ;; half of zeros costs less than its gather. Each output is summed in
+  ;; the order of k with the multiply-add of $abRow.
   (func $abNarrow3
     (param $a i32) (param $aStrideBytes i32) (param $b i32) (param $strideBytes i32)
     (param $out i32) (param $k i32) (param $vecBytes i32) (param $accumulate i32)
     (local $p i32) (local $end i32) (local $src i32) (local $a1 i32) (local $a2 i32)
     (local $c1 i32) (local $c2 i32) (local $dst i32)
-    (local $scale v128) (local $nonzero v128) (local $masked v128)
+    (local $scale v128) (local $zero v128) (local $masked v128)
     (local $b0 v128) (local $b1 v128) (local $b2 v128)
     (local $acc00 v128) (local $acc01 v128) (local $acc02 v128)
     (local $acc10 v128) (local $acc11 v128) (local $acc12 v128)
@@ -175,34 +177,31 @@
       (local.set $b1 (v128.load (i32.add (local.get $src) (local.get $c1))))
       (local.set $b2 (v128.load (i32.add (local.get $src) (local.get $c2))))
       (local.set $scale (v128.load32_splat (local.get $p)))
-      (local.set $nonzero (f32x4.ne (local.get $scale) (v128.const i32x4 0 0 0 0)))
-      (local.set $scale (v128.or (local.get $scale)
-        (v128.andnot (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000) (local.get $nonzero))))
-      (local.set $masked (v128.and (local.get $b0) (local.get $nonzero)))
+      (local.set $zero (f32x4.eq (local.get $scale) (v128.const i32x4 0 0 0 0)))
+      (local.set $scale (v128.or (local.get $scale) (i32x4.shl (local.get $zero) (i32.const 31))))
+      (local.set $masked (v128.andnot (local.get $b0) (local.get $zero)))
       (fma $acc00 $scale $masked)
-      (local.set $masked (v128.and (local.get $b1) (local.get $nonzero)))
+      (local.set $masked (v128.andnot (local.get $b1) (local.get $zero)))
       (fma $acc01 $scale $masked)
-      (local.set $masked (v128.and (local.get $b2) (local.get $nonzero)))
+      (local.set $masked (v128.andnot (local.get $b2) (local.get $zero)))
       (fma $acc02 $scale $masked)
       (local.set $scale (v128.load32_splat (i32.add (local.get $p) (local.get $a1))))
-      (local.set $nonzero (f32x4.ne (local.get $scale) (v128.const i32x4 0 0 0 0)))
-      (local.set $scale (v128.or (local.get $scale)
-        (v128.andnot (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000) (local.get $nonzero))))
-      (local.set $masked (v128.and (local.get $b0) (local.get $nonzero)))
+      (local.set $zero (f32x4.eq (local.get $scale) (v128.const i32x4 0 0 0 0)))
+      (local.set $scale (v128.or (local.get $scale) (i32x4.shl (local.get $zero) (i32.const 31))))
+      (local.set $masked (v128.andnot (local.get $b0) (local.get $zero)))
       (fma $acc10 $scale $masked)
-      (local.set $masked (v128.and (local.get $b1) (local.get $nonzero)))
+      (local.set $masked (v128.andnot (local.get $b1) (local.get $zero)))
       (fma $acc11 $scale $masked)
-      (local.set $masked (v128.and (local.get $b2) (local.get $nonzero)))
+      (local.set $masked (v128.andnot (local.get $b2) (local.get $zero)))
       (fma $acc12 $scale $masked)
       (local.set $scale (v128.load32_splat (i32.add (local.get $p) (local.get $a2))))
-      (local.set $nonzero (f32x4.ne (local.get $scale) (v128.const i32x4 0 0 0 0)))
-      (local.set $scale (v128.or (local.get $scale)
-        (v128.andnot (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000) (local.get $nonzero))))
-      (local.set $masked (v128.and (local.get $b0) (local.get $nonzero)))
+      (local.set $zero (f32x4.eq (local.get $scale) (v128.const i32x4 0 0 0 0)))
+      (local.set $scale (v128.or (local.get $scale) (i32x4.shl (local.get $zero) (i32.const 31))))
+      (local.set $masked (v128.andnot (local.get $b0) (local.get $zero)))
       (fma $acc20 $scale $masked)
-      (local.set $masked (v128.and (local.get $b1) (local.get $nonzero)))
+      (local.set $masked (v128.andnot (local.get $b1) (local.get $zero)))
       (fma $acc21 $scale $masked)
-      (local.set $masked (v128.and (local.get $b2) (local.get $nonzero)))
+      (local.set $masked (v128.andnot (local.get $b2) (local.get $zero)))
       (fma $acc22 $scale $masked)
       (local.set $p (i32.add (local.get $p) (i32.const 4)))
       (local.set $src (i32.add (local.get $src) (local.get $strideBytes)))
@@ -1325,7 +1324,9 @@
   ;; entries), then the output row is swept 16 columns at a time with eight
   ;; 2-lane accumulators (two entries per trip, as in `ab`), then 8 with
   ;; four, then 2 at a time, then the last one alone. Each output is summed in the order of
-  ;; k, as the TypeScript reference does.
+  ;; k, as the TypeScript reference does. Outputs of 6, 8 or 10 columns
+  ;; (the last layer's 10) go two rows at a time to $ab64Narrow2, which
+  ;; does not gather; an odd last row to the sweeps.
   ;; scratch: 16·k bytes.
   (func (export "ab64")
     (param $a i32) (param $b i32) (param $out i32)
@@ -1345,6 +1346,20 @@
     (block $rowsDone
       (loop $rows
         (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $m)))
+        (if (i32.and
+              (i32.and (i32.le_u (i32.add (local.get $i) (i32.const 2)) (local.get $m))
+                (i32.ne (local.get $k) (i32.const 0)))
+              (i32.and (i32.eqz (i32.and (local.get $n) (i32.const 1)))
+                (i32.and (i32.ge_u (local.get $n) (i32.const 6)) (i32.le_u (local.get $n) (i32.const 10)))))
+          (then
+            (call $ab64Narrow2
+              (local.get $aRow) (i32.shl (local.get $aStride) (i32.const 3))
+              (local.get $b) (local.get $strideBytes)
+              (local.get $outRow) (local.get $k) (local.get $rowBytes) (local.get $accumulate))
+            (local.set $aRow (i32.add (local.get $aRow) (i32.shl (local.get $aStride) (i32.const 4))))
+            (local.set $outRow (i32.add (local.get $outRow) (i32.shl (local.get $strideBytes) (i32.const 1))))
+            (local.set $i (i32.add (local.get $i) (i32.const 2)))
+            (br $rows)))
         (local.set $end (i32.add (local.get $scratch) (i32.shl
           (call $gather64 (local.get $aRow) (local.get $k) (local.get $b)
             (local.get $strideBytes) (local.get $scratch))
@@ -1495,6 +1510,102 @@
         (local.set $outRow (i32.add (local.get $outRow) (local.get $strideBytes)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $rows))))
+
+  ;; out[2 rows, first $vecBytes/8 columns] = a[2 rows, k] · b[k, same
+  ;; columns] in f64 (or +=, as in `ab64`), for outputs of 6, 8 or 10
+  ;; columns: the whole width in five 2-lane vectors per row, at byte
+  ;; offsets 0, 16, 32, then $vecBytes - 32 and - 16 (for 6 or 8 columns
+  ;; some columns are summed twice, the same sums in the same order, and
+  ;; stored twice). $vecBytes 48, 64 or 80; k at least 1.
+  ;;
+  ;; $abNarrow3's method in f64: ten accumulators (2 rows x 5 vectors) for
+  ;; the whole sum over k; a's rows not gathered, a zero made a no-op (the
+  ;; scale -0 and b's vectors +0 for that row: -0 · +0 added leaves any sum
+  ;; unchanged), so that ten chains of multiply-adds run side by side
+  ;; instead of one row's chain of dependent entries. Each vector of b is
+  ;; loaded once per row (five shared vectors and ten accumulators would
+  ;; be more registers than there are). Each output is summed in the order
+  ;; of k with the multiply-add of `ab64`.
+  (func $ab64Narrow2
+    (param $a i32) (param $aStrideBytes i32) (param $b i32) (param $strideBytes i32)
+    (param $out i32) (param $k i32) (param $vecBytes i32) (param $accumulate i32)
+    (local $p i32) (local $end i32) (local $src i32) (local $a1 i32) (local $dst i32)
+    (local $last i32) (local $srcLast i32)
+    (local $scale v128) (local $zero v128) (local $masked v128)
+    (local $acc00 v128) (local $acc01 v128) (local $acc02 v128) (local $acc03 v128) (local $acc04 v128)
+    (local $acc10 v128) (local $acc11 v128) (local $acc12 v128) (local $acc13 v128) (local $acc14 v128)
+    (local.set $a1 (local.get $aStrideBytes))
+    (local.set $last (i32.sub (local.get $vecBytes) (i32.const 32)))
+    (local.set $dst (local.get $out))
+    (local.set $acc00 (select (result v128)
+      (v128.load (i32.add (local.get $dst) (i32.const 0))) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+    (local.set $acc01 (select (result v128)
+      (v128.load (i32.add (local.get $dst) (i32.const 16))) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+    (local.set $acc02 (select (result v128)
+      (v128.load (i32.add (local.get $dst) (i32.const 32))) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+    (local.set $acc03 (select (result v128)
+      (v128.load (i32.add (local.get $dst) (local.get $last))) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+    (local.set $acc04 (select (result v128)
+      (v128.load (i32.add (local.get $dst) (i32.add (local.get $last) (i32.const 16)))) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+    (local.set $dst (i32.add (local.get $dst) (local.get $strideBytes)))
+    (local.set $acc10 (select (result v128)
+      (v128.load (i32.add (local.get $dst) (i32.const 0))) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+    (local.set $acc11 (select (result v128)
+      (v128.load (i32.add (local.get $dst) (i32.const 16))) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+    (local.set $acc12 (select (result v128)
+      (v128.load (i32.add (local.get $dst) (i32.const 32))) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+    (local.set $acc13 (select (result v128)
+      (v128.load (i32.add (local.get $dst) (local.get $last))) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+    (local.set $acc14 (select (result v128)
+      (v128.load (i32.add (local.get $dst) (i32.add (local.get $last) (i32.const 16)))) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+    (local.set $p (local.get $a))
+    (local.set $src (local.get $b))
+    (local.set $srcLast (i32.add (local.get $b) (local.get $last)))
+    (local.set $end (i32.add (local.get $a) (i32.shl (local.get $k) (i32.const 3))))
+    (loop $sum
+      (local.set $scale (v128.load64_splat (local.get $p)))
+      (local.set $zero (f64x2.eq (local.get $scale) (v128.const i64x2 0 0)))
+      (local.set $scale (v128.or (local.get $scale) (i64x2.shl (local.get $zero) (i32.const 63))))
+      (local.set $masked (v128.andnot (v128.load offset=0 (local.get $src)) (local.get $zero)))
+      (fma64 $acc00 $scale $masked)
+      (local.set $masked (v128.andnot (v128.load offset=16 (local.get $src)) (local.get $zero)))
+      (fma64 $acc01 $scale $masked)
+      (local.set $masked (v128.andnot (v128.load offset=32 (local.get $src)) (local.get $zero)))
+      (fma64 $acc02 $scale $masked)
+      (local.set $masked (v128.andnot (v128.load offset=0 (local.get $srcLast)) (local.get $zero)))
+      (fma64 $acc03 $scale $masked)
+      (local.set $masked (v128.andnot (v128.load offset=16 (local.get $srcLast)) (local.get $zero)))
+      (fma64 $acc04 $scale $masked)
+      (local.set $scale (v128.load64_splat (i32.add (local.get $p) (local.get $a1))))
+      (local.set $zero (f64x2.eq (local.get $scale) (v128.const i64x2 0 0)))
+      (local.set $scale (v128.or (local.get $scale) (i64x2.shl (local.get $zero) (i32.const 63))))
+      (local.set $masked (v128.andnot (v128.load offset=0 (local.get $src)) (local.get $zero)))
+      (fma64 $acc10 $scale $masked)
+      (local.set $masked (v128.andnot (v128.load offset=16 (local.get $src)) (local.get $zero)))
+      (fma64 $acc11 $scale $masked)
+      (local.set $masked (v128.andnot (v128.load offset=32 (local.get $src)) (local.get $zero)))
+      (fma64 $acc12 $scale $masked)
+      (local.set $masked (v128.andnot (v128.load offset=0 (local.get $srcLast)) (local.get $zero)))
+      (fma64 $acc13 $scale $masked)
+      (local.set $masked (v128.andnot (v128.load offset=16 (local.get $srcLast)) (local.get $zero)))
+      (fma64 $acc14 $scale $masked)
+      (local.set $p (i32.add (local.get $p) (i32.const 8)))
+      (local.set $src (i32.add (local.get $src) (local.get $strideBytes)))
+      (local.set $srcLast (i32.add (local.get $srcLast) (local.get $strideBytes)))
+      (br_if $sum (i32.lt_u (local.get $p) (local.get $end))))
+    (local.set $dst (local.get $out))
+    (v128.store (i32.add (local.get $dst) (i32.const 0)) (local.get $acc00))
+    (v128.store (i32.add (local.get $dst) (i32.const 16)) (local.get $acc01))
+    (v128.store (i32.add (local.get $dst) (i32.const 32)) (local.get $acc02))
+    (v128.store (i32.add (local.get $dst) (local.get $last)) (local.get $acc03))
+    (v128.store (i32.add (local.get $dst) (i32.add (local.get $last) (i32.const 16))) (local.get $acc04))
+    (local.set $dst (i32.add (local.get $dst) (local.get $strideBytes)))
+    (v128.store (i32.add (local.get $dst) (i32.const 0)) (local.get $acc10))
+    (v128.store (i32.add (local.get $dst) (i32.const 16)) (local.get $acc11))
+    (v128.store (i32.add (local.get $dst) (i32.const 32)) (local.get $acc12))
+    (v128.store (i32.add (local.get $dst) (local.get $last)) (local.get $acc13))
+    (v128.store (i32.add (local.get $dst) (i32.add (local.get $last) (i32.const 16))) (local.get $acc14)))
+
 
   ;; $gather for a row of k f64 values: 16-byte entries, an i32 pointer
   ;; ($base + p·$rowBytes) then the f64 value at offset 8; eight values at

@@ -163,3 +163,88 @@ for (const relaxed of RELAXED_SIMD_AVAILABLE ? [true, false] : [false]) {
     }
   });
 }
+
+/**
+ * Operands where a's zeros must be skipped, not added as 0·b: b's rows 2
+ * and 3 infinite and NaN (row 0 of a zero over both), row 4 of a all zeros
+ * (over -0 outputs when accumulating), row 6 a product that underflows to
+ * -0 when fused (1e-200 · -1e-200 from +0) and then a zero over b's
+ * negative row 1. a is `[m, aStride]`, b `[k, wide]`.
+ */
+function poisonedOperands(rng: Rng, [m, k, aStride, wide]: number[]) {
+  const a = matrix(m, aStride, rng);
+  const b = matrix(k, wide, rng);
+  const start = matrix(m, wide, rng);
+  for (let p = 0; p < k; p++) a[5 * aStride + p] ||= 1.5;
+  [a[2], a[3]] = [0, -0];
+  a.fill(0, 6 * aStride, 7 * aStride);
+  a[6 * aStride] = 1e-200;
+  b.fill(-1e-200, 0, wide).fill(-2, wide, 2 * wide);
+  b.fill(Infinity, 2 * wide, 3 * wide).fill(NaN, 3 * wide, 4 * wide);
+  start.fill(-0, 4 * wide, 5 * wide);
+  return { a, b, start };
+}
+
+for (const relaxed of RELAXED_SIMD_AVAILABLE ? [true, false] : [false]) {
+  const build = relaxed ? "relaxed" : "plain";
+  Deno.test(`ab64 (${build} SIMD) at 6, 8 and 10 columns, two rows at a time, skips a's zeros over infinite and NaN rows of b and keeps -0 sums`, () => {
+    const { inArena, ab64 } = ab64On(relaxed);
+    const [m, k, wide] = [7, 9, 48];
+    const aStride = k + 3;
+    const operands = poisonedOperands(new Rng(82), [m, k, aStride, wide]);
+    const [a, b] = [inArena(operands.a), inArena(operands.b)];
+    for (const accumulate of [false, true]) {
+      // The 48-wide product: every column from a 16-wide sweep of gathered
+      // nonzeros.
+      const reference = inArena(operands.start);
+      const options = { aStride, accumulate };
+      ab64(a, b, reference, [m, k, wide], options);
+      const row = (i: number) =>
+        Array.from(reference.subarray(i * wide, i * wide + 10));
+      assert.ok(row(0).every(Number.isFinite), "row 0 skips 0·∞ and 0·NaN");
+      assert.ok(row(5).every(Number.isNaN), "row 5 (no zeros) meets NaN");
+      if (accumulate) assert.ok(row(4).every((x) => Object.is(x, -0)));
+      if (!relaxed) {
+        // Unfused, the wide sweep is the TypeScript loop that skips zeros.
+        for (let r = 0; r < m; r++) {
+          for (let j = 0; j < 10; j++) {
+            const from = accumulate ? operands.start[r * wide + j] : 0;
+            const sum = unfusedEntry(
+              operands.a,
+              operands.b,
+              [
+                k,
+                aStride,
+                wide,
+              ],
+              [r, j],
+              from,
+            );
+            assert.ok(Object.is(reference[r * wide + j], sum), `[${r},${j}]`);
+          }
+        }
+      } else if (!accumulate) {
+        assert.ok(row(6).every((x) => Object.is(x, -0)), "fused underflow");
+      }
+      for (const n of [6, 8, 10]) {
+        const out = inArena(operands.start);
+        ab64(a, b, out, [m, k, n], { ...options, stride: wide });
+        for (let r = 0; r < m; r++) {
+          const at = r * wide;
+          try {
+            assertSameDoubles(
+              out.subarray(at, at + wide),
+              new Float64Array([
+                ...reference.subarray(at, at + n),
+                ...operands.start.subarray(at + n, at + wide),
+              ]),
+            );
+          } catch (error) {
+            const where = `n = ${n}, accumulate ${accumulate}, row ${r}`;
+            throw new Error(`${where}: ${(error as Error).message}`);
+          }
+        }
+      }
+    }
+  });
+}
