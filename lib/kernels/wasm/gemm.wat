@@ -1326,20 +1326,22 @@
   ;; four, then 2 at a time, then the last one alone. Each output is summed in the order of
   ;; k, as the TypeScript reference does. Outputs of 6, 8 or 10 columns
   ;; (the last layer's 10) go two rows at a time to $ab64Narrow2, which
-  ;; does not gather; an odd last row to the sweeps.
+  ;; does not gather; an odd last row to the sweeps ($ab64Row). Otherwise
+  ;; rows with no zeros, six at a time, go to $ab64Dense6x4 for their first
+  ;; n - n mod 4 columns (their last ones to $ab64Row), as `ab` does: a
+  ;; row with a zero never does, so the results do not depend on which
+  ;; rows went where.
   ;; scratch: 16·k bytes.
   (func (export "ab64")
     (param $a i32) (param $b i32) (param $out i32)
     (param $m i32) (param $k i32) (param $n i32)
     (param $aStride i32) (param $stride i32)
     (param $scratch i32) (param $accumulate i32)
-    (local $i i32) (local $q i32) (local $end i32) (local $rowBytes i32)
-    (local $strideBytes i32) (local $aRow i32) (local $outRow i32)
-    (local $j i32) (local $src i32) (local $dst i32) (local $sum f64)
-    (local $scale v128) (local $src2 i32) (local $scale2 v128)
-    (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
-    (local $acc4 v128) (local $acc5 v128) (local $acc6 v128) (local $acc7 v128)
+    (local $i i32) (local $r i32) (local $rowBytes i32) (local $denseBytes i32)
+    (local $strideBytes i32) (local $aStrideBytes i32) (local $aRow i32) (local $outRow i32)
     (local.set $rowBytes (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $denseBytes (i32.and (local.get $rowBytes) (i32.const -32)))
+    (local.set $aStrideBytes (i32.shl (local.get $aStride) (i32.const 3)))
     (local.set $strideBytes (i32.shl (local.get $stride) (i32.const 3)))
     (local.set $aRow (local.get $a))
     (local.set $outRow (local.get $out))
@@ -1353,160 +1355,41 @@
                 (i32.and (i32.ge_u (local.get $n) (i32.const 6)) (i32.le_u (local.get $n) (i32.const 10)))))
           (then
             (call $ab64Narrow2
-              (local.get $aRow) (i32.shl (local.get $aStride) (i32.const 3))
+              (local.get $aRow) (local.get $aStrideBytes)
               (local.get $b) (local.get $strideBytes)
               (local.get $outRow) (local.get $k) (local.get $rowBytes) (local.get $accumulate))
-            (local.set $aRow (i32.add (local.get $aRow) (i32.shl (local.get $aStride) (i32.const 4))))
+            (local.set $aRow (i32.add (local.get $aRow) (i32.shl (local.get $aStrideBytes) (i32.const 1))))
             (local.set $outRow (i32.add (local.get $outRow) (i32.shl (local.get $strideBytes) (i32.const 1))))
             (local.set $i (i32.add (local.get $i) (i32.const 2)))
             (br $rows)))
-        (local.set $end (i32.add (local.get $scratch) (i32.shl
-          (call $gather64 (local.get $aRow) (local.get $k) (local.get $b)
-            (local.get $strideBytes) (local.get $scratch))
-          (i32.const 4))))
-
-        ;; 16 columns at a time ($j counts bytes)
-        (local.set $j (i32.const 0))
-        (block $wideDone
-          (loop $wide
-            (br_if $wideDone (i32.gt_u (i32.add (local.get $j) (i32.const 128)) (local.get $rowBytes)))
-            (local.set $dst (i32.add (local.get $outRow) (local.get $j)))
-            (local.set $acc0 (select (result v128)
-              (v128.load offset=0 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
-            (local.set $acc1 (select (result v128)
-              (v128.load offset=16 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
-            (local.set $acc2 (select (result v128)
-              (v128.load offset=32 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
-            (local.set $acc3 (select (result v128)
-              (v128.load offset=48 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
-            (local.set $acc4 (select (result v128)
-              (v128.load offset=64 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
-            (local.set $acc5 (select (result v128)
-              (v128.load offset=80 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
-            (local.set $acc6 (select (result v128)
-              (v128.load offset=96 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
-            (local.set $acc7 (select (result v128)
-              (v128.load offset=112 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
-            (local.set $q (local.get $scratch))
-            (block $pairsDone
-              (loop $pairs
-                (br_if $pairsDone (i32.gt_u (i32.add (local.get $q) (i32.const 32)) (local.get $end)))
-                (local.set $src (i32.add (i32.load (local.get $q)) (local.get $j)))
-                (local.set $src2 (i32.add (i32.load offset=16 (local.get $q)) (local.get $j)))
-                (local.set $scale (v128.load64_splat offset=8 (local.get $q)))
-                (local.set $scale2 (v128.load64_splat offset=24 (local.get $q)))
-                (madd64 $acc0 0)
-                (madd64 $acc1 16)
-                (madd64 $acc2 32)
-                (madd64 $acc3 48)
-                (madd64 $acc4 64)
-                (madd64 $acc5 80)
-                (madd64 $acc6 96)
-                (madd64 $acc7 112)
-                (madd64 $acc0 0 $src2 $scale2)
-                (madd64 $acc1 16 $src2 $scale2)
-                (madd64 $acc2 32 $src2 $scale2)
-                (madd64 $acc3 48 $src2 $scale2)
-                (madd64 $acc4 64 $src2 $scale2)
-                (madd64 $acc5 80 $src2 $scale2)
-                (madd64 $acc6 96 $src2 $scale2)
-                (madd64 $acc7 112 $src2 $scale2)
-                (local.set $q (i32.add (local.get $q) (i32.const 32)))
-                (br $pairs)))
-            (if (i32.lt_u (local.get $q) (local.get $end))
-              (then
-                (local.set $src (i32.add (i32.load (local.get $q)) (local.get $j)))
-                (local.set $scale (v128.load64_splat offset=8 (local.get $q)))
-                (madd64 $acc0 0)
-                (madd64 $acc1 16)
-                (madd64 $acc2 32)
-                (madd64 $acc3 48)
-                (madd64 $acc4 64)
-                (madd64 $acc5 80)
-                (madd64 $acc6 96)
-                (madd64 $acc7 112)))
-            (v128.store offset=0 (local.get $dst) (local.get $acc0))
-            (v128.store offset=16 (local.get $dst) (local.get $acc1))
-            (v128.store offset=32 (local.get $dst) (local.get $acc2))
-            (v128.store offset=48 (local.get $dst) (local.get $acc3))
-            (v128.store offset=64 (local.get $dst) (local.get $acc4))
-            (v128.store offset=80 (local.get $dst) (local.get $acc5))
-            (v128.store offset=96 (local.get $dst) (local.get $acc6))
-            (v128.store offset=112 (local.get $dst) (local.get $acc7))
-            (local.set $j (i32.add (local.get $j) (i32.const 128)))
-            (br $wide)))
-
-        ;; 8 columns, four accumulators, once if 8 to 15 remain (a 10-wide
-        ;; output: 8 here and 2 below, rather than five 2-wide sweeps)
-        (if (i32.le_u (i32.add (local.get $j) (i32.const 64)) (local.get $rowBytes))
+        (if (i32.and
+              (i32.and (i32.le_u (i32.add (local.get $i) (i32.const 6)) (local.get $m))
+                (i32.and (i32.ne (local.get $denseBytes) (i32.const 0)) (i32.ne (local.get $k) (i32.const 0))))
+              (i32.eqz (call $anyZero64
+                (local.get $aRow) (local.get $aStrideBytes) (local.get $k) (i32.const 6))))
           (then
-            (local.set $dst (i32.add (local.get $outRow) (local.get $j)))
-            (local.set $acc0 (select (result v128)
-              (v128.load offset=0 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
-            (local.set $acc1 (select (result v128)
-              (v128.load offset=16 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
-            (local.set $acc2 (select (result v128)
-              (v128.load offset=32 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
-            (local.set $acc3 (select (result v128)
-              (v128.load offset=48 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
-            (local.set $q (local.get $scratch))
-            (block $sumDone
-              (loop $sum
-                (br_if $sumDone (i32.ge_u (local.get $q) (local.get $end)))
-                (local.set $src (i32.add (i32.load (local.get $q)) (local.get $j)))
-                (local.set $scale (v128.load64_splat offset=8 (local.get $q)))
-                (madd64 $acc0 0)
-                (madd64 $acc1 16)
-                (madd64 $acc2 32)
-                (madd64 $acc3 48)
-                (local.set $q (i32.add (local.get $q) (i32.const 16)))
-                (br $sum)))
-            (v128.store offset=0 (local.get $dst) (local.get $acc0))
-            (v128.store offset=16 (local.get $dst) (local.get $acc1))
-            (v128.store offset=32 (local.get $dst) (local.get $acc2))
-            (v128.store offset=48 (local.get $dst) (local.get $acc3))
-            (local.set $j (i32.add (local.get $j) (i32.const 64)))))
-
-        ;; 2 columns at a time
-        (block $narrowDone
-          (loop $narrow
-            (br_if $narrowDone (i32.gt_u (i32.add (local.get $j) (i32.const 16)) (local.get $rowBytes)))
-            (local.set $acc0 (select (result v128)
-              (v128.load (i32.add (local.get $outRow) (local.get $j)))
-              (v128.const i32x4 0 0 0 0)
-              (local.get $accumulate)))
-            (local.set $q (local.get $scratch))
-            (block $sumDone
-              (loop $sum
-                (br_if $sumDone (i32.ge_u (local.get $q) (local.get $end)))
-                (local.set $src (i32.add (i32.load (local.get $q)) (local.get $j)))
-                (local.set $scale (v128.load64_splat offset=8 (local.get $q)))
-                (madd64 $acc0 0)
-                (local.set $q (i32.add (local.get $q) (i32.const 16)))
-                (br $sum)))
-            (v128.store (i32.add (local.get $outRow) (local.get $j)) (local.get $acc0))
-            (local.set $j (i32.add (local.get $j) (i32.const 16)))
-            (br $narrow)))
-
-        ;; the last column, if n is odd
-        (if (i32.lt_u (local.get $j) (local.get $rowBytes))
-          (then
-            (local.set $sum (select (result f64)
-              (f64.load (i32.add (local.get $outRow) (local.get $j)))
-              (f64.const 0)
-              (local.get $accumulate)))
-            (local.set $q (local.get $scratch))
-            (block $sumDone
-              (loop $sum
-                (br_if $sumDone (i32.ge_u (local.get $q) (local.get $end)))
-                (local.set $sum (f64.add (local.get $sum) (f64.mul
-                  (f64.load offset=8 (local.get $q))
-                  (f64.load (i32.add (i32.load (local.get $q)) (local.get $j))))))
-                (local.set $q (i32.add (local.get $q) (i32.const 16)))
-                (br $sum)))
-            (f64.store (i32.add (local.get $outRow) (local.get $j)) (local.get $sum))))
-
-        (local.set $aRow (i32.add (local.get $aRow) (i32.shl (local.get $aStride) (i32.const 3))))
+            (call $ab64Dense6x4
+              (local.get $aRow) (local.get $aStrideBytes) (local.get $b) (local.get $strideBytes)
+              (local.get $outRow) (local.get $k) (local.get $denseBytes) (local.get $accumulate))
+            (local.set $r (i32.const 0))
+            (block $tailsDone
+              (loop $tails
+                (br_if $tailsDone (i32.or (i32.eq (local.get $r) (i32.const 6))
+                  (i32.eq (local.get $denseBytes) (local.get $rowBytes))))
+                (call $ab64Row
+                  (i32.add (local.get $aRow) (i32.mul (local.get $r) (local.get $aStrideBytes)))
+                  (local.get $k) (local.get $b) (local.get $strideBytes)
+                  (i32.add (local.get $outRow) (i32.mul (local.get $r) (local.get $strideBytes)))
+                  (local.get $rowBytes) (local.get $denseBytes) (local.get $scratch) (local.get $accumulate))
+                (local.set $r (i32.add (local.get $r) (i32.const 1)))
+                (br $tails)))
+            (local.set $aRow (i32.add (local.get $aRow) (i32.mul (local.get $aStrideBytes) (i32.const 6))))
+            (local.set $outRow (i32.add (local.get $outRow) (i32.mul (local.get $strideBytes) (i32.const 6))))
+            (local.set $i (i32.add (local.get $i) (i32.const 6)))
+            (br $rows)))
+        (call $ab64Row (local.get $aRow) (local.get $k) (local.get $b) (local.get $strideBytes)
+          (local.get $outRow) (local.get $rowBytes) (i32.const 0) (local.get $scratch) (local.get $accumulate))
+        (local.set $aRow (i32.add (local.get $aRow) (local.get $aStrideBytes)))
         (local.set $outRow (i32.add (local.get $outRow) (local.get $strideBytes)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $rows))))
@@ -1606,6 +1489,308 @@
     (v128.store (i32.add (local.get $dst) (local.get $last)) (local.get $acc13))
     (v128.store (i32.add (local.get $dst) (i32.add (local.get $last) (i32.const 16))) (local.get $acc14)))
 
+
+  ;; One row of `ab64` from column $j (in bytes) on: its nonzeros gathered
+  ;; ($gather64: 16-byte entries), then the sweeps of 16, 8 and 2 columns
+  ;; and the odd last column described at `ab64`.
+  (func $ab64Row
+    (param $aRow i32) (param $k i32) (param $b i32) (param $strideBytes i32)
+    (param $outRow i32) (param $rowBytes i32) (param $j i32)
+    (param $scratch i32) (param $accumulate i32)
+    (local $q i32) (local $end i32) (local $src i32) (local $dst i32) (local $sum f64)
+    (local $scale v128) (local $src2 i32) (local $scale2 v128)
+    (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
+    (local $acc4 v128) (local $acc5 v128) (local $acc6 v128) (local $acc7 v128)
+    (local.set $end (i32.add (local.get $scratch) (i32.shl
+      (call $gather64 (local.get $aRow) (local.get $k) (local.get $b)
+        (local.get $strideBytes) (local.get $scratch))
+      (i32.const 4))))
+
+    ;; 16 columns at a time ($j counts bytes)
+    (block $wideDone
+      (loop $wide
+        (br_if $wideDone (i32.gt_u (i32.add (local.get $j) (i32.const 128)) (local.get $rowBytes)))
+        (local.set $dst (i32.add (local.get $outRow) (local.get $j)))
+        (local.set $acc0 (select (result v128)
+          (v128.load offset=0 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+        (local.set $acc1 (select (result v128)
+          (v128.load offset=16 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+        (local.set $acc2 (select (result v128)
+          (v128.load offset=32 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+        (local.set $acc3 (select (result v128)
+          (v128.load offset=48 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+        (local.set $acc4 (select (result v128)
+          (v128.load offset=64 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+        (local.set $acc5 (select (result v128)
+          (v128.load offset=80 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+        (local.set $acc6 (select (result v128)
+          (v128.load offset=96 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+        (local.set $acc7 (select (result v128)
+          (v128.load offset=112 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+        (local.set $q (local.get $scratch))
+        (block $pairsDone
+          (loop $pairs
+            (br_if $pairsDone (i32.gt_u (i32.add (local.get $q) (i32.const 32)) (local.get $end)))
+            (local.set $src (i32.add (i32.load (local.get $q)) (local.get $j)))
+            (local.set $src2 (i32.add (i32.load offset=16 (local.get $q)) (local.get $j)))
+            (local.set $scale (v128.load64_splat offset=8 (local.get $q)))
+            (local.set $scale2 (v128.load64_splat offset=24 (local.get $q)))
+            (madd64 $acc0 0)
+            (madd64 $acc1 16)
+            (madd64 $acc2 32)
+            (madd64 $acc3 48)
+            (madd64 $acc4 64)
+            (madd64 $acc5 80)
+            (madd64 $acc6 96)
+            (madd64 $acc7 112)
+            (madd64 $acc0 0 $src2 $scale2)
+            (madd64 $acc1 16 $src2 $scale2)
+            (madd64 $acc2 32 $src2 $scale2)
+            (madd64 $acc3 48 $src2 $scale2)
+            (madd64 $acc4 64 $src2 $scale2)
+            (madd64 $acc5 80 $src2 $scale2)
+            (madd64 $acc6 96 $src2 $scale2)
+            (madd64 $acc7 112 $src2 $scale2)
+            (local.set $q (i32.add (local.get $q) (i32.const 32)))
+            (br $pairs)))
+        (if (i32.lt_u (local.get $q) (local.get $end))
+          (then
+            (local.set $src (i32.add (i32.load (local.get $q)) (local.get $j)))
+            (local.set $scale (v128.load64_splat offset=8 (local.get $q)))
+            (madd64 $acc0 0)
+            (madd64 $acc1 16)
+            (madd64 $acc2 32)
+            (madd64 $acc3 48)
+            (madd64 $acc4 64)
+            (madd64 $acc5 80)
+            (madd64 $acc6 96)
+            (madd64 $acc7 112)))
+        (v128.store offset=0 (local.get $dst) (local.get $acc0))
+        (v128.store offset=16 (local.get $dst) (local.get $acc1))
+        (v128.store offset=32 (local.get $dst) (local.get $acc2))
+        (v128.store offset=48 (local.get $dst) (local.get $acc3))
+        (v128.store offset=64 (local.get $dst) (local.get $acc4))
+        (v128.store offset=80 (local.get $dst) (local.get $acc5))
+        (v128.store offset=96 (local.get $dst) (local.get $acc6))
+        (v128.store offset=112 (local.get $dst) (local.get $acc7))
+        (local.set $j (i32.add (local.get $j) (i32.const 128)))
+        (br $wide)))
+
+    ;; 8 columns, four accumulators, once if 8 to 15 remain (a 10-wide
+    ;; output: 8 here and 2 below, rather than five 2-wide sweeps)
+    (if (i32.le_u (i32.add (local.get $j) (i32.const 64)) (local.get $rowBytes))
+      (then
+        (local.set $dst (i32.add (local.get $outRow) (local.get $j)))
+        (local.set $acc0 (select (result v128)
+          (v128.load offset=0 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+        (local.set $acc1 (select (result v128)
+          (v128.load offset=16 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+        (local.set $acc2 (select (result v128)
+          (v128.load offset=32 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+        (local.set $acc3 (select (result v128)
+          (v128.load offset=48 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+        (local.set $q (local.get $scratch))
+        (block $sumDone
+          (loop $sum
+            (br_if $sumDone (i32.ge_u (local.get $q) (local.get $end)))
+            (local.set $src (i32.add (i32.load (local.get $q)) (local.get $j)))
+            (local.set $scale (v128.load64_splat offset=8 (local.get $q)))
+            (madd64 $acc0 0)
+            (madd64 $acc1 16)
+            (madd64 $acc2 32)
+            (madd64 $acc3 48)
+            (local.set $q (i32.add (local.get $q) (i32.const 16)))
+            (br $sum)))
+        (v128.store offset=0 (local.get $dst) (local.get $acc0))
+        (v128.store offset=16 (local.get $dst) (local.get $acc1))
+        (v128.store offset=32 (local.get $dst) (local.get $acc2))
+        (v128.store offset=48 (local.get $dst) (local.get $acc3))
+        (local.set $j (i32.add (local.get $j) (i32.const 64)))))
+
+    ;; 2 columns at a time
+    (block $narrowDone
+      (loop $narrow
+        (br_if $narrowDone (i32.gt_u (i32.add (local.get $j) (i32.const 16)) (local.get $rowBytes)))
+        (local.set $acc0 (select (result v128)
+          (v128.load (i32.add (local.get $outRow) (local.get $j)))
+          (v128.const i32x4 0 0 0 0)
+          (local.get $accumulate)))
+        (local.set $q (local.get $scratch))
+        (block $sumDone
+          (loop $sum
+            (br_if $sumDone (i32.ge_u (local.get $q) (local.get $end)))
+            (local.set $src (i32.add (i32.load (local.get $q)) (local.get $j)))
+            (local.set $scale (v128.load64_splat offset=8 (local.get $q)))
+            (madd64 $acc0 0)
+            (local.set $q (i32.add (local.get $q) (i32.const 16)))
+            (br $sum)))
+        (v128.store (i32.add (local.get $outRow) (local.get $j)) (local.get $acc0))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $narrow)))
+
+    ;; the last column, if n is odd
+    (if (i32.lt_u (local.get $j) (local.get $rowBytes))
+      (then
+        (local.set $sum (select (result f64)
+          (f64.load (i32.add (local.get $outRow) (local.get $j)))
+          (f64.const 0)
+          (local.get $accumulate)))
+        (local.set $q (local.get $scratch))
+        (block $sumDone
+          (loop $sum
+            (br_if $sumDone (i32.ge_u (local.get $q) (local.get $end)))
+            (local.set $sum (f64.add (local.get $sum) (f64.mul
+              (f64.load offset=8 (local.get $q))
+              (f64.load (i32.add (i32.load (local.get $q)) (local.get $j))))))
+            (local.set $q (i32.add (local.get $q) (i32.const 16)))
+            (br $sum)))
+        (f64.store (i32.add (local.get $outRow) (local.get $j)) (local.get $sum)))))
+
+  ;; out[6 rows, first $colBytes/8 columns] = a[6 rows, k] · b[k, same
+  ;; columns] in f64 (or +=, as in `ab64`), for six rows of a with no
+  ;; zeros; rows of a $aStrideBytes apart, of b and out $strideBytes;
+  ;; $colBytes a multiple of 32 and k at least 1.
+  ;;
+  ;; $abDense6x8 in f64: panels of 4 columns (two 2-lane vectors), twelve
+  ;; accumulators (6 rows x 2 vectors) for the whole sum over k, each
+  ;; vector of b loaded once per k for six rows (a gathered row's sweep
+  ;; loads one per multiply-add, and chains them). For a short k (the last
+  ;; layer's input gradient, k = 10) it also spares each row its gather.
+  ;; Each output is summed in the order of k with the multiply-add of
+  ;; `ab64`.
+  (func $ab64Dense6x4
+    (param $a i32) (param $aStrideBytes i32) (param $b i32) (param $strideBytes i32)
+    (param $out i32) (param $k i32) (param $colBytes i32) (param $accumulate i32)
+    (local $j i32) (local $p i32) (local $end i32) (local $src i32) (local $dst i32)
+    ;; $aR and $oR: the offsets of row R of a and of out from row 0
+    (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $a4 i32) (local $a5 i32)
+    (local $o1 i32) (local $o2 i32) (local $o3 i32) (local $o4 i32) (local $o5 i32)
+    (local $scale v128) (local $b0 v128) (local $b1 v128)
+    (local $acc00 v128) (local $acc01 v128)
+    (local $acc10 v128) (local $acc11 v128)
+    (local $acc20 v128) (local $acc21 v128)
+    (local $acc30 v128) (local $acc31 v128)
+    (local $acc40 v128) (local $acc41 v128)
+    (local $acc50 v128) (local $acc51 v128)
+    (local.set $a1 (local.get $aStrideBytes))
+    (local.set $o1 (local.get $strideBytes))
+    (local.set $a2 (i32.mul (local.get $aStrideBytes) (i32.const 2)))
+    (local.set $o2 (i32.mul (local.get $strideBytes) (i32.const 2)))
+    (local.set $a3 (i32.mul (local.get $aStrideBytes) (i32.const 3)))
+    (local.set $o3 (i32.mul (local.get $strideBytes) (i32.const 3)))
+    (local.set $a4 (i32.mul (local.get $aStrideBytes) (i32.const 4)))
+    (local.set $o4 (i32.mul (local.get $strideBytes) (i32.const 4)))
+    (local.set $a5 (i32.mul (local.get $aStrideBytes) (i32.const 5)))
+    (local.set $o5 (i32.mul (local.get $strideBytes) (i32.const 5)))
+    (local.set $end (i32.add (local.get $a) (i32.shl (local.get $k) (i32.const 3))))
+    (block $panelsDone
+      (loop $panels
+        (br_if $panelsDone (i32.gt_u (i32.add (local.get $j) (i32.const 32)) (local.get $colBytes)))
+        (local.set $dst (i32.add (local.get $out) (local.get $j)))
+        (local.set $acc00 (select (result v128)
+          (v128.load offset=0 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+        (local.set $acc01 (select (result v128)
+          (v128.load offset=16 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+        (local.set $dst (i32.add (i32.add (local.get $out) (local.get $j)) (local.get $o1)))
+        (local.set $acc10 (select (result v128)
+          (v128.load offset=0 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+        (local.set $acc11 (select (result v128)
+          (v128.load offset=16 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+        (local.set $dst (i32.add (i32.add (local.get $out) (local.get $j)) (local.get $o2)))
+        (local.set $acc20 (select (result v128)
+          (v128.load offset=0 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+        (local.set $acc21 (select (result v128)
+          (v128.load offset=16 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+        (local.set $dst (i32.add (i32.add (local.get $out) (local.get $j)) (local.get $o3)))
+        (local.set $acc30 (select (result v128)
+          (v128.load offset=0 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+        (local.set $acc31 (select (result v128)
+          (v128.load offset=16 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+        (local.set $dst (i32.add (i32.add (local.get $out) (local.get $j)) (local.get $o4)))
+        (local.set $acc40 (select (result v128)
+          (v128.load offset=0 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+        (local.set $acc41 (select (result v128)
+          (v128.load offset=16 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+        (local.set $dst (i32.add (i32.add (local.get $out) (local.get $j)) (local.get $o5)))
+        (local.set $acc50 (select (result v128)
+          (v128.load offset=0 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+        (local.set $acc51 (select (result v128)
+          (v128.load offset=16 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
+        (local.set $p (local.get $a))
+        (local.set $src (i32.add (local.get $b) (local.get $j)))
+        (loop $sum
+          (local.set $b0 (v128.load offset=0 (local.get $src)))
+          (local.set $b1 (v128.load offset=16 (local.get $src)))
+          (local.set $scale (v128.load64_splat offset=0 (local.get $p)))
+          (fma64 $acc00 $scale $b0)
+          (fma64 $acc01 $scale $b1)
+          (local.set $scale (v128.load64_splat offset=0 (i32.add (local.get $p) (local.get $a1))))
+          (fma64 $acc10 $scale $b0)
+          (fma64 $acc11 $scale $b1)
+          (local.set $scale (v128.load64_splat offset=0 (i32.add (local.get $p) (local.get $a2))))
+          (fma64 $acc20 $scale $b0)
+          (fma64 $acc21 $scale $b1)
+          (local.set $scale (v128.load64_splat offset=0 (i32.add (local.get $p) (local.get $a3))))
+          (fma64 $acc30 $scale $b0)
+          (fma64 $acc31 $scale $b1)
+          (local.set $scale (v128.load64_splat offset=0 (i32.add (local.get $p) (local.get $a4))))
+          (fma64 $acc40 $scale $b0)
+          (fma64 $acc41 $scale $b1)
+          (local.set $scale (v128.load64_splat offset=0 (i32.add (local.get $p) (local.get $a5))))
+          (fma64 $acc50 $scale $b0)
+          (fma64 $acc51 $scale $b1)
+          (local.set $p (i32.add (local.get $p) (i32.const 8)))
+          (local.set $src (i32.add (local.get $src) (local.get $strideBytes)))
+          (br_if $sum (i32.lt_u (local.get $p) (local.get $end))))
+        (local.set $dst (i32.add (local.get $out) (local.get $j)))
+        (v128.store offset=0 (local.get $dst) (local.get $acc00))
+        (v128.store offset=16 (local.get $dst) (local.get $acc01))
+        (local.set $dst (i32.add (i32.add (local.get $out) (local.get $j)) (local.get $o1)))
+        (v128.store offset=0 (local.get $dst) (local.get $acc10))
+        (v128.store offset=16 (local.get $dst) (local.get $acc11))
+        (local.set $dst (i32.add (i32.add (local.get $out) (local.get $j)) (local.get $o2)))
+        (v128.store offset=0 (local.get $dst) (local.get $acc20))
+        (v128.store offset=16 (local.get $dst) (local.get $acc21))
+        (local.set $dst (i32.add (i32.add (local.get $out) (local.get $j)) (local.get $o3)))
+        (v128.store offset=0 (local.get $dst) (local.get $acc30))
+        (v128.store offset=16 (local.get $dst) (local.get $acc31))
+        (local.set $dst (i32.add (i32.add (local.get $out) (local.get $j)) (local.get $o4)))
+        (v128.store offset=0 (local.get $dst) (local.get $acc40))
+        (v128.store offset=16 (local.get $dst) (local.get $acc41))
+        (local.set $dst (i32.add (i32.add (local.get $out) (local.get $j)) (local.get $o5)))
+        (v128.store offset=0 (local.get $dst) (local.get $acc50))
+        (v128.store offset=16 (local.get $dst) (local.get $acc51))
+        (local.set $j (i32.add (local.get $j) (i32.const 32)))
+        (br $panels))))
+
+  ;; $anyZero for rows of k f64 values: two values a vector, then the odd
+  ;; last one.
+  (func $anyZero64
+    (param $a i32) (param $aStrideBytes i32) (param $k i32) (param $rows i32) (result i32)
+    (local $r i32) (local $p i32) (local $end i32)
+    (block $rowsDone
+      (loop $rows
+        (br_if $rowsDone (i32.eq (local.get $r) (local.get $rows)))
+        (local.set $p (local.get $a))
+        (local.set $end (i32.add (local.get $a) (i32.shl (local.get $k) (i32.const 3))))
+        (block $vectorsDone
+          (loop $vectors
+            (br_if $vectorsDone (i32.gt_u (i32.add (local.get $p) (i32.const 16)) (local.get $end)))
+            (if (v128.any_true (f64x2.eq (v128.load (local.get $p)) (v128.const i32x4 0 0 0 0)))
+              (then (return (i32.const 1))))
+            (local.set $p (i32.add (local.get $p) (i32.const 16)))
+            (br $vectors)))
+        (block $scalarsDone
+          (loop $scalars
+            (br_if $scalarsDone (i32.ge_u (local.get $p) (local.get $end)))
+            (if (f64.eq (f64.load (local.get $p)) (f64.const 0))
+              (then (return (i32.const 1))))
+            (local.set $p (i32.add (local.get $p) (i32.const 8)))
+            (br $scalars)))
+        (local.set $a (i32.add (local.get $a) (local.get $aStrideBytes)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rows)))
+    (i32.const 0))
 
   ;; $gather for a row of k f64 values: 16-byte entries, an i32 pointer
   ;; ($base + p·$rowBytes) then the f64 value at offset 8; eight values at

@@ -248,3 +248,83 @@ for (const relaxed of RELAXED_SIMD_AVAILABLE ? [true, false] : [false]) {
     }
   });
 }
+
+/**
+ * `[m, aStride]` values with no zeros but a NaN (row 2), b `[k, stride]`
+ * finite; with `tailZero`, row 7's last value (the odd one after the
+ * pairs) is a zero over b's infinite last row: the dense kernel must not
+ * take row 7's blocks, and skipping that zero keeps row 7 finite.
+ */
+function denseOperands(
+  rng: Rng,
+  [m, k, aStride, stride]: number[],
+  tailZero: boolean,
+) {
+  const a = new Float64Array(m * aStride).map(() => rng.normal());
+  const b = new Float64Array(k * stride).map(() => rng.normal());
+  a[2 * aStride + 3] = NaN;
+  if (tailZero) {
+    a[7 * aStride + k - 1] = 0;
+    b.fill(Infinity, (k - 1) * stride, k * stride);
+  }
+  return { a, b, start: new Float64Array(m * stride).map(() => rng.normal()) };
+}
+
+for (const relaxed of RELAXED_SIMD_AVAILABLE ? [true, false] : [false]) {
+  const build = relaxed ? "relaxed" : "plain";
+  const expected = relaxed ? "one row at a time" : "the TypeScript loop";
+  Deno.test(`ab64 (${build} SIMD) on rows without zeros, six at a time, at every width gives the bits of ${expected}`, () => {
+    const { inArena, ab64 } = ab64On(relaxed);
+    const rng = new Rng(83);
+    const [m, k] = [13, 9];
+    const aStride = k + 2;
+    for (
+      const [n, tailZero] of WIDTHS.flatMap((
+        n,
+      ) => [[n, false] as const, [n, true] as const])
+    ) {
+      const stride = n + 3;
+      const operands = denseOperands(rng, [m, k, aStride, stride], tailZero);
+      const [a, b] = [inArena(operands.a), inArena(operands.b)];
+      for (const accumulate of [false, true]) {
+        const options = { aStride, stride, accumulate };
+        const out = inArena(operands.start);
+        ab64(a, b, out, [m, k, n], options);
+        const reference = inArena(operands.start);
+        for (let r = 0; r < m; r++) {
+          const [row, at] = [r * stride, r * aStride];
+          if (relaxed) {
+            // m = 1: no block of six rows, only the one-row sweeps.
+            const aRow = a.subarray(at, at + aStride);
+            const outRow = reference.subarray(row, row + stride);
+            ab64(aRow, b, outRow, [1, k, n], options);
+          } else {
+            for (let j = 0; j < n; j++) {
+              const from = accumulate ? operands.start[row + j] : 0;
+              reference[row + j] = unfusedEntry(
+                operands.a,
+                operands.b,
+                [
+                  k,
+                  aStride,
+                  stride,
+                ],
+                [r, j],
+                from,
+              );
+            }
+          }
+        }
+        if (tailZero) {
+          assert.ok(Number.isFinite(reference[7 * stride]), "row 7 skips ∞");
+        }
+        try {
+          assertSameDoubles(out, reference);
+        } catch (error) {
+          const where = `n = ${n}, zero ${tailZero}, accumulate ${accumulate}`;
+          throw new Error(`${where}: ${(error as Error).message}`);
+        }
+      }
+    }
+  });
+}
