@@ -1354,7 +1354,8 @@
   ;; values a step, then one entry per set bit, lowest first (i64.ctz, then
   ;; the bit cleared). The bit loop's exit, which depends on the data, is
   ;; mispredicted once per 64 values, where a loop per 8 values missed it
-  ;; on most chunks with a nonzero.
+  ;; on most chunks with a nonzero. Each entry is one 16-byte store: the
+  ;; value's 8 bytes twice, the pointer over the first copy's low half.
   (func $gather64Block
     (param $aRow i32) (param $values i32) (param $base i32) (param $rowBytes i32)
     (param $slot i32) (result i32)
@@ -1377,10 +1378,9 @@
       (then
         (loop $bits
           (local.set $t (i32.wrap_i64 (i64.ctz (local.get $mask))))
-          (i32.store (local.get $slot)
-            (i32.add (local.get $base) (i32.mul (local.get $t) (local.get $rowBytes))))
-          (i64.store offset=8 (local.get $slot)
-            (i64.load (i32.add (local.get $aRow) (i32.shl (local.get $t) (i32.const 3)))))
+          (v128.store (local.get $slot) (i32x4.replace_lane 0
+            (v128.load64_splat (i32.add (local.get $aRow) (i32.shl (local.get $t) (i32.const 3))))
+            (i32.add (local.get $base) (i32.mul (local.get $t) (local.get $rowBytes)))))
           (local.set $slot (i32.add (local.get $slot) (i32.const 16)))
           (local.set $mask (i64.and (local.get $mask) (i64.sub (local.get $mask) (i64.const 1))))
           (br_if $bits (i64.ne (local.get $mask) (i64.const 0))))))
