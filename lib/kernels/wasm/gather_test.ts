@@ -74,14 +74,20 @@ Deno.test("gatherScaled equals the TypeScript loop bit for bit: blank 16-byte ru
 /**
  * The nonzero gather of `ab` (f32) and `ab64` (f64): before sweeping a row
  * of a, the kernels list its nonzeros (+0 and -0 skipped, NaN kept) in the
- * order of k; rows of at most 64 values, the weight gradients' batch-long
- * rows, take other code than longer ones. Checked through the products,
- * bit for bit, for every k from 1 to 70.
+ * order of k, from bit masks of 16 values (f32) or of up to 64 (f64), the
+ * last values one at a time. Checked through the products, bit for bit,
+ * for every k from 1 to 70 (the weight gradients' rows are 64 long) and for
+ * rows of two to four blocks of 64, whole or not, with a tail or not.
  */
 type Floats = Float32Array | Float64Array;
 
 /** The product's width: several column sweeps in either precision. */
 const WIDTH = 37;
+/** Row lengths: every k up to 70, then two to four blocks of 64 values. */
+const LENGTHS = [
+  ...Array.from({ length: 70 }, (_, i) => i + 1),
+  ...[72, 79, 128, 131, 200, 256],
+];
 /** Values past k in each row of a (NaN there: never to be read). */
 const PADDING = 3;
 
@@ -107,7 +113,7 @@ function rowPatterns(k: number, rng: Rng): number[][] {
     Array.from({ length: k }, (_, p) => p % 2 === 0 ? -0 : 0),
     signedZeros(row(() => rng.uniform() < 0.19)),
     signedZeros(withNaN),
-    row((p) => p === 63 || p === 64 || p === k - 2),
+    row((p) => p % 64 === 63 || p % 64 === 0 || p === k - 2),
     row((p) => p % 16 === 15 || p % 8 === 0),
   ];
 }
@@ -141,7 +147,7 @@ function product(relaxed: boolean, f64: boolean) {
 /**
  * The loop of the plain SIMD build: out + Σ a·b over the nonzeros of each
  * row of a in the order of k, each product and sum rounded to the
- * precision (in f64 the double operations are exact already).
+ * precision (in f64, JavaScript's own arithmetic).
  */
 function skipZeros(
   a: Floats,
@@ -211,10 +217,10 @@ function nonzerosOf(
 
 for (const f64 of [false, true]) {
   const name = f64 ? "ab64" : "ab";
-  Deno.test(`${name} in plain SIMD skips exactly the zeros (+0 and -0, not NaN) of rows of every length from 1 to 70`, () => {
+  Deno.test(`${name} in plain SIMD skips exactly the zeros (+0 and -0, not NaN) of rows of every length from 1 to 70, and longer`, () => {
     const run = product(false, f64);
     const rng = new Rng(f64 ? 91 : 90);
-    for (let k = 1; k <= 70; k++) {
+    for (const k of LENGTHS) {
       const { a, b, out, shape } = operands(k, f64, rng);
       const expected = skipZeros(a, b, out, shape);
       assertSame(run(a, b, out, shape), expected, `${name}, k = ${k}`);
@@ -224,10 +230,10 @@ for (const f64 of [false, true]) {
     }
   });
 
-  Deno.test(`${name} in relaxed SIMD gives each row of every length from 1 to 70 what the row's nonzeros alone give`, () => {
+  Deno.test(`${name} in relaxed SIMD gives each row of every length from 1 to 70, and longer, what the row's nonzeros alone give`, () => {
     const run = product(RELAXED_SIMD_AVAILABLE, f64);
     const rng = new Rng(f64 ? 93 : 92);
-    for (let k = 1; k <= 70; k++) {
+    for (const k of LENGTHS) {
       const { a, b, out, shape } = operands(k, f64, rng);
       const [m, , n, aStride] = shape;
       const actual = run(a, b, out, shape);
