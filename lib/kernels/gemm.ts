@@ -64,6 +64,25 @@ export interface MatrixKernels {
   /** `out[m,n] = a[m,k] · b[n,k]ᵀ` */
   readonly abt: GemmKernel;
   /**
+   * A linear layer's two backward products at once, `dW = xᵀ · dY` (`atb`:
+   * `[in,batch]ᵀ·[batch,out]` to `[in,out]`) and `dX = dY · wᵀ` (`abt`:
+   * `[batch,out]·[in,out]ᵀ` to `[batch,in]`). Neither reads what the other
+   * writes, so a set with two threads can run one on each; `dW` and `dX`
+   * are exactly what `atb` and `abt` give. Optional.
+   *
+   * @returns `false` when it cannot (the caller then calls `atb` and `abt`).
+   */
+  atbAbt?(
+    x: FloatArray,
+    dY: FloatArray,
+    w: FloatArray,
+    dW: FloatArray,
+    dX: FloatArray,
+    batch: number,
+    inFeatures: number,
+    outFeatures: number,
+  ): boolean;
+  /**
    * Where tensors that these kernels will multiply should live, when that
    * matters (WebAssembly kernels read their own memory without copying).
    * Absent: ordinary typed arrays.

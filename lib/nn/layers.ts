@@ -274,16 +274,39 @@ export class Linear implements Layer {
     const batch = input.rows;
     const n = this.outFeatures;
     assertShape(dOutput, [batch, n], `${this.name} dOutput`);
-    this.#kernels.atb(
+    const dY = dOutput.data;
+    const dInput = this.#inputGradient ? this.#dInput.get(batch) : null;
+    const both = dInput !== null && this.#kernels.atbAbt?.(
       input.data,
-      dOutput.data,
+      dY,
+      this.weights.data,
       this.dWeights.data,
-      this.inFeatures,
+      dInput.data,
       batch,
+      this.inFeatures,
       n,
     );
+    if (!both) {
+      this.#kernels.atb(
+        input.data,
+        dY,
+        this.dWeights.data,
+        this.inFeatures,
+        batch,
+        n,
+      );
+      if (dInput !== null) {
+        this.#kernels.abt(
+          dY,
+          this.weights.data,
+          dInput.data,
+          batch,
+          n,
+          this.inFeatures,
+        );
+      }
+    }
     const dBias = this.dBias.data;
-    const dY = dOutput.data;
     if (!this.#kernels.sumRows?.(dY, dBias, batch, n)) {
       dBias.fill(0);
       for (let r = 0; r < batch; r++) {
@@ -291,16 +314,6 @@ export class Linear implements Layer {
         for (let j = 0; j < n; j++) dBias[j] += dY[row + j];
       }
     }
-    if (!this.#inputGradient) return null;
-    const dInput = this.#dInput.get(batch);
-    this.#kernels.abt(
-      dY,
-      this.weights.data,
-      dInput.data,
-      batch,
-      n,
-      this.inFeatures,
-    );
     return dInput;
   }
 

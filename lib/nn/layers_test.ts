@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import {
   assertGradientsClose,
+  fastKernels,
   fromValues,
+  type Kernels,
   type Layer,
   Linear,
   Mlp,
@@ -92,6 +94,66 @@ Deno.test("Linear with inputGradient: false returns null and still fills dWeight
   layer.forward(randomTensor([2, 3], rng));
   assert.equal(layer.backward(randomTensor([2, 2], rng)), null);
   assert.ok(layer.dWeights.data.some((g) => g !== 0));
+});
+
+/**
+ * fastKernels plus an `atbAbt` that records its calls and, when `take` is
+ * true, writes markers (dW = 1, dX = 2) instead of the products.
+ */
+function kernelsWithAtbAbt(take: boolean) {
+  const calls: number[][] = [];
+  const kernels: Kernels = {
+    ...fastKernels,
+    atbAbt: (_x, _dY, _w, dW, dX, batch, inputs, outputs) => {
+      calls.push([batch, inputs, outputs]);
+      if (take) {
+        dW.fill(1);
+        dX.fill(2);
+      }
+      return take;
+    },
+  };
+  return { kernels, calls };
+}
+
+Deno.test("Linear's backward uses kernels.atbAbt when it takes both products, and atb and abt when it declines", () => {
+  const rng = new Rng(5);
+  const input = randomTensor([4, 3], rng);
+  const upstream = randomTensor([4, 2], rng);
+  const plain = new Linear(3, 2, { rng: new Rng(6), dtype: "f64" });
+  plain.forward(input);
+  const expected = Array.from(plain.backward(upstream)!.data);
+  for (const take of [true, false]) {
+    const { kernels, calls } = kernelsWithAtbAbt(take);
+    const layer = new Linear(3, 2, { rng: new Rng(6), dtype: "f64", kernels });
+    layer.forward(input);
+    const dInput = Array.from(layer.backward(upstream)!.data);
+    assert.deepEqual(calls, [[4, 3, 2]]);
+    const dWeights = Array.from(layer.dWeights.data);
+    if (take) {
+      assert.deepEqual(dInput, new Array(12).fill(2));
+      assert.deepEqual(dWeights, new Array(6).fill(1));
+    } else {
+      assert.deepEqual(dInput, expected);
+      assert.deepEqual(dWeights, Array.from(plain.dWeights.data));
+    }
+    assert.deepEqual(layer.dBias.data, plain.dBias.data);
+  }
+});
+
+Deno.test("Linear with inputGradient: false never asks for atbAbt", () => {
+  const rng = new Rng(7);
+  const { kernels, calls } = kernelsWithAtbAbt(true);
+  const layer = new Linear(3, 2, {
+    rng,
+    dtype: "f64",
+    kernels,
+    inputGradient: false,
+  });
+  layer.forward(randomTensor([2, 3], rng));
+  assert.equal(layer.backward(randomTensor([2, 2], rng)), null);
+  assert.deepEqual(calls, []);
+  assert.ok(layer.dWeights.data.some((g) => g !== 1));
 });
 
 Deno.test("Linear names the argument and both shapes on a mismatch", () => {

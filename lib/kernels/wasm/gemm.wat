@@ -556,6 +556,46 @@
         (local.set $k0 (i32.add (local.get $k0) (local.get $slice)))
         (br $slices))))
 
+  ;; Rows [$from, $from + $rows) of out[m,n] = a[k,m]ᵀ · b[k,n], for a
+  ;; batch-long k: that block of a's columns is transposed into scratch
+  ;; ([rows,k], after `ab`'s 256 + 8·k bytes) and multiplied by b with
+  ;; `ab`. A thread given half of the rows transposes the half it
+  ;; multiplies, into its own cache, instead of waiting for one thread to
+  ;; transpose all of a. The same sums as `ab` on all of aᵀ.
+  ;; scratch: 256 + 8·k + 4·rows·k bytes.
+  (func (export "atb_part")
+    (param $a i32) (param $b i32) (param $out i32)
+    (param $m i32) (param $k i32) (param $n i32)
+    (param $from i32) (param $rows i32) (param $scratch i32)
+    (local $t i32)
+    (local.set $t (i32.add (local.get $scratch)
+      (i32.add (i32.const 256) (i32.shl (local.get $k) (i32.const 3)))))
+    (call $transposeStrided
+      (i32.add (local.get $a) (i32.shl (local.get $from) (i32.const 2)))
+      (local.get $t) (local.get $k) (local.get $rows) (local.get $m))
+    (call $ab
+      (local.get $t) (local.get $b)
+      (i32.add (local.get $out) (i32.shl (i32.mul (local.get $from) (local.get $n)) (i32.const 2)))
+      (local.get $rows) (local.get $k) (local.get $n)
+      (local.get $k) (local.get $n) (local.get $scratch) (i32.const 0)))
+
+  ;; `atb_part` in f64, by `ab64` (whose scratch is 16·k bytes).
+  ;; scratch: 16·k + 8·rows·k bytes.
+  (func (export "atb_part64")
+    (param $a i32) (param $b i32) (param $out i32)
+    (param $m i32) (param $k i32) (param $n i32)
+    (param $from i32) (param $rows i32) (param $scratch i32)
+    (local $t i32)
+    (local.set $t (i32.add (local.get $scratch) (i32.shl (local.get $k) (i32.const 4))))
+    (call $transposeStrided64
+      (i32.add (local.get $a) (i32.shl (local.get $from) (i32.const 3)))
+      (local.get $t) (local.get $k) (local.get $rows) (local.get $m))
+    (call $ab64
+      (local.get $t) (local.get $b)
+      (i32.add (local.get $out) (i32.shl (i32.mul (local.get $from) (local.get $n)) (i32.const 3)))
+      (local.get $rows) (local.get $k) (local.get $n)
+      (local.get $k) (local.get $n) (local.get $scratch) (i32.const 0)))
+
   ;; Gathers the nonzeros of a row of k floats at $aRow into $scratch as
   ;; 8-byte entries: a pointer ($base + p·$rowBytes, the matching row of the
   ;; other operand) and the value. 16 values at a time, as a bit mask of
@@ -691,6 +731,13 @@
   ;; float at a time.
   (func $transpose (export "transpose")
     (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
+    (call $transposeStrided (local.get $src) (local.get $dst)
+      (local.get $rows) (local.get $cols) (local.get $cols)))
+
+  ;; `transpose` of a block of columns: src's rows are $stride floats apart.
+  (func $transposeStrided
+    (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
+    (param $stride i32)
     (local $r i32) (local $c i32) (local $rows4 i32) (local $cols4 i32)
     (local $from i32) (local $to i32) (local $srcRow i32) (local $dstRow i32)
     (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
@@ -698,7 +745,7 @@
     (local $strip i32) (local $stripEnd i32)
     (local.set $rows4 (i32.and (local.get $rows) (i32.const -4)))
     (local.set $cols4 (i32.and (local.get $cols) (i32.const -4)))
-    (local.set $srcRow (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $srcRow (i32.shl (local.get $stride) (i32.const 2)))
     (local.set $dstRow (i32.shl (local.get $rows) (i32.const 2)))
     (block $stripsDone
       (loop $strips
@@ -715,7 +762,7 @@
               (loop $blocks
                 (br_if $blocksDone (i32.ge_u (local.get $c) (local.get $stripEnd)))
                 (local.set $from (i32.add (local.get $src)
-                  (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 2))))
+                  (i32.shl (i32.add (i32.mul (local.get $r) (local.get $stride)) (local.get $c)) (i32.const 2))))
                 (local.set $x0 (v128.load (local.get $from)))
                 (local.set $x1 (v128.load (i32.add (local.get $from) (local.get $srcRow))))
                 (local.set $x2 (v128.load (i32.add (local.get $from) (i32.shl (local.get $srcRow) (i32.const 1)))))
@@ -744,14 +791,15 @@
         (br $strips)))
     ;; the right edge (columns past the last multiple of 4), then the bottom
     ;; edge (rows past it)
-    (call $transposeScalar (local.get $src) (local.get $dst) (local.get $rows) (local.get $cols)
+    (call $transposeScalar (local.get $src) (local.get $dst) (local.get $rows) (local.get $stride)
       (i32.const 0) (local.get $rows4) (local.get $cols4) (local.get $cols))
-    (call $transposeScalar (local.get $src) (local.get $dst) (local.get $rows) (local.get $cols)
+    (call $transposeScalar (local.get $src) (local.get $dst) (local.get $rows) (local.get $stride)
       (local.get $rows4) (local.get $rows) (i32.const 0) (local.get $cols)))
 
-  ;; dst[c,r] = src[r,c] for r in [r0,r1), c in [c0,c1), one float at a time.
+  ;; dst[c,r] = src[r,c] for r in [r0,r1), c in [c0,c1), one float at a
+  ;; time; src's rows are $stride floats apart, dst's $rows.
   (func $transposeScalar
-    (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
+    (param $src i32) (param $dst i32) (param $rows i32) (param $stride i32)
     (param $r0 i32) (param $r1 i32) (param $c0 i32) (param $c1 i32)
     (local $r i32) (local $c i32)
     (local.set $r (local.get $r0))
@@ -766,7 +814,7 @@
               (i32.add (local.get $dst)
                 (i32.shl (i32.add (i32.mul (local.get $c) (local.get $rows)) (local.get $r)) (i32.const 2)))
               (f32.load (i32.add (local.get $src)
-                (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 2)))))
+                (i32.shl (i32.add (i32.mul (local.get $r) (local.get $stride)) (local.get $c)) (i32.const 2)))))
             (local.set $c (i32.add (local.get $c) (i32.const 1)))
             (br $cLoop)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
@@ -1144,7 +1192,7 @@
   ;; four, then 2 at a time, then the last one alone. Each output is summed in the order of
   ;; k, as the TypeScript reference does.
   ;; scratch: 16·k bytes.
-  (func (export "ab64")
+  (func $ab64 (export "ab64")
     (param $a i32) (param $b i32) (param $out i32)
     (param $m i32) (param $k i32) (param $n i32)
     (param $aStride i32) (param $stride i32)
@@ -1391,6 +1439,13 @@
   ;; column and row one value at a time.
   (func (export "transpose64")
     (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
+    (call $transposeStrided64 (local.get $src) (local.get $dst)
+      (local.get $rows) (local.get $cols) (local.get $cols)))
+
+  ;; `transpose64` of a block of columns: src's rows are $stride values apart.
+  (func $transposeStrided64
+    (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
+    (param $stride i32)
     (local $r i32) (local $c i32) (local $rows2 i32) (local $cols2 i32)
     (local $from i32) (local $to i32) (local $x0 v128) (local $x1 v128)
     (local $strip i32) (local $stripEnd i32)
@@ -1411,9 +1466,9 @@
               (loop $blocks
                 (br_if $blocksDone (i32.ge_u (local.get $c) (local.get $stripEnd)))
                 (local.set $from (i32.add (local.get $src)
-                  (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 3))))
+                  (i32.shl (i32.add (i32.mul (local.get $r) (local.get $stride)) (local.get $c)) (i32.const 3))))
                 (local.set $x0 (v128.load (local.get $from)))
-                (local.set $x1 (v128.load (i32.add (local.get $from) (i32.shl (local.get $cols) (i32.const 3)))))
+                (local.set $x1 (v128.load (i32.add (local.get $from) (i32.shl (local.get $stride) (i32.const 3)))))
                 (local.set $to (i32.add (local.get $dst)
                   (i32.shl (i32.add (i32.mul (local.get $c) (local.get $rows)) (local.get $r)) (i32.const 3))))
                 (v128.store (local.get $to)
@@ -1426,14 +1481,15 @@
             (br $blockRows)))
         (local.set $strip (local.get $stripEnd))
         (br $strips)))
-    (call $transposeScalar64 (local.get $src) (local.get $dst) (local.get $rows) (local.get $cols)
+    (call $transposeScalar64 (local.get $src) (local.get $dst) (local.get $rows) (local.get $stride)
       (i32.const 0) (local.get $rows2) (local.get $cols2) (local.get $cols))
-    (call $transposeScalar64 (local.get $src) (local.get $dst) (local.get $rows) (local.get $cols)
+    (call $transposeScalar64 (local.get $src) (local.get $dst) (local.get $rows) (local.get $stride)
       (local.get $rows2) (local.get $rows) (i32.const 0) (local.get $cols)))
 
-  ;; dst[c,r] = src[r,c] in f64 for r in [r0,r1), c in [c0,c1).
+  ;; dst[c,r] = src[r,c] in f64 for r in [r0,r1), c in [c0,c1); src's rows
+  ;; are $stride values apart, dst's $rows.
   (func $transposeScalar64
-    (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
+    (param $src i32) (param $dst i32) (param $rows i32) (param $stride i32)
     (param $r0 i32) (param $r1 i32) (param $c0 i32) (param $c1 i32)
     (local $r i32) (local $c i32)
     (local.set $r (local.get $r0))
@@ -1448,7 +1504,7 @@
               (i32.add (local.get $dst)
                 (i32.shl (i32.add (i32.mul (local.get $c) (local.get $rows)) (local.get $r)) (i32.const 3)))
               (f64.load (i32.add (local.get $src)
-                (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 3)))))
+                (i32.shl (i32.add (i32.mul (local.get $r) (local.get $stride)) (local.get $c)) (i32.const 3)))))
             (local.set $c (i32.add (local.get $c) (i32.const 1)))
             (br $cLoop)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))

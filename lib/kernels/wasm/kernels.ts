@@ -89,6 +89,8 @@ export interface WasmKernels
   extends MatrixKernels, ElementwiseKernels, OptimizerKernels {
   /** Whether the relaxed-SIMD build is in use. */
   readonly relaxed: boolean;
+  /** See {@link MatrixKernels.atbAbt}: declines without a worker. */
+  readonly atbAbt: NonNullable<MatrixKernels["atbAbt"]>;
   /** Stops the worker thread, if any; the kernels stay usable on one thread. */
   dispose(): void;
   /**
@@ -155,6 +157,7 @@ export function createWasmKernels(
     ab: products.ab,
     atb: products.atb,
     abt: products.abt,
+    atbAbt: products.atbAbt,
     addRowVector: elementwise.addRowVector,
     sumRows: elementwise.sumRows,
     relu: elementwise.relu,

@@ -52,6 +52,10 @@ interface Precision {
   readonly transpose: "transpose" | "transpose64";
   /** Its `dst += src`. */
   readonly add: "add_arrays" | "add_arrays64";
+  /** The worker job that runs `atb_part` in this type. */
+  readonly atbPartJob: number;
+  /** Scratch bytes `atb_part` needs before its transposed block. */
+  readonly atbPartScratch: (k: number) => number;
 }
 
 /** `ab`, `atb` and `abt` on the arena, with the worker when there is one. */
@@ -84,6 +88,8 @@ export class WasmProducts {
       ab: "ab",
       transpose: "transpose",
       add: "add_arrays",
+      atbPartJob: JOB.atbPart,
+      atbPartScratch: (k) => GATHER_TABLE_BYTES + 8 * k,
     };
     this.#f64 = {
       size: 8,
@@ -92,6 +98,8 @@ export class WasmProducts {
       ab: "ab64",
       transpose: "transpose64",
       add: "add_arrays64",
+      atbPartJob: JOB.atbPart64,
+      atbPartScratch: (k) => 16 * k,
     };
   }
 
@@ -131,6 +139,7 @@ export class WasmProducts {
       p === this.#f32 && k >= ATB_SLICES_MIN &&
       this.#atbSlices(a as Float32Array, b as Float32Array, out, m, k, n)
     ) return;
+    if (this.#atbPart(p, a, b, out, m, k, n)) return;
     if (!this.#atbTransposed(p, a, b, out, m, k, n)) {
       fastKernels.atb(a, b, out, m, k, n);
     }
@@ -149,6 +158,82 @@ export class WasmProducts {
     }
     this.#wasm[p.transpose](bPtr, scratchT.ptr, n, k);
     this.#rowsTimes(p, a, scratchT.ptr, out, m, k, n);
+  };
+
+  /** Whether a product of this size is worth sharing with the worker. */
+  #splits(m: number, k: number, n: number): boolean {
+    return this.#threads.active && m * k * n >= this.#splitThreshold;
+  }
+
+  /**
+   * Whether `#abPointers` splits this product along k (two partial sums,
+   * whose last bits can differ from one thread's), rather than its rows.
+   */
+  #splitsSum(p: Precision, m: number, k: number, n: number): boolean {
+    return this.#splits(m, k, n) && k > m &&
+      p.size * m * n <= this.#arena.workerOut.bytes;
+  }
+
+  /**
+   * See {@link MatrixKernels.atbAbt}: the worker runs `atb_part` over all of
+   * dW's rows while this thread transposes w and multiplies, each product
+   * on one thread, as `atb` and `abt` split between two threads by rows
+   * give the same sums. Declined (false) without a worker or for products
+   * too small to share (as `#splits` says), when an array is outside the
+   * memory or does not fit the scratch, and for the shapes
+   * `atb` or `abt` would compute as two partial sums (a full batch, or a
+   * `dY · wᵀ` with more outputs than batch rows), whose bits can differ.
+   */
+  readonly atbAbt = (
+    x: FloatArray,
+    dY: FloatArray,
+    w: FloatArray,
+    dW: FloatArray,
+    dX: FloatArray,
+    batch: number,
+    inFeatures: number,
+    outFeatures: number,
+  ): boolean => {
+    const p = this.#precisionOf(x, dY, dW);
+    if (
+      p === null || p !== this.#precisionOf(w, dX, x) ||
+      !this.#splits(batch, inFeatures, outFeatures) ||
+      batch >= ATB_SLICES_MIN ||
+      this.#splitsSum(p, batch, outFeatures, inFeatures)
+    ) return false;
+    const arena = this.#arena;
+    const [xPtr, dYPtr, wPtr, dWPtr, dXPtr] = [x, dY, w, dW, dX].map((t) =>
+      arena.pointerOf(t)
+    );
+    const { workerGather, scratchT, gather } = arena;
+    const size = p.size;
+    if (
+      xPtr === null || dYPtr === null || wPtr === null || dWPtr === null ||
+      dXPtr === null || !this.#fits(outFeatures, p) ||
+      size * inFeatures * outFeatures > scratchT.bytes ||
+      p.atbPartScratch(batch) + size * inFeatures * batch > workerGather.bytes
+    ) return false;
+    const atbArgs = [xPtr, dYPtr, dWPtr, inFeatures, batch, outFeatures];
+    this.#threads.alongside(
+      p.atbPartJob,
+      [...atbArgs, 0, inFeatures, workerGather.ptr],
+      () => {
+        this.#wasm[p.transpose](wPtr, scratchT.ptr, inFeatures, outFeatures);
+        this.#wasm[p.ab](
+          dYPtr,
+          scratchT.ptr,
+          dXPtr,
+          batch,
+          outFeatures,
+          inFeatures,
+          outFeatures,
+          inFeatures,
+          gather.ptr,
+          0,
+        );
+      },
+    );
+    return true;
   };
 
   /**
@@ -192,9 +277,9 @@ export class WasmProducts {
     n: number,
     accumulate: number,
   ) {
-    const split = this.#threads.active && m * k * n >= this.#splitThreshold;
+    const split = this.#splits(m, k, n);
     const size = p.size;
-    if (split && k > m && size * m * n <= this.#arena.workerOut.bytes) {
+    if (split && this.#splitsSum(p, m, k, n)) {
       this.#threads.splitSum(
         p.abJob,
         k,
@@ -330,6 +415,48 @@ export class WasmProducts {
     if (inPlace === null) {
       out.set(heap.subarray(outPtr / 4, outPtr / 4 + m * n));
     }
+    return true;
+  }
+
+  /**
+   * out[m,n] = a[k,m]ᵀ · b[k,n] by `atb_part`, with a, b and out in the
+   * memory: with a worker, each thread transposes the block of a's columns
+   * for its half of out's rows, into its own cache, and multiplies it, so
+   * the worker does not wait for one thread to transpose all of a. The rows
+   * are independent, so the sums are one thread's.
+   *
+   * @returns false (having written nothing) when an operand is elsewhere or
+   * the transposed a does not fit the gather scratch (a full batch).
+   */
+  #atbPart(
+    p: Precision,
+    a: FloatArray,
+    b: FloatArray,
+    out: FloatArray,
+    m: number,
+    k: number,
+    n: number,
+  ): boolean {
+    const arena = this.#arena;
+    const aPtr = arena.pointerOf(a);
+    const bPtr = arena.pointerOf(b);
+    const outPtr = arena.pointerOf(out);
+    if (aPtr === null || bPtr === null || outPtr === null) return false;
+    if (p.atbPartScratch(k) + p.size * m * k > arena.gather.bytes) {
+      return false;
+    }
+    const split = this.#threads.active && m * k * n >= this.#splitThreshold;
+    this.#threads.splitRows(p.atbPartJob, m, split, (from, rows, scratch) => [
+      aPtr,
+      bPtr,
+      outPtr,
+      m,
+      k,
+      n,
+      from,
+      rows,
+      scratch,
+    ]);
     return true;
   }
 

@@ -63,6 +63,10 @@ export const JOB = {
   reluBackward64: 12,
   /** `add_row_vector64(matrix, vector, rows, cols)`: `add_row_vector` in f64 */
   addRowVector64: 13,
+  /** `atb_part(a, b, out, m, k, n, from, rows, scratch)`: rows of `aᵀ·b` */
+  atbPart: 14,
+  /** `atb_part64(a, b, out, m, k, n, from, rows, scratch)`: `atb_part` in f64 */
+  atbPart64: 15,
 } as const;
 
 /** An argument's WebAssembly type. */
@@ -83,7 +87,9 @@ export type JobKernel =
   | "gather_scaled64"
   | "relu64"
   | "relu_backward64"
-  | "add_row_vector64";
+  | "add_row_vector64"
+  | "atb_part"
+  | "atb_part64";
 
 /**
  * Each job's gemm.wat export and its parameter types, indexed by
@@ -119,6 +125,8 @@ export const JOB_SIGNATURES: readonly {
   { kernel: "relu64", args: Array(3).fill("i32") },
   { kernel: "relu_backward64", args: Array(4).fill("i32") },
   { kernel: "add_row_vector64", args: Array(4).fill("i32") },
+  { kernel: "atb_part", args: Array(9).fill("i32") },
+  { kernel: "atb_part64", args: Array(9).fill("i32") },
 ];
 
 /** Views of the control block, one per argument type. */

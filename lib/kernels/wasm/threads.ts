@@ -130,6 +130,18 @@ export class Threads {
     this.#wasm[add](out, workerOut.ptr, length);
   }
 
+  /**
+   * Runs job `kind` on the worker while this thread runs `here`, then waits
+   * for it (or runs it here, if the worker has not started it): two
+   * independent kernels at once. There must be a worker, and `here` must
+   * not hand it a job.
+   */
+  alongside(kind: number, workerArgs: number[], here: () => void) {
+    this.#start(kind, workerArgs);
+    here();
+    this.#finish(kind, workerArgs);
+  }
+
   /** Stops the worker, if any; the kernels stay usable on one thread. */
   dispose() {
     if (this.#worker === null) return;
