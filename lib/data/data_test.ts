@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
+  type Batch,
   Batcher,
   createWasmKernels,
   encodeIdx,
@@ -212,6 +213,80 @@ Deno.test("Batcher visits every image once per epoch, shuffled by the seed, last
   ]);
   assert.deepEqual(epoch(new Rng(1)), a);
   assert.notDeepEqual(epoch(new Rng(2)), a);
+});
+
+/** An epoch's batches as plain arrays, calling `prefetch` after each when asked. */
+function readEpoch(batcher: Batcher, seed: number, prefetch: boolean) {
+  const batches: { images: number[]; labels: number[] }[] = [];
+  let previous: { batch: Batch; images: number[] } | null = null;
+  for (const batch of batcher.epoch(new Rng(seed))) {
+    // The batch before stays intact while this one arrives: a prefetch
+    // fills the buffer of the batch before that.
+    if (previous !== null) {
+      assert.deepEqual([...previous.batch.images.data], previous.images);
+    }
+    const images = [...batch.images.data];
+    batches.push({ images, labels: [...batch.labels] });
+    previous = { batch, images };
+    if (prefetch) batcher.prefetch();
+  }
+  return batches;
+}
+
+Deno.test("a Batcher that prefetches gives exactly the batches it gives without, f32 and f64, on one thread or two", () => {
+  const rng = new Rng(5);
+  const set = tinySet(
+    Array.from(
+      { length: 500 },
+      () => Array.from({ length: 37 }, () => Math.floor(rng.uniform() * 256)),
+    ),
+    Array.from({ length: 500 }, (_, i) => i % 10),
+  );
+  const normalizer = { scale: 1 / 77.3 };
+  const one = createWasmKernels({ arenaBytes: 4 << 20 });
+  const two = createWasmKernels({ arenaBytes: 4 << 20, worker: true });
+  try {
+    // 96 leaves a short last batch (20), which is never prefetched.
+    for (const [batchSize, dtype] of [[4, "f32"], [96, "f64"]] as const) {
+      // Two epochs around one left after its first batch and a prefetch
+      // (shuffles carry over from epoch to epoch).
+      const epochs = (batcher: Batcher, prefetch: boolean) => {
+        const first = readEpoch(batcher, 6, prefetch);
+        for (const _ of batcher.epoch(new Rng(7))) {
+          if (prefetch) batcher.prefetch();
+          break;
+        }
+        return [first, readEpoch(batcher, 8, prefetch)];
+      };
+      const plain = new Batcher(set, batchSize, normalizer, dtype);
+      const expected = epochs(plain, false);
+      let started = 0;
+      const counted = {
+        ...two,
+        gatherScaledLater: (
+          ...args: Parameters<typeof two.gatherScaledLater>
+        ) => {
+          const wait = two.gatherScaledLater(...args);
+          if (wait !== null) started++;
+          return wait;
+        },
+      };
+      for (const kernels of [undefined, one, counted]) {
+        const batcher = new Batcher(set, batchSize, normalizer, dtype, kernels);
+        assert.deepEqual(
+          epochs(batcher, true),
+          expected,
+          `${kernels?.name ?? "no kernels"}, batch ${batchSize}`,
+        );
+      }
+      // Every full-size batch but an epoch's first, and the one prefetch
+      // of the epoch left early.
+      const full = Math.floor(set.count / batchSize);
+      assert.equal(started, 2 * (full - 1) + 1, `batch ${batchSize}`);
+    }
+  } finally {
+    two.dispose();
+  }
 });
 
 Deno.test("a Batcher on the wasm kernels gives exactly the batches of a plain one, on one thread or two", () => {

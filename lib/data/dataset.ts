@@ -269,15 +269,22 @@ export interface Batch {
  * };
  * const batcher = new Batcher(set, 2, { scale: 1 / 255 }, "f32");
  * const seen: number[] = [];
- * // Each batch's buffers are reused by the next: read them as they come.
+ * // Batch buffers are reused by later batches: read them as they come.
  * for (const batch of batcher.epoch(new Rng(1))) seen.push(...batch.labels);
  * assert(batcher.batchesPerEpoch === 2 && seen.sort().join() === "0,1,2,3");
  * ```
  */
 export class Batcher {
   readonly #order: Int32Array;
-  readonly #full: Batch;
+  /** Two full-size batches, used in turn (see `prefetch`). */
+  readonly #full: Batch[] = [];
+  /** Which of `#full` the next full-size batch goes to. */
+  #turn = 0;
   #last: Batch | null = null;
+  /** Where the batch after the one last yielded starts, or -1. */
+  #next = -1;
+  /** A batch `prefetch` is gathering: where it starts, and its wait. */
+  #ahead: { from: number; batch: Batch; wait: () => void } | null = null;
   readonly #kernels: Kernels | undefined;
   /** The set's images in the kernels' memory, for `kernels.gatherScaled`. */
   readonly #placedImages: Uint8Array | null;
@@ -302,7 +309,7 @@ export class Batcher {
   ) {
     this.#kernels = kernels;
     this.#order = Int32Array.from({ length: set.count }, (_, i) => i);
-    this.#full = this.#makeBatch(Math.min(batchSize, set.count));
+    this.#full.push(this.#makeBatch(Math.min(batchSize, set.count)));
     this.#placedImages = kernels?.gatherScaled
       ? kernels.placeBytes?.(set.images) ?? null
       : null;
@@ -322,37 +329,103 @@ export class Batcher {
   }
 
   /**
-   * Yields one epoch of batches. Each batch's buffers are overwritten by the
-   * next one.
+   * Yields one epoch of batches. Each batch's buffers are overwritten by a
+   * later one: full-size batches take turns between two buffers, so that
+   * {@link Batcher.prefetch} can fill one while the other is in use.
    *
    * @param rng Shuffles the order.
    * @param startBatch Continues an interrupted epoch from this batch, in
    * the order it had (no new shuffle); 0 starts a new epoch.
    */
   *epoch(rng: Rng, startBatch = 0): Generator<Batch> {
+    this.#dropAhead();
     if (startBatch === 0) rng.shuffle(this.#order);
     const start = startBatch * this.batchSize;
     for (let from = start; from < this.set.count; from += this.batchSize) {
       const size = Math.min(this.batchSize, this.set.count - from);
-      let batch = this.#full;
-      if (size !== this.#full.labels.length) {
-        if (this.#last?.labels.length !== size) {
-          this.#last = this.#makeBatch(size);
-        }
-        batch = this.#last;
-      }
-      if (!this.#fillScaled(from, batch)) {
-        fillBatch(
-          this.set,
-          this.#order,
-          from,
-          this.normalizer,
-          batch.images,
-          batch.labels,
-        );
-      }
+      const batch = this.#ahead?.from === from
+        ? this.#takeAhead()
+        : this.#gather(from, size);
+      this.#next = from + size < this.set.count ? from + size : -1;
       yield batch;
     }
+    this.#next = -1;
+  }
+
+  /**
+   * Starts gathering the epoch's next batch on the kernels' second thread,
+   * when they have one (`gatherScaledLater`), into the full-size buffer the
+   * batch before this one used: the training loop calls it once the
+   * current batch's forward pass is done, and the next batch is then
+   * gathered while this thread computes the loss and the gradients. The
+   * same floats come out as without. Does nothing past the epoch's last
+   * full-size batch.
+   */
+  prefetch(): void {
+    const from = this.#next;
+    const images = this.#placedImages;
+    if (
+      from < 0 || from + this.batchSize > this.set.count ||
+      this.#ahead !== null || images === null
+    ) return;
+    const batch = this.#fullBatch();
+    const wait = this.#kernels?.gatherScaledLater?.(
+      images,
+      this.set.rows * this.set.cols,
+      this.#order,
+      from,
+      this.batchSize,
+      this.normalizer.scale,
+      batch.images.data,
+    );
+    if (wait) this.#ahead = { from, batch, wait };
+  }
+
+  /** The batch `prefetch` gathered, once it is complete, with its labels. */
+  #takeAhead(): Batch {
+    const { from, batch, wait } = this.#ahead!;
+    this.#ahead = null;
+    wait();
+    this.#turn ^= 1;
+    this.#fillLabels(from, batch);
+    return batch;
+  }
+
+  /** Waits for a prefetched batch that will not be used (a new epoch). */
+  #dropAhead(): void {
+    this.#ahead?.wait();
+    this.#ahead = null;
+  }
+
+  /** @returns The full-size buffer whose turn it is (made on first use). */
+  #fullBatch(): Batch {
+    this.#full[this.#turn] ??= this.#makeBatch(this.#full[0].labels.length);
+    return this.#full[this.#turn];
+  }
+
+  /** Gathers the batch of `size` images from `from` in the order. */
+  #gather(from: number, size: number): Batch {
+    let batch: Batch;
+    if (size === this.#full[0].labels.length) {
+      batch = this.#fullBatch();
+      this.#turn ^= 1;
+    } else {
+      if (this.#last?.labels.length !== size) {
+        this.#last = this.#makeBatch(size);
+      }
+      batch = this.#last;
+    }
+    if (!this.#fillScaled(from, batch)) {
+      fillBatch(
+        this.set,
+        this.#order,
+        from,
+        this.normalizer,
+        batch.images,
+        batch.labels,
+      );
+    }
+    return batch;
   }
 
   /**
@@ -375,10 +448,15 @@ export class Batcher {
       batch.images.data,
     );
     if (!gathered) return false;
-    for (let r = 0; r < size; r++) {
+    this.#fillLabels(from, batch);
+    return true;
+  }
+
+  /** The labels of the batch from `from` in the order. */
+  #fillLabels(from: number, batch: Batch): void {
+    for (let r = 0; r < batch.labels.length; r++) {
       batch.labels[r] = this.set.labels[this.#order[from + r]];
     }
-    return true;
   }
 
   #makeBatch(size: number): Batch {

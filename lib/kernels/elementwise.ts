@@ -102,4 +102,23 @@ export interface ElementwiseKernels {
     scale: number,
     out: FloatArray,
   ): boolean;
+  /**
+   * Starts {@link ElementwiseKernels.gatherScaled} on a second thread and
+   * returns at once, so that the next batch is gathered while this thread
+   * computes something else. `out` holds the batch once the returned
+   * function has been called (it waits for the gather); other kernels may
+   * run meanwhile, but nothing may read or write `out`.
+   *
+   * @returns The wait, or `null` when it cannot (no second thread, `images`
+   * not from `placeBytes`): nothing was started.
+   */
+  gatherScaledLater(
+    images: Uint8Array,
+    pixels: number,
+    order: Int32Array,
+    from: number,
+    count: number,
+    scale: number,
+    out: FloatArray,
+  ): (() => void) | null;
 }

@@ -534,6 +534,9 @@ function trainStep(
   const { progress } = run;
   const lr = learningRateAt(run.schedule, progress.step, run.totalSteps);
   const logits = run.model.forward(batch.images);
+  // The next batch is gathered on the kernels' second thread, if any,
+  // while this one's loss and gradients are computed.
+  run.batcher.prefetch();
   const { dLogits, predicted } = run.buffers.for(size);
   const loss = softmaxCrossEntropy(logits, batch.labels, dLogits);
   progress.step++;

@@ -56,18 +56,19 @@ export class WasmElementwise implements ElementwiseKernels {
   readonly #wasm: Exports;
   /** A batch's image indices, for gather_scaled. */
   readonly #order: Int32Array;
+  /** The same for a gather started by `gatherScaledLater`. */
+  readonly #laterOrder: Int32Array;
 
   /** Kernels over `arena`, shared with `threads`. */
   constructor(arena: Arena, threads: Threads, wasm: Exports) {
     this.#arena = arena;
     this.#threads = threads;
     this.#wasm = wasm;
-    const { scratchA } = arena;
-    this.#order = new Int32Array(
-      arena.memory.buffer,
-      scratchA.ptr,
-      scratchA.bytes / 4,
-    );
+    const { scratchA, workerGather } = arena;
+    const view = ({ ptr, bytes }: { ptr: number; bytes: number }) =>
+      new Int32Array(arena.memory.buffer, ptr, bytes / 4);
+    this.#order = view(scratchA);
+    this.#laterOrder = view(workerGather);
   }
 
   /**
@@ -161,27 +162,72 @@ export class WasmElementwise implements ElementwiseKernels {
     scale: number,
     out: FloatArray,
   ): boolean => {
-    const imagesPtr = this.#arena.pointerOf(images);
-    const outPtr = this.#arena.pointerOf(out);
-    const indices = this.#order;
-    if (imagesPtr === null || outPtr === null || count > indices.length) {
-      return false;
-    }
-    indices.set(order.subarray(from, from + count));
+    const at = this.#gatherPointers(images, out, count, this.#order);
+    if (at === null) return false;
+    this.#order.set(order.subarray(from, from + count));
     const size = out.BYTES_PER_ELEMENT;
     this.#threads.splitRows(
       jobsFor(out).gatherScaled,
       count,
       count * pixels >= GATHER_SPLIT_BYTES,
       (first, rows) => [
-        imagesPtr,
+        at.images,
         pixels,
-        indices.byteOffset + 4 * first,
+        at.order + 4 * first,
         rows,
         scale,
-        outPtr + size * first * pixels,
+        at.out + size * first * pixels,
       ],
     );
     return true;
   };
+
+  /**
+   * See {@link ElementwiseKernels.gatherScaledLater}: the whole batch on the
+   * worker, its order in the worker's scratch (no job of the worker's can
+   * use that scratch before this one is done, and this thread's kernels
+   * never do).
+   */
+  gatherScaledLater = (
+    images: Uint8Array,
+    pixels: number,
+    order: Int32Array,
+    from: number,
+    count: number,
+    scale: number,
+    out: FloatArray,
+  ): (() => void) | null => {
+    if (!this.#threads.active) return null;
+    const at = this.#gatherPointers(images, out, count, this.#laterOrder);
+    if (at === null) return null;
+    this.#laterOrder.set(order.subarray(from, from + count));
+    this.#threads.later(jobsFor(out).gatherScaled, [
+      at.images,
+      pixels,
+      at.order,
+      count,
+      scale,
+      at.out,
+    ]);
+    return () => this.#threads.settle();
+  };
+
+  /**
+   * @returns Where the images, the order and out are for a gather of
+   * `count` rows, or null when images or out are outside the memory or the
+   * order does not fit `orderView`.
+   */
+  #gatherPointers(
+    images: Uint8Array,
+    out: FloatArray,
+    count: number,
+    orderView: Int32Array,
+  ): { images: number; order: number; out: number } | null {
+    const imagesPtr = this.#arena.pointerOf(images);
+    const outPtr = this.#arena.pointerOf(out);
+    if (imagesPtr === null || outPtr === null || count > orderView.length) {
+      return null;
+    }
+    return { images: imagesPtr, order: orderView.byteOffset, out: outPtr };
+  }
 }

@@ -164,6 +164,7 @@ export function createWasmKernels(
     reluBackward: elementwise.reluBackward,
     placeBytes: elementwise.placeBytes,
     gatherScaled: elementwise.gatherScaled,
+    gatherScaledLater: elementwise.gatherScaledLater,
     sgdStep: optimizer.sgdStep,
   };
 }

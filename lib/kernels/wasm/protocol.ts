@@ -171,14 +171,23 @@ function slots(args: readonly ArgType[]): number[] {
   });
 }
 
+/**
+ * Each job's argument slots, worked out once: a job is handed over some
+ * 5,000 times an epoch.
+ */
+const JOB_SLOTS: readonly number[][] = JOB_SIGNATURES.map((signature) =>
+  slots(signature.args)
+);
+
 /** Stores a job's arguments in the control block (the main thread's side). */
 export function writeArgs(views: ControlViews, kind: number, args: number[]) {
   const types = JOB_SIGNATURES[kind].args;
-  slots(types).forEach((slot, i) => {
-    if (types[i] === "f64") views.doubles[slot / 2] = args[i];
-    else if (types[i] === "f32") views.floats[slot] = args[i];
-    else views.ints[slot] = args[i];
-  });
+  const at = JOB_SLOTS[kind];
+  for (let i = 0; i < types.length; i++) {
+    if (types[i] === "f64") views.doubles[at[i] / 2] = args[i];
+    else if (types[i] === "f32") views.floats[at[i]] = args[i];
+    else views.ints[at[i]] = args[i];
+  }
 }
 
 /**
@@ -188,7 +197,7 @@ export function writeArgs(views: ControlViews, kind: number, args: number[]) {
  */
 export function readArgs(views: ControlViews, kind: number): number[] {
   const types = JOB_SIGNATURES[kind].args;
-  return slots(types).map((slot, i) =>
+  return JOB_SLOTS[kind].map((slot, i) =>
     types[i] === "f64"
       ? views.doubles[slot / 2]
       : types[i] === "f32"

@@ -53,6 +53,8 @@ export class Threads {
   #jobs = 0;
   /** Worker shares this thread ran because the worker had not started them. */
   #sharesRunHere = 0;
+  /** A job started by {@link Threads.later} and not yet waited for. */
+  #pending: { kind: number; args: number[] } | null = null;
 
   /**
    * Starts the worker, if asked, and waits until it is ready.
@@ -142,8 +144,28 @@ export class Threads {
     this.#finish(kind, workerArgs);
   }
 
+  /**
+   * Starts job `kind` on the worker and returns at once: the worker runs it
+   * while this thread goes on with other work. The next job handed to the
+   * worker, or {@link Threads.settle}, waits for it first (or runs it here,
+   * if the worker has not started it). There must be a worker.
+   */
+  later(kind: number, args: number[]) {
+    this.#start(kind, args);
+    this.#pending = { kind, args };
+  }
+
+  /** Waits for the job {@link Threads.later} started, if any. */
+  settle() {
+    const pending = this.#pending;
+    if (pending === null) return;
+    this.#pending = null;
+    this.#finish(pending.kind, pending.args);
+  }
+
   /** Stops the worker, if any; the kernels stay usable on one thread. */
   dispose() {
+    this.settle();
     if (this.#worker === null) return;
     Atomics.store(this.#views.ints, CONTROL.job, -1);
     Atomics.notify(this.#views.ints, CONTROL.job);
@@ -155,8 +177,12 @@ export class Threads {
     return this.#wasm[JOB_SIGNATURES[kind].kernel];
   }
 
-  /** Hands the worker a job (a `JOB` number); `#finish` waits for it. */
+  /**
+   * Hands the worker a job (a `JOB` number), once any job started by
+   * `later` is done; `#finish` waits for it.
+   */
   #start(kind: number, args: number[]) {
+    this.settle();
     const ctrl = this.#views.ints;
     writeArgs(this.#views, kind, args);
     ctrl[CONTROL.kind] = kind;

@@ -5,6 +5,7 @@ import { instantiate, RELAXED_SIMD_AVAILABLE } from "./module.ts";
 import { WasmProducts } from "./products.ts";
 import { WasmOptimizer } from "./sgd.ts";
 import { Threads } from "./threads.ts";
+import { JOB } from "./protocol.ts";
 
 /**
  * Products and SGD over one arena, on two threads: a real worker, or one
@@ -78,6 +79,41 @@ Deno.test("a share the worker has not taken is run by this thread, with the numb
     const { posted, ranHere } = stalled.threads.jobCounts;
     assert.ok(posted > 0, "jobs were posted for the worker");
     assert.equal(ranHere, posted, "and all were run here");
+  } finally {
+    one.threads.dispose();
+  }
+});
+
+Deno.test("a job started later is complete after settle, or once the next job is handed over, worker running or not", () => {
+  const [one, stalled] = [kernelsOn("running"), kernelsOn("absent")];
+  try {
+    const rng = new Rng(6);
+    const n = 1 << 16;
+    const input = random(n, rng, 0);
+    const expected = input.map((x) => Math.max(x, 0));
+    for (const { arena, threads, products } of [one, stalled]) {
+      const inside = arena.allocate("f32", n) as Float32Array;
+      inside.set(input);
+      for (const next of ["settle", "a split product"]) {
+        const out = arena.allocate("f32", n) as Float32Array;
+        threads.later(JOB.relu, [inside.byteOffset, out.byteOffset, n]);
+        if (next === "settle") threads.settle();
+        else {
+          const a = random(64 * 100, rng, 0);
+          products.ab(
+            a,
+            random(100 * 8, rng, 0),
+            new Float32Array(64 * 8),
+            64,
+            100,
+            8,
+          );
+        }
+        assert.deepEqual(out, expected, next);
+      }
+    }
+    const { posted, ranHere } = stalled.threads.jobCounts;
+    assert.equal(ranHere, posted, "the stalled worker's jobs all ran here");
   } finally {
     one.threads.dispose();
   }
