@@ -1289,7 +1289,7 @@
   (func (export "sgd")
     (param $w i32) (param $grad i32) (param $v i32) (param $n i32)
     (param $lr f32) (param $momentum f32) (param $weightDecay f32) (param $nesterov i32)
-    (local $end i32) (local $end4 i32) (local $g v128) (local $vel v128) (local $step v128)
+    (local $end i32) (local $end4 i32) (local $g v128) (local $vel v128)
     (local $lr4 v128) (local $momentum4 v128) (local $decay4 v128)
     (local $gs f32) (local $vs f32)
     (local.set $lr4 (f32x4.splat (local.get $lr)))
@@ -1297,23 +1297,38 @@
     (local.set $decay4 (f32x4.splat (local.get $weightDecay)))
     (local.set $end (i32.add (local.get $w) (i32.shl (local.get $n) (i32.const 2))))
     (local.set $end4 (i32.add (local.get $w) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
-    (block $vectorsDone
-      (loop $vectors
-        (br_if $vectorsDone (i32.ge_u (local.get $w) (local.get $end4)))
-        (local.set $g (f32x4.add (v128.load (local.get $grad))
-          (f32x4.mul (local.get $decay4) (v128.load (local.get $w)))))
-        (local.set $vel (f32x4.add (f32x4.mul (local.get $momentum4) (v128.load (local.get $v))) (local.get $g)))
-        (v128.store (local.get $v) (local.get $vel))
-        (local.set $step (select (result v128)
-          (f32x4.add (local.get $g) (f32x4.mul (local.get $momentum4) (local.get $vel)))
-          (local.get $vel)
-          (local.get $nesterov)))
-        (v128.store (local.get $w)
-          (f32x4.sub (v128.load (local.get $w)) (f32x4.mul (local.get $lr4) (local.get $step))))
-        (local.set $w (i32.add (local.get $w) (i32.const 16)))
-        (local.set $grad (i32.add (local.get $grad) (i32.const 16)))
-        (local.set $v (i32.add (local.get $v) (i32.const 16)))
-        (br $vectors)))
+    ;; One vector loop per kind of update, not both steps and a select in
+    ;; one: the same operations on each value either way.
+    (if (local.get $nesterov)
+      (then
+        (block $nesterovDone
+          (loop $nesterovVectors
+            (br_if $nesterovDone (i32.ge_u (local.get $w) (local.get $end4)))
+            (local.set $g (f32x4.add (v128.load (local.get $grad))
+              (f32x4.mul (local.get $decay4) (v128.load (local.get $w)))))
+            (local.set $vel (f32x4.add (f32x4.mul (local.get $momentum4) (v128.load (local.get $v))) (local.get $g)))
+            (v128.store (local.get $v) (local.get $vel))
+            (v128.store (local.get $w)
+              (f32x4.sub (v128.load (local.get $w)) (f32x4.mul (local.get $lr4)
+                (f32x4.add (local.get $g) (f32x4.mul (local.get $momentum4) (local.get $vel))))))
+            (local.set $w (i32.add (local.get $w) (i32.const 16)))
+            (local.set $grad (i32.add (local.get $grad) (i32.const 16)))
+            (local.set $v (i32.add (local.get $v) (i32.const 16)))
+            (br $nesterovVectors))))
+      (else
+        (block $momentumDone
+          (loop $momentumVectors
+            (br_if $momentumDone (i32.ge_u (local.get $w) (local.get $end4)))
+            (local.set $g (f32x4.add (v128.load (local.get $grad))
+              (f32x4.mul (local.get $decay4) (v128.load (local.get $w)))))
+            (local.set $vel (f32x4.add (f32x4.mul (local.get $momentum4) (v128.load (local.get $v))) (local.get $g)))
+            (v128.store (local.get $v) (local.get $vel))
+            (v128.store (local.get $w)
+              (f32x4.sub (v128.load (local.get $w)) (f32x4.mul (local.get $lr4) (local.get $vel))))
+            (local.set $w (i32.add (local.get $w) (i32.const 16)))
+            (local.set $grad (i32.add (local.get $grad) (i32.const 16)))
+            (local.set $v (i32.add (local.get $v) (i32.const 16)))
+            (br $momentumVectors)))))
     (block $scalarsDone
       (loop $scalars
         (br_if $scalarsDone (i32.ge_u (local.get $w) (local.get $end)))
