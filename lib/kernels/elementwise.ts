@@ -113,12 +113,6 @@ export interface ElementwiseKernels {
    * not from `placeBytes`): nothing was started.
    */
   gatherScaledLater(
-    images: Uint8Array,
-    pixels: number,
-    order: Int32Array,
-    from: number,
-    count: number,
-    scale: number,
-    out: FloatArray,
+    ...args: Parameters<ElementwiseKernels["gatherScaled"]>
   ): (() => void) | null;
 }

@@ -153,15 +153,15 @@ export class WasmElementwise implements ElementwiseKernels {
     this.#arena.placeBytes(bytes);
 
   /** See {@link ElementwiseKernels.gatherScaled}. */
-  gatherScaled = (
-    images: Uint8Array,
-    pixels: number,
-    order: Int32Array,
-    from: number,
-    count: number,
-    scale: number,
-    out: FloatArray,
-  ): boolean => {
+  gatherScaled: ElementwiseKernels["gatherScaled"] = (
+    images,
+    pixels,
+    order,
+    from,
+    count,
+    scale,
+    out,
+  ) => {
     const at = this.#gatherPointers(images, out, count, this.#order);
     if (at === null) return false;
     this.#order.set(order.subarray(from, from + count));
@@ -188,15 +188,15 @@ export class WasmElementwise implements ElementwiseKernels {
    * use that scratch before this one is done, and this thread's kernels
    * never do).
    */
-  gatherScaledLater = (
-    images: Uint8Array,
-    pixels: number,
-    order: Int32Array,
-    from: number,
-    count: number,
-    scale: number,
-    out: FloatArray,
-  ): (() => void) | null => {
+  gatherScaledLater: ElementwiseKernels["gatherScaledLater"] = (
+    images,
+    pixels,
+    order,
+    from,
+    count,
+    scale,
+    out,
+  ) => {
     if (!this.#threads.active) return null;
     const at = this.#gatherPointers(images, out, count, this.#laterOrder);
     if (at === null) return null;

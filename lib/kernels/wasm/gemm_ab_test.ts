@@ -8,28 +8,11 @@ import assert from "node:assert/strict";
 import { RELAXED_SIMD_AVAILABLE, Rng } from "../../../mod.ts";
 import type { Exports } from "./module.ts";
 import {
+  type AbCase as Case,
   assertSameFloats,
   memoryFor,
-  placeOperands,
+  runAb,
 } from "./operands_testing.ts";
-
-/** One `ab` call: the shape, the strides and what a and b hold. */
-interface Case {
-  /** What the case covers, for the failure message. */
-  name: string;
-  m: number;
-  k: number;
-  n: number;
-  /** Floats between rows of a (at least k), and of b and out (at least n). */
-  aStride: number;
-  stride: number;
-  accumulate: boolean;
-  /** a [m, aStride] and b [k, stride], row-major. */
-  a: Float32Array;
-  b: Float32Array;
-  /** out's values before the call: added to when accumulating. */
-  out: Float32Array;
-}
 
 /**
  * A random case: a's rows hold no zeros unless `zeroRows` lists them (each
@@ -73,24 +56,6 @@ function randomCase(
     b,
     out,
   };
-}
-
-/** Runs a case's `ab` in a fresh memory; returns out [m, stride]. */
-function runAb(wasm: Exports, memory: WebAssembly.Memory, c: Case) {
-  const at = placeOperands(memory, c.a, c.b, c.out);
-  wasm.ab(
-    at.a,
-    at.b,
-    at.out,
-    c.m,
-    c.k,
-    c.n,
-    c.aStride,
-    c.stride,
-    at.scratch,
-    c.accumulate ? 1 : 0,
-  );
-  return at.read();
 }
 
 /**

@@ -12,26 +12,11 @@ import assert from "node:assert/strict";
 import { RELAXED_SIMD_AVAILABLE, Rng } from "../../../mod.ts";
 import type { Exports } from "./module.ts";
 import {
+  type AbCase as Case,
   assertSameFloats,
   memoryFor,
-  placeOperands,
+  runAb,
 } from "./operands_testing.ts";
-
-/** One `ab` call: its shape, strides and operands (row-major). */
-interface Case {
-  name: string;
-  m: number;
-  k: number;
-  n: number;
-  /** Floats between rows of a (at least k), and of b and out (at least n). */
-  aStride: number;
-  stride: number;
-  accumulate: boolean;
-  /** a [m, aStride], b [k, stride], out [m, stride] before the call. */
-  a: Float32Array;
-  b: Float32Array;
-  out: Float32Array;
-}
 
 const bits = new Float32Array(1);
 const bitsAsInt = new Int32Array(bits.buffer);
@@ -93,23 +78,6 @@ function skipZerosLoop(c: Case, fusedColumn: (j: number) => boolean) {
 function fusedColumns(c: Case, fuses: boolean) {
   const scalarFrom = c.accumulate || c.n < 4 ? c.n - c.n % 4 : c.n;
   return (j: number) => fuses && j < scalarFrom;
-}
-
-function runAb(wasm: Exports, memory: WebAssembly.Memory, c: Case) {
-  const at = placeOperands(memory, c.a, c.b, c.out);
-  wasm.ab(
-    at.a,
-    at.b,
-    at.out,
-    c.m,
-    c.k,
-    c.n,
-    c.aStride,
-    c.stride,
-    at.scratch,
-    c.accumulate ? 1 : 0,
-  );
-  return at.read();
 }
 
 /**

@@ -23,6 +23,24 @@ export function memoryFor(
   return { memory, wasm: instantiate(memory, relaxed) };
 }
 
+/** One `ab` call of a raw-kernel test: its shape, strides and operands. */
+export interface AbCase {
+  /** What the case covers, for the failure message. */
+  name: string;
+  m: number;
+  k: number;
+  n: number;
+  /** Floats between rows of a (at least k), and of b and out (at least n). */
+  aStride: number;
+  stride: number;
+  accumulate: boolean;
+  /** a [m, aStride] and b [k, stride], row-major. */
+  a: Float32Array;
+  b: Float32Array;
+  /** out [m, stride] before the call: added to when accumulating. */
+  out: Float32Array;
+}
+
 /** Where the operands went, as byte addresses for the kernels. */
 export interface PlacedOperands {
   readonly a: number;
@@ -84,4 +102,30 @@ export function assertSameFloats(
 /** @returns `x` as text, with -0 shown as such. */
 function show(x: number | undefined): string {
   return Object.is(x, -0) ? "-0" : String(x);
+}
+
+/**
+ * Runs a case's `ab` on operands laid out from address 0 of `memory`.
+ *
+ * @returns out [m, stride] as the kernel left it.
+ */
+export function runAb(
+  wasm: Exports,
+  memory: WebAssembly.Memory,
+  c: AbCase,
+): Float32Array {
+  const at = placeOperands(memory, c.a, c.b, c.out);
+  wasm.ab(
+    at.a,
+    at.b,
+    at.out,
+    c.m,
+    c.k,
+    c.n,
+    c.aStride,
+    c.stride,
+    at.scratch,
+    c.accumulate ? 1 : 0,
+  );
+  return at.read();
 }

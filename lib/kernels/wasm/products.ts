@@ -11,7 +11,7 @@
  */
 
 import type { FloatArray } from "../../base/tensor.ts";
-import { fastKernels, type GemmKernel } from "../gemm.ts";
+import { fastKernels, type GemmKernel, type MatrixKernels } from "../gemm.ts";
 import type { Arena } from "./arena.ts";
 import type { Exports } from "./module.ts";
 import { JOB } from "./protocol.ts";
@@ -184,16 +184,16 @@ export class WasmProducts {
    * `atb` or `abt` would compute as two partial sums (a full batch, or a
    * `dY · wᵀ` with more outputs than batch rows), whose bits can differ.
    */
-  readonly atbAbt = (
-    x: FloatArray,
-    dY: FloatArray,
-    w: FloatArray,
-    dW: FloatArray,
-    dX: FloatArray,
-    batch: number,
-    inFeatures: number,
-    outFeatures: number,
-  ): boolean => {
+  readonly atbAbt: NonNullable<MatrixKernels["atbAbt"]> = (
+    x,
+    dY,
+    w,
+    dW,
+    dX,
+    batch,
+    inFeatures,
+    outFeatures,
+  ) => {
     const p = this.#precisionOf(x, dY, dW);
     if (
       p === null || p !== this.#precisionOf(w, dX, x) ||
