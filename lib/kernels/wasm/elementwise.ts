@@ -162,22 +162,22 @@ export class WasmElementwise implements ElementwiseKernels {
     scale,
     out,
   ) => {
-    const at = this.#gatherPointers(images, out, count, this.#order);
-    if (at === null) return false;
-    this.#order.set(order.subarray(from, from + count));
-    const size = out.BYTES_PER_ELEMENT;
+    const args = this.#gatherArgs(
+      images,
+      out,
+      order,
+      from,
+      count,
+      pixels,
+      scale,
+      this.#order,
+    );
+    if (args === null) return false;
     this.#threads.splitRows(
       jobsFor(out).gatherScaled,
       count,
       count * pixels >= GATHER_SPLIT_BYTES,
-      (first, rows) => [
-        at.images,
-        pixels,
-        at.order + 4 * first,
-        rows,
-        scale,
-        at.out + size * first * pixels,
-      ],
+      args,
     );
     return true;
   };
@@ -198,36 +198,52 @@ export class WasmElementwise implements ElementwiseKernels {
     out,
   ) => {
     if (!this.#threads.active) return null;
-    const at = this.#gatherPointers(images, out, count, this.#laterOrder);
-    if (at === null) return null;
-    this.#laterOrder.set(order.subarray(from, from + count));
-    this.#threads.later(jobsFor(out).gatherScaled, [
-      at.images,
-      pixels,
-      at.order,
+    const args = this.#gatherArgs(
+      images,
+      out,
+      order,
+      from,
       count,
+      pixels,
       scale,
-      at.out,
-    ]);
+      this.#laterOrder,
+    );
+    if (args === null) return null;
+    this.#threads.later(jobsFor(out).gatherScaled, args(0, count));
     return () => this.#threads.settle();
   };
 
   /**
-   * @returns Where the images, the order and out are for a gather of
-   * `count` rows, or null when images or out are outside the memory or the
-   * order does not fit `orderView`.
+   * Copies the batch's `count` image indices into `orderView` and returns
+   * the gather job's arguments for rows `[first, first + rows)` of it.
+   *
+   * @returns null (nothing copied) when images or out are outside the
+   * memory or the indices do not fit `orderView`.
    */
-  #gatherPointers(
+  #gatherArgs(
     images: Uint8Array,
     out: FloatArray,
+    order: Int32Array,
+    from: number,
     count: number,
+    pixels: number,
+    scale: number,
     orderView: Int32Array,
-  ): { images: number; order: number; out: number } | null {
+  ): ((first: number, rows: number) => number[]) | null {
     const imagesPtr = this.#arena.pointerOf(images);
     const outPtr = this.#arena.pointerOf(out);
     if (imagesPtr === null || outPtr === null || count > orderView.length) {
       return null;
     }
-    return { images: imagesPtr, order: orderView.byteOffset, out: outPtr };
+    orderView.set(order.subarray(from, from + count));
+    const size = out.BYTES_PER_ELEMENT;
+    return (first, rows) => [
+      imagesPtr,
+      pixels,
+      orderView.byteOffset + 4 * first,
+      rows,
+      scale,
+      outPtr + size * first * pixels,
+    ];
   }
 }

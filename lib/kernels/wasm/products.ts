@@ -202,16 +202,17 @@ export class WasmProducts {
       this.#splitsSum(p, batch, outFeatures, inFeatures)
     ) return false;
     const arena = this.#arena;
-    const [xPtr, dYPtr, wPtr, dWPtr, dXPtr] = [x, dY, w, dW, dX].map((t) =>
-      arena.pointerOf(t)
-    );
+    const xPtr = arena.pointerOf(x);
+    const dYPtr = arena.pointerOf(dY);
+    const wPtr = arena.pointerOf(w);
+    const dWPtr = arena.pointerOf(dW);
+    const dXPtr = arena.pointerOf(dX);
     const { workerGather, scratchT, gather } = arena;
-    const size = p.size;
     if (
       xPtr === null || dYPtr === null || wPtr === null || dWPtr === null ||
       dXPtr === null || !this.#fits(outFeatures, p) ||
-      size * inFeatures * outFeatures > scratchT.bytes ||
-      p.atbPartScratch(batch) + size * inFeatures * batch > workerGather.bytes
+      p.size * inFeatures * outFeatures > scratchT.bytes ||
+      !this.#atbPartFits(p, inFeatures, batch)
     ) return false;
     const atbArgs = [xPtr, dYPtr, dWPtr, inFeatures, batch, outFeatures];
     this.#threads.alongside(
@@ -235,6 +236,15 @@ export class WasmProducts {
     );
     return true;
   };
+
+  /**
+   * Whether `atb_part` over all m rows of out (a [k,m]) fits a thread's
+   * gather region (`gather` and `workerGather` are the same size): its
+   * scratch, then a transposed [m,k].
+   */
+  #atbPartFits(p: Precision, m: number, k: number): boolean {
+    return p.atbPartScratch(k) + p.size * m * k <= this.#arena.gather.bytes;
+  }
 
   /**
    * Whether a row of k values fits the gather (8 bytes an entry in f32, 16
@@ -442,10 +452,8 @@ export class WasmProducts {
     const bPtr = arena.pointerOf(b);
     const outPtr = arena.pointerOf(out);
     if (aPtr === null || bPtr === null || outPtr === null) return false;
-    if (p.atbPartScratch(k) + p.size * m * k > arena.gather.bytes) {
-      return false;
-    }
-    const split = this.#threads.active && m * k * n >= this.#splitThreshold;
+    if (!this.#atbPartFits(p, m, k)) return false;
+    const split = this.#splits(m, k, n);
     this.#threads.splitRows(p.atbPartJob, m, split, (from, rows, scratch) => [
       aPtr,
       bPtr,

@@ -72,33 +72,11 @@ export const JOB = {
 /** An argument's WebAssembly type. */
 type ArgType = "i32" | "f32" | "f64";
 
-/** The gemm.wat exports a worker job can run. */
-export type JobKernel =
-  | "ab"
-  | "sgd"
-  | "atb_slices"
-  | "gather_scaled"
-  | "relu"
-  | "relu_backward"
-  | "add_row_vector"
-  | "peak"
-  | "ab64"
-  | "sgd64"
-  | "gather_scaled64"
-  | "relu64"
-  | "relu_backward64"
-  | "add_row_vector64"
-  | "atb_part"
-  | "atb_part64";
-
 /**
  * Each job's gemm.wat export and its parameter types, indexed by
  * {@link JOB} number.
  */
-export const JOB_SIGNATURES: readonly {
-  kernel: JobKernel;
-  args: readonly ArgType[];
-}[] = [
+export const JOB_SIGNATURES = [
   { kernel: "ab", args: Array(10).fill("i32") },
   {
     kernel: "sgd",
@@ -127,7 +105,13 @@ export const JOB_SIGNATURES: readonly {
   { kernel: "add_row_vector64", args: Array(4).fill("i32") },
   { kernel: "atb_part", args: Array(9).fill("i32") },
   { kernel: "atb_part64", args: Array(9).fill("i32") },
-];
+] as const satisfies readonly {
+  kernel: string;
+  args: readonly ArgType[];
+}[];
+
+/** The gemm.wat exports a worker job can run. */
+export type JobKernel = (typeof JOB_SIGNATURES)[number]["kernel"];
 
 /** Views of the control block, one per argument type. */
 export interface ControlViews {
