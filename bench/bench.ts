@@ -1,13 +1,15 @@
 /**
- * `deno task bench [--max-epochs N] [--no-peers] [--full-batch] [--out DIR]`
+ * `deno task bench [--max-epochs N] [--no-peers] [--full-batch] [--seeds N] [--out DIR]`
  *
  * Trains the default network with every implementation (the kit's
  * kernel sets as `deno task train` runs them; NumPy, C++/Eigen and PyTorch
  * on one and two threads) and prints seconds per epoch, throughput,
  * GFLOPS, time to 97% accuracy and ratios to the fastest peer; then
  * matrix-product GFLOPS on 60000x784 @ 784x128 and one whole default
- * `deno task train` run (wall time, peak memory). Writes bench.json and
- * bench.svg into the output folder.
+ * `deno task train` run (wall time, peak memory). With `--seeds N`, also
+ * the epochs each of the kit, NumPy and Eigen (f32) needs to reach 97% over
+ * seeds 1..N, and the expected time to it. Writes bench.json and bench.svg
+ * into the output folder.
  */
 
 import { parseArgs } from "node:util";
@@ -34,6 +36,7 @@ import {
   benchWholeRun,
 } from "../lib/bench/bench_runs.ts";
 import { nonzeroFraction, rooflineLines } from "../lib/bench/roofline.ts";
+import { formatSeedStudy, seedStudy } from "../lib/bench/seeds.ts";
 import {
   benchEigen,
   benchNumpy,
@@ -52,7 +55,7 @@ function withWorker<T>(use: (kernels: WasmKernels) => T): T {
 }
 
 const USAGE =
-  "deno task bench [--max-epochs N] [--no-peers] [--full-batch] [--out DIR] [--help]";
+  "deno task bench [--max-epochs N] [--no-peers] [--full-batch] [--seeds N] [--out DIR] [--help]";
 /** @returns The flags, or exits 2 with a one-line error. */
 function parseFlags() {
   try {
@@ -62,6 +65,7 @@ function parseFlags() {
         "max-epochs": { type: "string", default: "8" },
         "no-peers": { type: "boolean", default: false },
         "full-batch": { type: "boolean", default: false },
+        seeds: { type: "string", default: "0" },
         out: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -80,7 +84,13 @@ function parseFlags() {
         }`,
       );
     }
-    return { ...values, maxEpochs };
+    const seeds = Number(values.seeds);
+    if (!Number.isInteger(seeds) || seeds < 0 || seeds === 1) {
+      throw new Error(
+        `--seeds must be 0 (no seed study) or a whole number of at least 2, got ${values.seeds}`,
+      );
+    }
+    return { ...values, maxEpochs, seeds };
   } catch (error) {
     console.error(`error: ${(error as Error).message}\nhelp: ${USAGE}`);
     Deno.exit(2);
@@ -131,6 +141,25 @@ if (!values["no-peers"]) {
   );
 }
 console.log(formatBenchTable(rows));
+
+const seeds = values.seeds
+  ? await seedStudy(
+    peersDir,
+    mnist,
+    protocol,
+    values.seeds,
+    !values["no-peers"],
+  )
+  : [];
+if (seeds.length) {
+  console.log(
+    `\nEpochs to ${
+      protocol.target * 100
+    }% test accuracy (at least 3) with seeds 1 to ${values.seeds}, f32; ` +
+      "expected time: the first epoch, then the mean's other epochs at the median epoch of the table above:",
+  );
+  console.log(formatSeedStudy(seeds, rows, protocol));
+}
 
 const shape = { m: 60000, k: 784, n: 128 };
 console.log(
@@ -203,7 +232,7 @@ if (fullBatch.length) {
 await writeFileAtomic(
   join(out, "bench.json"),
   JSON.stringify(
-    { machine, protocol, rows, gemms, peaks, whole, fullBatch },
+    { machine, protocol, rows, seeds, gemms, peaks, whole, fullBatch },
     null,
     1,
   ) + "\n",

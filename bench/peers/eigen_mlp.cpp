@@ -9,6 +9,8 @@
 //
 // usage: eigen_mlp DATA_DIR MAX_EPOCHS TARGET [SCHEDULE_EPOCHS]
 //        eigen_mlp DATA_DIR full-batch STEPS
+// The environment variable SEED (a whole number, default 1) seeds the
+// initialization and the shuffles (`deno task bench --seeds N`).
 // Prints one JSON object: seconds and test accuracy after every epoch.
 
 #include <Eigen/Dense>
@@ -17,6 +19,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <numeric>
 #include <random>
@@ -47,6 +50,16 @@ static std::vector<uint8_t> readIdx(const std::string& path, int dims, std::vect
   return std::vector<uint8_t>(bytes.begin() + 4 + 4 * dims, bytes.end());
 }
 
+// The seed from the environment variable SEED, or 1; -1 when it is not a
+// whole number.
+static long seedFromEnvironment() {
+  const char* text = std::getenv("SEED");
+  if (text == nullptr) return 1;
+  const std::string seed(text);
+  if (seed.empty() || seed.size() > 9 || seed.find_first_not_of("0123456789") != std::string::npos) return -1;
+  return std::stol(seed);
+}
+
 int main(int argc, char** argv) {
   if (argc < 4) {
     std::fprintf(stderr, "usage: eigen_mlp DATA_DIR MAX_EPOCHS TARGET [SCHEDULE_EPOCHS]\n");
@@ -68,7 +81,12 @@ int main(int argc, char** argv) {
   for (int i = 0; i < trainCount * pixels; i++) xTrain.data()[i] = trainImages[i] * scale;
   for (int i = 0; i < testCount * pixels; i++) xTest.data()[i] = testImages[i] * scale;
 
-  std::mt19937 rng(1);
+  const long seed = seedFromEnvironment();
+  if (seed < 0) {
+    std::fprintf(stderr, "SEED must be a whole number\n");
+    return 2;
+  }
+  std::mt19937 rng(static_cast<std::mt19937::result_type>(seed));
   std::normal_distribution<double> normal(0, 1);
   const int sizes[] = {784, 128, 64, 10};
   std::vector<Matrix> W(3), dW(3), vW(3);

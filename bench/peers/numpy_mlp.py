@@ -8,10 +8,13 @@ first 50,000 training images). The random numbers differ (NumPy's generator).
 
 usage: python3 numpy_mlp.py DATA_DIR DTYPE MAX_EPOCHS TARGET [SCHEDULE_EPOCHS]
        python3 numpy_mlp.py DATA_DIR DTYPE full-batch STEPS
+The environment variable SEED (a whole number, default 1) seeds the
+initialization and the shuffles (`deno task bench --seeds N`).
 Prints one JSON object: seconds and test accuracy after every epoch (step).
 """
 
 import json
+import os
 import sys
 import time
 
@@ -40,7 +43,10 @@ def main():
     x_train = (x_train * scale).astype(dtype)
     x_test = (test_images * scale).astype(dtype)
 
-    rng = np.random.default_rng(1)
+    seed = os.environ.get("SEED", "1")
+    if not seed.isdigit():
+        sys.exit(f"SEED must be a whole number, got {seed!r}")
+    rng = np.random.default_rng(int(seed))
     sizes = [784, 128, 64, 10]
     weights = [(rng.standard_normal((a, b)) * np.sqrt(2 / a)).astype(dtype) for a, b in zip(sizes, sizes[1:])]
     weights[-1] *= dtype(0.1)  # the kit's output scale: the untrained loss starts at ln 10

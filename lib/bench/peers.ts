@@ -95,9 +95,62 @@ export async function succeeds(
   }
 }
 
+/** One run of a peer program: its row's name, float type, command and environment. */
+export interface PeerRun {
+  /** E.g. `"numpy (1 thread)"`. */
+  implementation: string;
+  /** `"f32"` or `"f64"`. */
+  dtype: DType;
+  /** The program and its arguments. */
+  command: string[];
+  /** Its thread counts. */
+  env: Record<string, string>;
+}
+
 /**
- * The NumPy rows (`bench/peers/numpy_mlp.py`, on `python3` from the PATH):
+ * The NumPy runs (`bench/peers/numpy_mlp.py`, on `python3` from the PATH):
  * f32 and f64, on one and two BLAS threads.
+ *
+ * @param peersDir The folder holding the peer programs.
+ * @param dataDir The folder with the four MNIST files.
+ * @param protocol When to stop.
+ * @returns Four runs.
+ */
+export function numpyRuns(
+  peersDir: string,
+  dataDir: string,
+  protocol: BenchProtocol,
+): PeerRun[] {
+  return THREADS.flatMap((threads) =>
+    (["f32", "f64"] as const).map((dtype) => ({
+      implementation: `numpy (${threadsLabel(threads)})`,
+      dtype,
+      command: [
+        "python3",
+        join(peersDir, "numpy_mlp.py"),
+        dataDir,
+        dtype,
+        String(protocol.maxEpochs),
+        String(protocol.target),
+      ],
+      env: {
+        OPENBLAS_NUM_THREADS: String(threads),
+        OMP_NUM_THREADS: String(threads),
+        MKL_NUM_THREADS: String(threads),
+      },
+    }))
+  );
+}
+
+/** Why the NumPy rows are skipped, or `null` when NumPy imports. */
+export async function numpyMissing(): Promise<string | null> {
+  return await succeeds("python3", ["-c", "import numpy"])
+    ? null
+    : "python3 with NumPy not found (pip install numpy)";
+}
+
+/**
+ * The NumPy rows: {@link numpyRuns}, each run.
  *
  * @param peersDir The folder holding the peer programs.
  * @param dataDir The folder with the four MNIST files.
@@ -109,34 +162,20 @@ export async function benchNumpy(
   dataDir: string,
   protocol: BenchProtocol,
 ): Promise<BenchRow[]> {
+  const missing = await numpyMissing();
   const rows: BenchRow[] = [];
-  const available = await succeeds("python3", ["-c", "import numpy"]);
-  for (const threads of THREADS) {
-    const env = {
-      OPENBLAS_NUM_THREADS: String(threads),
-      OMP_NUM_THREADS: String(threads),
-      MKL_NUM_THREADS: String(threads),
-    };
-    for (const dtype of ["f32", "f64"] as const) {
-      const name = `numpy (${threadsLabel(threads)})`;
-      const command = [
-        "python3",
-        join(peersDir, "numpy_mlp.py"),
-        dataDir,
-        dtype,
-        String(protocol.maxEpochs),
-        String(protocol.target),
-      ];
-      rows.push(
-        available
-          ? await benchPeer(name, dtype, command, protocol.target, env)
-          : skippedRow(
-            name,
-            dtype,
-            "python3 with NumPy not found (pip install numpy)",
-          ),
-      );
-    }
+  for (const run of numpyRuns(peersDir, dataDir, protocol)) {
+    rows.push(
+      missing === null
+        ? await benchPeer(
+          run.implementation,
+          run.dtype,
+          run.command,
+          protocol.target,
+          run.env,
+        )
+        : skippedRow(run.implementation, run.dtype, missing),
+    );
   }
   return rows;
 }
@@ -228,6 +267,65 @@ export async function buildEigenPeer(
 }
 
 /**
+ * Builds the Eigen peer for each float type into `build`.
+ *
+ * @param peersDir The folder holding the peer programs.
+ * @param build A temporary folder for the binaries.
+ * @returns Each float type's binary, or why there is none.
+ */
+export async function buildEigenPeers(
+  peersDir: string,
+  build: string,
+): Promise<Record<DType, { binary: string } | { missing: string }>> {
+  const hasCompiler = await succeeds("g++", ["--version"]);
+  const hasEigen = await Deno.stat(join(EIGEN_INCLUDE, "Eigen/Dense")).then(
+    () => true,
+    () => false,
+  );
+  const built = async (dtype: DType) => {
+    if (!hasCompiler || !hasEigen) {
+      return {
+        missing:
+          "needs g++ and Eigen headers (apt-get install -y g++ libeigen3-dev)",
+      };
+    }
+    const binary = await buildEigenPeer(peersDir, dtype, build);
+    return binary === null
+      ? { missing: "g++ failed to build bench/peers/eigen_mlp.cpp" }
+      : { binary };
+  };
+  return { f32: await built("f32"), f64: await built("f64") };
+}
+
+/**
+ * The C++/Eigen runs of one binary, on one and two OpenMP threads.
+ *
+ * @param binary The built peer.
+ * @param dtype The float type it was built for.
+ * @param dataDir The folder with the four MNIST files.
+ * @param protocol When to stop.
+ * @returns Two runs.
+ */
+export function eigenRuns(
+  binary: string,
+  dtype: DType,
+  dataDir: string,
+  protocol: BenchProtocol,
+): PeerRun[] {
+  return THREADS.map((threads) => ({
+    implementation: `c++ eigen -O3 (${threadsLabel(threads)})`,
+    dtype,
+    command: [
+      binary,
+      dataDir,
+      String(protocol.maxEpochs),
+      String(protocol.target),
+    ],
+    env: { OMP_NUM_THREADS: String(threads) },
+  }));
+}
+
+/**
  * The C++/Eigen rows (`bench/peers/eigen_mlp.cpp`), built once per dtype
  * into a temporary folder and run on one and two OpenMP threads.
  *
@@ -242,32 +340,22 @@ export async function benchEigen(
   protocol: BenchProtocol,
 ): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  const hasCompiler = await succeeds("g++", ["--version"]);
-  const hasEigen = await Deno.stat(join(EIGEN_INCLUDE, "Eigen/Dense")).then(
-    () => true,
-    () => false,
-  );
   const build = await Deno.makeTempDir();
+  const peers = await buildEigenPeers(peersDir, build);
   for (const dtype of ["f32", "f64"] as const) {
-    const binary = hasCompiler && hasEigen
-      ? await buildEigenPeer(peersDir, dtype, build)
-      : null;
-    for (const threads of THREADS) {
-      const name = `c++ eigen -O3 (${threadsLabel(threads)})`;
-      const why = !hasCompiler || !hasEigen
-        ? "needs g++ and Eigen headers (apt-get install -y g++ libeigen3-dev)"
-        : "g++ failed to build bench/peers/eigen_mlp.cpp";
-      const args = [
-        dataDir,
-        String(protocol.maxEpochs),
-        String(protocol.target),
-      ];
+    const peer = peers[dtype];
+    const binary = "binary" in peer ? peer.binary : "";
+    for (const run of eigenRuns(binary, dtype, dataDir, protocol)) {
       rows.push(
-        binary === null
-          ? skippedRow(name, dtype, why)
-          : await benchPeer(name, dtype, [binary, ...args], protocol.target, {
-            OMP_NUM_THREADS: String(threads),
-          }),
+        "missing" in peer
+          ? skippedRow(run.implementation, dtype, peer.missing)
+          : await benchPeer(
+            run.implementation,
+            dtype,
+            run.command,
+            protocol.target,
+            run.env,
+          ),
       );
     }
   }
