@@ -131,6 +131,9 @@ const rows: BenchRow[] = [];
 for (const [kernels, dtype] of kitRuns) {
   rows.push(await benchKitRun(kernels, dtype, protocol.target));
 }
+// What Deno's software bounds checks cost the default run (see
+// UNCHECKED_V8_FLAGS): a measurement, never a way to run the kit.
+rows.push(await benchKitRun("wasm-workers", "f32", protocol.target, true));
 rows.push(await benchSolutions(2));
 if (!values["no-peers"]) {
   rows.push(

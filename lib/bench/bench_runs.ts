@@ -15,14 +15,31 @@ import { renderSvg } from "../report/charts.ts";
 
 const TRAIN_SCRIPT = new URL("../../bin/train.ts", import.meta.url).pathname;
 
-/** Runs `bin/train.ts` with `args` plus `--quiet --out TMP`; returns its metrics.json. */
+/**
+ * The V8 flag that drops WebAssembly's bounds checks, for one measurement
+ * only (`benchKitRun`'s unchecked row): Deno 2.9 installs no WebAssembly
+ * trap handler, so V8 checks every load and store of the kernels in
+ * software, where Node and browsers catch stray accesses with guard pages
+ * for free. Unsafe: a wrong pointer would then corrupt memory instead of
+ * trapping. Never used by `deno task train`.
+ */
+export const UNCHECKED_V8_FLAGS: readonly string[] = [
+  "--no-wasm-bounds-checks",
+];
+
+/**
+ * Runs `bin/train.ts` with `args` plus `--quiet --out TMP` (and `v8Flags`
+ * for V8); returns its metrics.json.
+ */
 async function trainRun(
   args: string[],
+  v8Flags: readonly string[] = [],
 ): Promise<{ metrics: Record<string, unknown>; wallSeconds: number }> {
   const out = join(await Deno.makeTempDir(), "run");
   const started = performance.now();
+  const v8 = v8Flags.length ? [`--v8-flags=${v8Flags.join(",")}`] : [];
   const child = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", TRAIN_SCRIPT, ...args, "--quiet", "--out", out],
+    args: ["run", "-A", ...v8, TRAIN_SCRIPT, ...args, "--quiet", "--out", out],
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -45,21 +62,23 @@ async function trainRun(
  * @param kernels Which kernel set.
  * @param dtype The float type.
  * @param target The accuracy that counts for `secondsToTarget`.
+ * @param unchecked Run it with {@link UNCHECKED_V8_FLAGS}: what the same
+ * code would take without Deno's software bounds checks (a row of its own,
+ * for measurement).
  * @returns The row, or a skipped row saying what failed.
  */
 export async function benchKitRun(
   kernels: KernelName,
   dtype: DType,
   target: number,
+  unchecked = false,
 ): Promise<BenchRow> {
-  const name = `lib ${kernels}`;
+  const name = `lib ${kernels}${unchecked ? ", unchecked (unsafe)" : ""}`;
   try {
-    const { metrics } = await trainRun([
-      "--kernels",
-      kernels,
-      "--dtype",
-      dtype,
-    ]);
+    const { metrics } = await trainRun(
+      ["--kernels", kernels, "--dtype", dtype],
+      unchecked ? UNCHECKED_V8_FLAGS : [],
+    );
     const epochs = metrics.epochs as {
       seconds: number;
       val_accuracy: number;
@@ -71,7 +90,11 @@ export async function benchKitRun(
       epochs.map((e) => e.val_accuracy),
       target,
     );
-    row.note = "deno task train in a fresh process; accuracy: validation";
+    row.note = unchecked
+      ? `measurement only: deno run --v8-flags=${
+        UNCHECKED_V8_FLAGS.join(",")
+      } bin/train.ts; accuracy: validation`
+      : "deno task train in a fresh process; accuracy: validation";
     return row;
   } catch (error) {
     return skippedRow(

@@ -6,6 +6,7 @@ import {
   skippedRow,
 } from "./bench.ts";
 import { benchPeer, benchTfjs } from "./peers.ts";
+import { UNCHECKED_V8_FLAGS } from "./bench_runs.ts";
 
 /** A row that ran, of the given kind, at `seconds` per epoch. */
 function row(
@@ -104,4 +105,15 @@ Deno.test("the TensorFlow.js peer program parses under Node", async () => {
     stderr: "piped",
   }).output();
   assert.ok(check.success, new TextDecoder().decode(check.stderr));
+});
+
+Deno.test("UNCHECKED_V8_FLAGS are flags this V8 knows (an unknown one makes deno exit 1), and the check tells them apart", async () => {
+  const exitCode = async (flags: readonly string[]) =>
+    (await new Deno.Command(Deno.execPath(), {
+      args: ["eval", `--v8-flags=${flags.join(",")}`, "0"],
+      stdout: "null",
+      stderr: "null",
+    }).output()).code;
+  assert.equal(await exitCode(UNCHECKED_V8_FLAGS), 0);
+  assert.notEqual(await exitCode(["--no-such-wasm-flag"]), 0);
 });
