@@ -92,7 +92,9 @@ function parseFlags() {
     }
     return { ...values, maxEpochs, seeds };
   } catch (error) {
-    console.error(`error: ${(error as Error).message}\nhelp: ${USAGE}`);
+    console.error(
+      `error: ${(error as Error).message.split("\n")[0]}\nhelp: ${USAGE}`,
+    );
     Deno.exit(2);
   }
 }
