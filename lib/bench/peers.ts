@@ -267,34 +267,34 @@ export async function buildEigenPeer(
 }
 
 /**
- * Builds the Eigen peer for each float type into `build`.
+ * Builds the Eigen peer for one float type into `build`, when g++ and the
+ * Eigen headers are there.
  *
  * @param peersDir The folder holding the peer programs.
- * @param build A temporary folder for the binaries.
- * @returns Each float type's binary, or why there is none.
+ * @param dtype The float type to build it for.
+ * @param build A temporary folder for the binary.
+ * @returns The binary, or why there is none.
  */
-export async function buildEigenPeers(
+export async function eigenPeer(
   peersDir: string,
+  dtype: DType,
   build: string,
-): Promise<Record<DType, { binary: string } | { missing: string }>> {
+): Promise<{ binary: string } | { missing: string }> {
   const hasCompiler = await succeeds("g++", ["--version"]);
   const hasEigen = await Deno.stat(join(EIGEN_INCLUDE, "Eigen/Dense")).then(
     () => true,
     () => false,
   );
-  const built = async (dtype: DType) => {
-    if (!hasCompiler || !hasEigen) {
-      return {
-        missing:
-          "needs g++ and Eigen headers (apt-get install -y g++ libeigen3-dev)",
-      };
-    }
-    const binary = await buildEigenPeer(peersDir, dtype, build);
-    return binary === null
-      ? { missing: "g++ failed to build bench/peers/eigen_mlp.cpp" }
-      : { binary };
-  };
-  return { f32: await built("f32"), f64: await built("f64") };
+  if (!hasCompiler || !hasEigen) {
+    return {
+      missing:
+        "needs g++ and Eigen headers (apt-get install -y g++ libeigen3-dev)",
+    };
+  }
+  const binary = await buildEigenPeer(peersDir, dtype, build);
+  return binary === null
+    ? { missing: "g++ failed to build bench/peers/eigen_mlp.cpp" }
+    : { binary };
 }
 
 /**
@@ -341,9 +341,8 @@ export async function benchEigen(
 ): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const build = await Deno.makeTempDir();
-  const peers = await buildEigenPeers(peersDir, build);
   for (const dtype of ["f32", "f64"] as const) {
-    const peer = peers[dtype];
+    const peer = await eigenPeer(peersDir, dtype, build);
     const binary = "binary" in peer ? peer.binary : "";
     for (const run of eigenRuns(binary, dtype, dataDir, protocol)) {
       rows.push(

@@ -18,7 +18,7 @@ import { kernelsByName } from "../kernels/registry.ts";
 import type { BenchProtocol, BenchRow } from "./bench.ts";
 import {
   benchPeer,
-  buildEigenPeers,
+  eigenPeer,
   eigenRuns,
   numpyMissing,
   numpyRuns,
@@ -160,7 +160,7 @@ export async function seedStudy(
     );
   }
   const build = await Deno.makeTempDir();
-  const eigen = (await buildEigenPeers(peersDir, build)).f32;
+  const eigen = await eigenPeer(peersDir, "f32", build);
   const binary = "binary" in eigen ? eigen.binary : "";
   for (const run of eigenRuns(binary, "f32", mnist.dir, protocol)) {
     study.push(
