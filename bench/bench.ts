@@ -1,5 +1,5 @@
 /**
- * `deno task bench [--max-epochs N] [--no-peers] [--full-batch] [--seeds N] [--out DIR]`
+ * `deno task bench [--max-epochs N] [--no-peers] [--full-batch] [--seeds N] [--rounds R] [--out DIR]`
  *
  * Trains the default network with every implementation (the kit's
  * kernel sets as `deno task train` runs them; NumPy, C++/Eigen and PyTorch
@@ -8,8 +8,9 @@
  * matrix-product GFLOPS on 60000x784 @ 784x128 and one whole default
  * `deno task train` run (wall time, peak memory). With `--seeds N`, also
  * the epochs each of the kit, NumPy and Eigen (f32) needs to reach 97% over
- * seeds 1..N, and the expected time to it. Writes bench.json and bench.svg
- * into the output folder.
+ * seeds 1..N, and the expected time to it; with `--rounds R`, R alternated
+ * rounds of the kit and the f32 peers. Writes bench.json and bench.svg into
+ * the output folder.
  */
 
 import { parseArgs } from "node:util";
@@ -38,6 +39,11 @@ import {
 import { nonzeroFraction, rooflineLines } from "../lib/bench/roofline.ts";
 import { formatSeedStudy, seedStudy } from "../lib/bench/seeds.ts";
 import {
+  alternatedRounds,
+  formatRounds,
+  ROUND_EPOCHS,
+} from "../lib/bench/alternate.ts";
+import {
   benchEigen,
   benchNumpy,
   benchTfjs,
@@ -55,7 +61,7 @@ function withWorker<T>(use: (kernels: WasmKernels) => T): T {
 }
 
 const USAGE =
-  "deno task bench [--max-epochs N] [--no-peers] [--full-batch] [--seeds N] [--out DIR] [--help]";
+  "deno task bench [--max-epochs N] [--no-peers] [--full-batch] [--seeds N] [--rounds R] [--out DIR] [--help]";
 /** @returns The flags, or exits 2 with a one-line error. */
 function parseFlags() {
   try {
@@ -66,6 +72,7 @@ function parseFlags() {
         "no-peers": { type: "boolean", default: false },
         "full-batch": { type: "boolean", default: false },
         seeds: { type: "string", default: "0" },
+        rounds: { type: "string", default: "0" },
         out: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -90,7 +97,13 @@ function parseFlags() {
         `--seeds must be 0 (no seed study) or a whole number of at least 2, got ${values.seeds}`,
       );
     }
-    return { ...values, maxEpochs, seeds };
+    const rounds = Number(values.rounds);
+    if (!Number.isInteger(rounds) || rounds < 0) {
+      throw new Error(
+        `--rounds must be a whole number (0: none), got ${values.rounds}`,
+      );
+    }
+    return { ...values, maxEpochs, seeds, rounds };
   } catch (error) {
     console.error(
       `error: ${(error as Error).message.split("\n")[0]}\nhelp: ${USAGE}`,
@@ -146,6 +159,17 @@ if (!values["no-peers"]) {
   );
 }
 console.log(formatBenchTable(rows));
+
+const alternated = values.rounds && !values["no-peers"]
+  ? await alternatedRounds(peersDir, mnist.dir, values.rounds)
+  : null;
+if (alternated) {
+  console.log(
+    `\nThe f32 race alternated, ${values.rounds} rounds: each implementation's median epoch after the first of ${ROUND_EPOCHS} (the kit: deno task train --epochs ${ROUND_EPOCHS}):`,
+  );
+  console.log(formatRounds(alternated.rounds));
+  for (const why of alternated.missing) console.log(`  skipped ${why}`);
+}
 
 const seeds = values.seeds
   ? await seedStudy(
@@ -237,7 +261,17 @@ if (fullBatch.length) {
 await writeFileAtomic(
   join(out, "bench.json"),
   JSON.stringify(
-    { machine, protocol, rows, seeds, gemms, peaks, whole, fullBatch },
+    {
+      machine,
+      protocol,
+      rows,
+      alternated,
+      seeds,
+      gemms,
+      peaks,
+      whole,
+      fullBatch,
+    },
     null,
     1,
   ) + "\n",

@@ -53,6 +53,17 @@ async function trainRun(
 }
 
 /**
+ * The default run cut to `epochs` epochs (`deno task train --epochs N`, a
+ * fresh process): the same work an epoch, for timing only.
+ *
+ * @returns Each epoch's training seconds.
+ */
+export async function kitEpochSeconds(epochs: number): Promise<number[]> {
+  const { metrics } = await trainRun(["--epochs", String(epochs)]);
+  return (metrics.epochs as { seconds: number }[]).map((e) => e.seconds);
+}
+
+/**
  * Times the kit as `deno task train --kernels K --dtype D` runs: that very
  * command in a fresh process, all 15 epochs of the default recipe, each
  * epoch's training seconds from its metrics.json. `deno task train` does
