@@ -168,7 +168,9 @@ if (alternated) {
     `\nThe f32 race alternated, ${values.rounds} rounds: each implementation's median epoch after the first of ${ROUND_EPOCHS} (the kit: deno task train --epochs ${ROUND_EPOCHS}):`,
   );
   console.log(formatRounds(alternated.rounds));
-  for (const why of alternated.missing) console.log(`  skipped ${why}`);
+  for (const { implementation, note } of alternated.missing) {
+    console.log(`  ${implementation}: skipped, ${note}`);
+  }
 }
 
 const seeds = values.seeds

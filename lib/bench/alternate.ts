@@ -12,14 +12,7 @@
 
 import type { BenchProtocol } from "./bench.ts";
 import { kitEpochSeconds } from "./bench_runs.ts";
-import {
-  benchPeer,
-  eigenPeer,
-  eigenRuns,
-  numpyMissing,
-  numpyRuns,
-  type PeerRun,
-} from "./peers.ts";
+import { benchPeer, fastPeerRuns, type MissingRun } from "./peers.ts";
 
 /** Epochs each implementation trains in a round; the first is left out. */
 export const ROUND_EPOCHS = 4;
@@ -59,27 +52,22 @@ export type Round = Record<string, number | null>;
  * @param peersDir The folder holding the peer programs.
  * @param dataDir The folder with the four MNIST files.
  * @param rounds How many.
- * @returns The rounds, in order, and why a peer is missing.
+ * @returns The rounds, in order, and the peers that could not run.
  */
 export async function alternatedRounds(
   peersDir: string,
   dataDir: string,
   rounds: number,
-): Promise<{ rounds: Round[]; missing: string[] }> {
+): Promise<{ rounds: Round[]; missing: MissingRun[] }> {
   // A target past 100% keeps each peer training all its epochs.
   const protocol: BenchProtocol = { maxEpochs: ROUND_EPOCHS, target: 2 };
-  const missing: string[] = [];
-  const runs: PeerRun[] = [];
-  const numpy = await numpyMissing();
-  if (numpy === null) {
-    runs.push(...numpyRuns(peersDir, dataDir, protocol));
-  } else missing.push(`numpy: ${numpy}`);
   const build = await Deno.makeTempDir();
-  const eigen = await eigenPeer(peersDir, "f32", build);
-  if ("binary" in eigen) {
-    runs.push(...eigenRuns(eigen.binary, "f32", dataDir, protocol));
-  } else missing.push(`c++ eigen: ${eigen.missing}`);
-  const f32 = runs.filter((r) => r.dtype === "f32");
+  const { runs, missing } = await fastPeerRuns(
+    peersDir,
+    dataDir,
+    protocol,
+    build,
+  );
   const result: Round[] = [];
   for (let r = 0; r < rounds; r++) {
     const round: Round = {};
@@ -87,7 +75,7 @@ export async function alternatedRounds(
       warmEpoch,
       () => null,
     );
-    for (const run of f32) {
+    for (const run of runs) {
       const row = await benchPeer(
         run.implementation,
         "f32",

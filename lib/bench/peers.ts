@@ -325,6 +325,51 @@ export function eigenRuns(
   }));
 }
 
+/** A peer run that cannot be made, and why. */
+export interface MissingRun {
+  /** Its row's name. */
+  implementation: string;
+  /** Why, with the install command. */
+  note: string;
+}
+
+/**
+ * The f32 runs of NumPy and of Eigen (built into `build`) on one and two
+ * threads: the fastest peers, which the seed study and the alternated rounds
+ * compare the kit with.
+ *
+ * @param peersDir The folder holding the peer programs.
+ * @param dataDir The folder with the four MNIST files.
+ * @param protocol When to stop.
+ * @param build A temporary folder for the Eigen binary.
+ * @returns The runs that can be made, and the others with the reason.
+ */
+export async function fastPeerRuns(
+  peersDir: string,
+  dataDir: string,
+  protocol: BenchProtocol,
+  build: string,
+): Promise<{ runs: PeerRun[]; missing: MissingRun[] }> {
+  const f32 = (runs: PeerRun[]) => runs.filter((r) => r.dtype === "f32");
+  const numpy = f32(numpyRuns(peersDir, dataDir, protocol));
+  const numpyNote = await numpyMissing();
+  const eigen = await eigenPeer(peersDir, "f32", build);
+  const binary = "binary" in eigen ? eigen.binary : "";
+  const eigenF32 = eigenRuns(binary, "f32", dataDir, protocol);
+  const missing = (runs: PeerRun[], note: string) =>
+    runs.map((r) => ({ implementation: r.implementation, note }));
+  return {
+    runs: [
+      ...(numpyNote === null ? numpy : []),
+      ...("binary" in eigen ? eigenF32 : []),
+    ],
+    missing: [
+      ...(numpyNote === null ? [] : missing(numpy, numpyNote)),
+      ...("missing" in eigen ? missing(eigenF32, eigen.missing) : []),
+    ],
+  };
+}
+
 /**
  * The C++/Eigen rows (`bench/peers/eigen_mlp.cpp`), built once per dtype
  * into a temporary folder and run on one and two OpenMP threads.

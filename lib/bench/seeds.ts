@@ -16,14 +16,7 @@ import { evaluate, train, type TrainData } from "../train/train.ts";
 import { DEFAULT_CONFIG } from "../train/settings.ts";
 import { kernelsByName } from "../kernels/registry.ts";
 import type { BenchProtocol, BenchRow } from "./bench.ts";
-import {
-  benchPeer,
-  eigenPeer,
-  eigenRuns,
-  numpyMissing,
-  numpyRuns,
-  type PeerRun,
-} from "./peers.ts";
+import { benchPeer, fastPeerRuns, type PeerRun } from "./peers.ts";
 
 /** Every implementation trains at least this many epochs before it may stop. */
 export const MIN_EPOCHS = 3;
@@ -150,28 +143,16 @@ export async function seedStudy(
 ): Promise<SeedStudyRow[]> {
   const study = [await kitSeedStudy(mnist, protocol, seeds)];
   if (!peers) return study;
-  const f32 = (runs: PeerRun[]) => runs.filter((r) => r.dtype === "f32");
-  const missing = await numpyMissing();
-  for (const run of f32(numpyRuns(peersDir, mnist.dir, protocol))) {
-    study.push(
-      missing === null
-        ? await peerSeedStudy(run, protocol, seeds)
-        : { implementation: run.implementation, epochs: [], note: missing },
-    );
-  }
   const build = await Deno.makeTempDir();
-  const eigen = await eigenPeer(peersDir, "f32", build);
-  const binary = "binary" in eigen ? eigen.binary : "";
-  for (const run of eigenRuns(binary, "f32", mnist.dir, protocol)) {
-    study.push(
-      "missing" in eigen
-        ? {
-          implementation: run.implementation,
-          epochs: [],
-          note: eigen.missing,
-        }
-        : await peerSeedStudy(run, protocol, seeds),
-    );
+  const { runs, missing } = await fastPeerRuns(
+    peersDir,
+    mnist.dir,
+    protocol,
+    build,
+  );
+  for (const run of runs) study.push(await peerSeedStudy(run, protocol, seeds));
+  for (const { implementation, note } of missing) {
+    study.push({ implementation, epochs: [], note });
   }
   await Deno.remove(build, { recursive: true });
   return study;
