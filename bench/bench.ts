@@ -163,6 +163,11 @@ console.log(formatBenchTable(rows));
 const alternated = values.rounds && !values["no-peers"]
   ? await alternatedRounds(peersDir, mnist.dir, values.rounds)
   : null;
+if (values.rounds && values["no-peers"]) {
+  console.log(
+    "\n--rounds skipped: it races the kit against the peers (--no-peers)",
+  );
+}
 if (alternated) {
   console.log(
     `\nThe f32 race alternated, ${values.rounds} rounds: each implementation's median epoch after the first of ${ROUND_EPOCHS} (the kit: deno task train --epochs ${ROUND_EPOCHS}):`,
