@@ -153,26 +153,10 @@ export class WasmElementwise implements ElementwiseKernels {
     this.#arena.placeBytes(bytes);
 
   /** See {@link ElementwiseKernels.gatherScaled}. */
-  gatherScaled: ElementwiseKernels["gatherScaled"] = (
-    images,
-    pixels,
-    order,
-    from,
-    count,
-    scale,
-    out,
-  ) => {
-    const args = this.#gatherArgs(
-      images,
-      out,
-      order,
-      from,
-      count,
-      pixels,
-      scale,
-      this.#order,
-    );
+  gatherScaled: ElementwiseKernels["gatherScaled"] = (...gather) => {
+    const args = this.#gatherArgs(gather, this.#order);
     if (args === null) return false;
+    const [, pixels, , , count, , out] = gather;
     this.#threads.splitRows(
       jobsFor(out).gatherScaled,
       count,
@@ -188,27 +172,11 @@ export class WasmElementwise implements ElementwiseKernels {
    * use that scratch before this one is done, and this thread's kernels
    * never do).
    */
-  gatherScaledLater: ElementwiseKernels["gatherScaledLater"] = (
-    images,
-    pixels,
-    order,
-    from,
-    count,
-    scale,
-    out,
-  ) => {
+  gatherScaledLater: ElementwiseKernels["gatherScaledLater"] = (...gather) => {
     if (!this.#threads.active) return null;
-    const args = this.#gatherArgs(
-      images,
-      out,
-      order,
-      from,
-      count,
-      pixels,
-      scale,
-      this.#laterOrder,
-    );
+    const args = this.#gatherArgs(gather, this.#laterOrder);
     if (args === null) return null;
+    const [, , , , count, , out] = gather;
     this.#threads.later(jobsFor(out).gatherScaled, args(0, count));
     return () => this.#threads.settle();
   };
@@ -217,19 +185,15 @@ export class WasmElementwise implements ElementwiseKernels {
    * Copies the batch's `count` image indices into `orderView` and returns
    * the gather job's arguments for rows `[first, first + rows)` of it.
    *
+   * @param gather The gather's arguments, as both gathers take them.
    * @returns null (nothing copied) when images or out are outside the
    * memory or the indices do not fit `orderView`.
    */
   #gatherArgs(
-    images: Uint8Array,
-    out: FloatArray,
-    order: Int32Array,
-    from: number,
-    count: number,
-    pixels: number,
-    scale: number,
+    gather: Parameters<ElementwiseKernels["gatherScaled"]>,
     orderView: Int32Array,
   ): ((first: number, rows: number) => number[]) | null {
+    const [images, pixels, order, from, count, scale, out] = gather;
     const imagesPtr = this.#arena.pointerOf(images);
     const outPtr = this.#arena.pointerOf(out);
     if (imagesPtr === null || outPtr === null || count > orderView.length) {
