@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { BenchProtocol } from "./bench.ts";
+import { type BenchProtocol, median } from "./bench.ts";
 import { kitEpochSeconds } from "./bench_runs.ts";
 import { benchPeer, fastPeerRuns, type MissingRun } from "./peers.ts";
 
@@ -38,8 +38,7 @@ const KIT = "lib wasm-workers";
 export function warmEpoch(epochSeconds: readonly number[]): number {
   const rest = epochSeconds.slice(1).sort((a, b) => a - b);
   if (rest.length === 0) throw new RangeError("warmEpoch needs two epochs");
-  const middle = rest.length >> 1;
-  return rest.length % 2 ? rest[middle] : (rest[middle - 1] + rest[middle]) / 2;
+  return median(rest);
 }
 
 /** One round: each implementation's warm epoch, `null` where it failed. */
@@ -111,14 +110,8 @@ export function kitRatios(
     const kit = round[KIT];
     return kit == null || peers.length === 0 ? null : kit / Math.min(...peers);
   });
-  const known = ratios.filter((r) => r !== null).sort((a, b) => a! - b!);
-  const middle = known.length >> 1;
-  const median = known.length === 0
-    ? null
-    : known.length % 2
-    ? known[middle]!
-    : (known[middle - 1]! + known[middle]!) / 2;
-  return { ratios, median };
+  const known = ratios.filter((r) => r !== null).sort((a, b) => a - b);
+  return { ratios, median: known.length ? median(known) : null };
 }
 
 /**

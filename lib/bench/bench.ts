@@ -64,6 +64,28 @@ export interface BenchRow {
 const TRAIN_IMAGES = 50000;
 
 /**
+ * The median of numbers already sorted in ascending order (the mean of the
+ * middle two for an even count).
+ *
+ * @returns The median, or NaN for none.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(median([1, 2, 9]), 2);
+ * assert.equal(median([1, 2, 4, 9]), 3);
+ * ```
+ */
+export function median(sorted: readonly number[]): number {
+  const half = sorted.length >> 1;
+  if (sorted.length === 0) return NaN;
+  return sorted.length % 2
+    ? sorted[half]
+    : (sorted[half - 1] + sorted[half]) / 2;
+}
+
+/**
  * Builds a row from measured epochs.
  *
  * @param implementation The row's name.
@@ -81,9 +103,7 @@ export function benchRow(
   target: number,
 ): BenchRow {
   const sorted = [...epochSeconds].sort((x, y) => x - y);
-  const median = sorted.length % 2
-    ? sorted[(sorted.length - 1) / 2]
-    : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+  const middle = median(sorted);
   const reached = testAccuracy.findIndex((a) => a >= target);
   return {
     implementation,
@@ -92,12 +112,12 @@ export function benchRow(
     status: "ok",
     epochSeconds,
     testAccuracy,
-    median,
+    median: middle,
     min: sorted[0],
     max: sorted[sorted.length - 1],
-    samplesPerSecond: TRAIN_IMAGES / median,
+    samplesPerSecond: TRAIN_IMAGES / middle,
     gflops: (trainingFlopsPerSample([784, 128, 64, 10]) * TRAIN_IMAGES) /
-      median / 1e9,
+      middle / 1e9,
     secondsToTarget: reached < 0
       ? null
       : epochSeconds.slice(0, reached + 1).reduce((a, b) => a + b, 0),
