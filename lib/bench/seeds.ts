@@ -11,8 +11,7 @@
  */
 
 import type { Mnist } from "../data/mnist.ts";
-import { fitNormalizer, splitTrainValidation } from "../data/dataset.ts";
-import { evaluate, train, type TrainData } from "../train/train.ts";
+import { evaluate, mnistTrainData, train } from "../train/train.ts";
 import { DEFAULT_CONFIG } from "../train/settings.ts";
 import { kernelsByName } from "../kernels/registry.ts";
 import type { BenchProtocol, BenchRow } from "./bench.ts";
@@ -73,12 +72,7 @@ export async function kitSeedStudy(
   protocol: BenchProtocol,
   seeds: number,
 ): Promise<SeedStudyRow> {
-  const split = splitTrainValidation(mnist.train);
-  const data: TrainData = {
-    ...split,
-    test: mnist.test,
-    normalizer: fitNormalizer(split.train),
-  };
+  const data = mnistTrainData(mnist);
   const kernels = kernelsByName("wasm-workers");
   const epochs: (number | null)[] = [];
   for (let seed = 1; seed <= seeds; seed++) {

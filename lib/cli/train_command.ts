@@ -6,7 +6,6 @@
  */
 
 import { join } from "node:path";
-import { fitNormalizer, splitTrainValidation } from "../data/dataset.ts";
 import { KitError, reportKitError } from "../base/errors.ts";
 import { chooseKernels, kernelsByName } from "../kernels/registry.ts";
 import { loadMnist, type Mnist } from "../data/mnist.ts";
@@ -26,6 +25,7 @@ import {
 } from "../train/run_files.ts";
 import {
   DivergedError,
+  mnistTrainData,
   train,
   type TrainData,
   type TrainHooks,
@@ -157,7 +157,7 @@ async function trainInto(
   },
 ): Promise<{ result: TrainResult; runDir: string }> {
   const { options, startedAt, resume } = run;
-  const data = splitData(mnist);
+  const data = { ...mnistTrainData(mnist), dir: mnist.dir };
   if (!options.quiet) {
     const c = options.config;
     const from = resume
@@ -185,18 +185,6 @@ async function trainInto(
   const report = await writeReport(runDir, { mnist });
   if (!options.quiet) console.log(`${report.terminal}\nreport: ${report.path}`);
   return { result, runDir };
-}
-
-/** The 50,000/10,000 split, the test set, and a normalizer fitted on train. */
-function splitData(mnist: Mnist): TrainData & { dir: string } {
-  const { train: trainSet, validation } = splitTrainValidation(mnist.train);
-  return {
-    train: trainSet,
-    validation,
-    test: mnist.test,
-    normalizer: fitNormalizer(trainSet),
-    dir: mnist.dir,
-  };
 }
 
 /**

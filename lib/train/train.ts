@@ -8,13 +8,15 @@
 import {
   type Batch,
   Batcher,
+  fitNormalizer,
   type Normalizer,
+  splitTrainValidation,
   toTensor,
 } from "../data/dataset.ts";
 import { setImmediate } from "node:timers";
 import { KitError } from "../base/errors.ts";
 import { softmaxCrossEntropy } from "../nn/loss.ts";
-import type { LabeledImages } from "../data/mnist.ts";
+import type { LabeledImages, Mnist } from "../data/mnist.ts";
 import { Mlp } from "../nn/mlp.ts";
 import { createOptimizer } from "../optim/registry.ts";
 import type { TrainConfig } from "./settings.ts";
@@ -61,6 +63,23 @@ export interface TrainData {
   test: LabeledImages;
   /** Fitted on `train`. */
   normalizer: Normalizer;
+}
+
+/**
+ * MNIST as every run uses it: the first 50,000 training images to learn
+ * from, the last 10,000 to validate on, the test set, and a normalizer
+ * fitted on the 50,000.
+ *
+ * @returns Views of `mnist`'s arrays, nothing copied.
+ */
+export function mnistTrainData(mnist: Mnist): TrainData {
+  const { train, validation } = splitTrainValidation(mnist.train);
+  return {
+    train,
+    validation,
+    test: mnist.test,
+    normalizer: fitNormalizer(train),
+  };
 }
 
 /**
