@@ -738,6 +738,38 @@
         (local.set $k0 (i32.add (local.get $k0) (local.get $slice)))
         (br $slices))))
 
+  ;; out[m,n] = a[k,m]ᵀ · b[k,n] in f64 for a long k (a full batch), in
+  ;; slices of $slice rows of a and b, as `atb_slices` does, by
+  ;; `transpose64` and `ab64`; a's rows are $aStride values apart, so that
+  ;; a thread given some of out's rows takes that block of a's columns and
+  ;; transposes only it. Each output is summed in the order of k by one
+  ;; thread (the first slice overwrites out, the others add to it), skipping
+  ;; zeros of a, as `ab64` on all of aᵀ would.
+  ;; scratch: 16·slice + 8·m·slice bytes.
+  (func (export "atb_slices64")
+    (param $a i32) (param $b i32) (param $out i32)
+    (param $m i32) (param $k i32) (param $n i32)
+    (param $aStride i32) (param $slice i32) (param $scratch i32)
+    (local $k0 i32) (local $rows i32) (local $t i32)
+    (local.set $t (i32.add (local.get $scratch) (i32.shl (local.get $slice) (i32.const 4))))
+    (block $slicesDone
+      (loop $slices
+        (br_if $slicesDone (i32.ge_u (local.get $k0) (local.get $k)))
+        (local.set $rows (select
+          (local.get $slice) (i32.sub (local.get $k) (local.get $k0))
+          (i32.le_u (i32.add (local.get $k0) (local.get $slice)) (local.get $k))))
+        (call $transposeStrided64
+          (i32.add (local.get $a) (i32.shl (i32.mul (local.get $k0) (local.get $aStride)) (i32.const 3)))
+          (local.get $t) (local.get $rows) (local.get $m) (local.get $aStride))
+        (call $ab64
+          (local.get $t)
+          (i32.add (local.get $b) (i32.shl (i32.mul (local.get $k0) (local.get $n)) (i32.const 3)))
+          (local.get $out) (local.get $m) (local.get $rows) (local.get $n)
+          (local.get $rows) (local.get $n) (local.get $scratch)
+          (i32.ne (local.get $k0) (i32.const 0)))
+        (local.set $k0 (i32.add (local.get $k0) (local.get $slice)))
+        (br $slices))))
+
   ;; Rows [$from, $from + $rows) of out[m,n] = a[k,m]ᵀ · b[k,n], for a
   ;; batch-long k: that block of a's columns is transposed into scratch
   ;; ([rows,k], after `ab`'s 256 + 8·k bytes) and multiplied by b with

@@ -134,11 +134,7 @@ export class WasmProducts {
   readonly atb: GemmKernel = (a, b, out, m, k, n) => {
     const p = this.#precisionOf(a, b, out);
     if (p === null) return fastKernels.atb(a, b, out, m, k, n);
-    // atb_slices is f32 only: f64 transposes a full batch in larger slices.
-    if (
-      p === this.#f32 && k >= ATB_SLICES_MIN &&
-      this.#atbSlices(a as Float32Array, b as Float32Array, out, m, k, n)
-    ) return;
+    if (k >= ATB_SLICES_MIN && this.#atbSlices(p, a, b, out, m, k, n)) return;
     if (this.#atbPart(p, a, b, out, m, k, n)) return;
     if (!this.#atbTransposed(p, a, b, out, m, k, n)) {
       fastKernels.atb(a, b, out, m, k, n);
@@ -369,37 +365,81 @@ export class WasmProducts {
   }
 
   /**
-   * out[m,n] = a[k,m]ᵀ · b[k,n] by `atb_slices`, the worker taking the
-   * second half of the k rows into its own buffer (this thread then adds
-   * it), so the sums are those of one thread over each half.
+   * out[m,n] = a[k,m]ᵀ · b[k,n] for a long k (a full batch) by
+   * `atb_slices`, or `atb_slices64` in f64, which transpose a and multiply
+   * a slice of k at a time. With the worker, f32 splits k: the worker takes
+   * the second half of the rows into its own buffer, which this thread then
+   * adds, so the sums are those of one thread over each half. f64 splits
+   * out's rows, each thread transposing its block of a's columns, so every
+   * sum is one thread's over all of k, as without the worker.
    *
    * @returns false (having written nothing) when an operand does not fit.
    */
   #atbSlices(
-    a: Float32Array,
-    b: Float32Array,
+    p: Precision,
+    a: FloatArray,
+    b: FloatArray,
     out: FloatArray,
     m: number,
     k: number,
     n: number,
   ): boolean {
     const arena = this.#arena;
-    const { heap, gather, workerOut, scratchOut } = arena;
-    // The gather of a transposed row (its table, then 8 bytes a value) and
-    // the transposed slice (4·m bytes a row) share the gather region.
+    const { gather, scratchOut } = arena;
+    const { heap, size } = p;
+    // The gather of a transposed row and the transposed slice (size·m bytes
+    // a row) share the gather region: f32's gather is its table, then 8
+    // bytes a value; f64's 16 bytes a value.
+    const table = size === 4 ? GATHER_TABLE_BYTES : 0;
     const slice = Math.min(
       ATB_SLICE_MAX,
-      Math.max(1, Math.floor(ATB_SLICE_BYTES / (4 * n))),
-      Math.floor((gather.bytes - GATHER_TABLE_BYTES) / (8 + 4 * m)),
+      Math.max(1, Math.floor(ATB_SLICE_BYTES / (size * n))),
+      Math.floor((gather.bytes - table) / (2 * size + size * m)),
     );
     const aPtr = arena.place(a, k * m, arena.scratchA);
     const bPtr = arena.place(b, k * n, arena.scratchB);
     const inPlace = arena.pointerOf(out);
     const outPtr = inPlace ??
-      (4 * m * n <= scratchOut.bytes ? scratchOut.ptr : null);
+      (size * m * n <= scratchOut.bytes ? scratchOut.ptr : null);
     if (aPtr === null || bPtr === null || outPtr === null || slice < 1) {
       return false;
     }
+    if (size === 4) this.#atbSlicesSum(aPtr, bPtr, outPtr, m, k, n, slice);
+    else {
+      this.#threads.splitRows(
+        JOB.atbSlices64,
+        m,
+        this.#threads.active,
+        (from, rows, scratch) => [
+          aPtr + size * from,
+          bPtr,
+          outPtr + size * from * n,
+          rows,
+          k,
+          n,
+          m,
+          slice,
+          scratch,
+        ],
+      );
+    }
+    if (inPlace === null) {
+      out.set(heap.subarray(outPtr / size, outPtr / size + m * n));
+    }
+    return true;
+  }
+
+  /** `atb_slices` in f32, split along k with the worker (see `#atbSlices`). */
+  #atbSlicesSum(
+    aPtr: number,
+    bPtr: number,
+    outPtr: number,
+    m: number,
+    k: number,
+    n: number,
+    slice: number,
+  ) {
+    const { heap, gather, workerOut } = this.#arena;
     heap.fill(0, outPtr / 4, outPtr / 4 + m * n);
     const args = (
       from: number,
@@ -422,10 +462,6 @@ export class WasmProducts {
     } else {
       this.#wasm.atb_slices(...args(0, k, outPtr, gather.ptr));
     }
-    if (inPlace === null) {
-      out.set(heap.subarray(outPtr / 4, outPtr / 4 + m * n));
-    }
-    return true;
   }
 
   /**

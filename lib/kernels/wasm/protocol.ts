@@ -67,6 +67,8 @@ export const JOB = {
   atbPart: 14,
   /** `atb_part64(a, b, out, m, k, n, from, rows, scratch)`: `atb_part` in f64 */
   atbPart64: 15,
+  /** `atb_slices64(a, b, out, m, k, n, aStride, slice, scratch)`: rows of `aᵀ·b` in f64 */
+  atbSlices64: 16,
 } as const;
 
 /** An argument's WebAssembly type. */
@@ -105,6 +107,7 @@ export const JOB_SIGNATURES = [
   { kernel: "add_row_vector64", args: Array(4).fill("i32") },
   { kernel: "atb_part", args: Array(9).fill("i32") },
   { kernel: "atb_part64", args: Array(9).fill("i32") },
+  { kernel: "atb_slices64", args: Array(9).fill("i32") },
 ] as const satisfies readonly {
   kernel: string;
   args: readonly ArgType[];
