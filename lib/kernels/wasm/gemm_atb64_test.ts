@@ -12,7 +12,7 @@ import {
   RELAXED_SIMD_AVAILABLE,
   Rng,
 } from "../../../mod.ts";
-import { memoryFor } from "./operands_testing.ts";
+import { assertSameFloats, memoryFor } from "./operands_testing.ts";
 import type { Exports } from "./module.ts";
 
 /**
@@ -182,31 +182,21 @@ function runWholeAb(wasm: Exports, memory: WebAssembly.Memory, c: Case) {
   return at.read();
 }
 
-/** Asserts the same f64s, -0 and NaN included (Object.is). */
-function assertSame(
-  actual: Float64Array,
-  expected: Float64Array,
-  what: string,
-) {
-  assert.equal(actual.length, expected.length, what);
-  for (let i = 0; i < actual.length; i++) {
-    if (!Object.is(actual[i], expected[i])) {
-      assert.fail(`${what}: out[${i}] = ${actual[i]}, expected ${expected[i]}`);
-    }
-  }
-}
-
 Deno.test("atb_slices64 in plain SIMD gives bit for bit the loop over rows' outer products", () => {
   const { memory, wasm } = memoryFor(false);
   for (const c of [...cases(), poisonedCase()]) {
-    assertSame(runSlices(wasm, memory, c), outerProductLoop(c), c.name);
+    assertSameFloats(runSlices(wasm, memory, c), outerProductLoop(c), c.name);
   }
 });
 
 Deno.test("atb_slices64 in relaxed SIMD gives bit for bit one ab64 over the whole transposed block", () => {
   const { memory, wasm } = memoryFor(RELAXED_SIMD_AVAILABLE);
   for (const c of [...cases(), poisonedCase()]) {
-    assertSame(runSlices(wasm, memory, c), runWholeAb(wasm, memory, c), c.name);
+    assertSameFloats(
+      runSlices(wasm, memory, c),
+      runWholeAb(wasm, memory, c),
+      c.name,
+    );
   }
 });
 
@@ -243,10 +233,10 @@ Deno.test("f64 atb over a full batch gives one thread's sums over all rows, with
       a.set(c.a);
       b.set(c.b);
       kernels.atb(a, b, out, m, k, n);
-      assertSame(out as Float64Array, expected, kernels.name);
+      assertSameFloats(out as Float64Array, expected, kernels.name);
       const copied = new Float64Array(m * n).fill(NaN);
       kernels.atb(c.a, c.b, copied, m, k, n);
-      assertSame(copied, expected, `${kernels.name}, operands copied in`);
+      assertSameFloats(copied, expected, `${kernels.name}, operands copied in`);
     } finally {
       kernels.dispose();
     }

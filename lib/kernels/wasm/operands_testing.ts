@@ -80,11 +80,11 @@ export function placeOperands(
 
 /**
  * Fails, naming the first index, unless `actual` and `expected` hold the
- * same floats bit for bit (-0 and +0 differ; NaN equals NaN).
+ * same floats bit for bit (-0 and +0 differ; NaN equals NaN), f32 or f64.
  */
 export function assertSameFloats(
-  actual: Float32Array,
-  expected: Float32Array,
+  actual: Float32Array | Float64Array,
+  expected: Float32Array | Float64Array,
   what: string,
 ): void {
   const n = Math.max(actual.length, expected.length);
