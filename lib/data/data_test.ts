@@ -215,6 +215,54 @@ Deno.test("Batcher visits every image once per epoch, shuffled by the seed, last
   assert.notDeepEqual(epoch(new Rng(2)), a);
 });
 
+Deno.test("a Batcher as large as the set hands out the set in its order every epoch, gathered once, drawing nothing from the RNG", () => {
+  const count = 10;
+  const set = tinySet(
+    Array.from({ length: count }, (_, i) => [i * 10, 255 - i]),
+    Array.from({ length: count }, (_, i) => (i * 7) % 10),
+  );
+  const normalizer = { scale: 0.1 };
+  const inOrder = Array.from({ length: count }, (_, i) => (i * 7) % 10);
+  const kernels = createWasmKernels({ arenaBytes: 4 << 20 });
+  let gathers = 0;
+  const counted = {
+    ...kernels,
+    gatherScaled: (...args: Parameters<typeof kernels.gatherScaled>) => {
+      gathers++;
+      return kernels.gatherScaled(...args);
+    },
+  };
+  for (const [batchSize, k] of [[count, undefined], [16, counted]] as const) {
+    const batcher = new Batcher(set, batchSize, normalizer, "f32", k);
+    const rng = new Rng(1);
+    const seen = new Set<Batch>();
+    for (let epoch = 0; epoch < 3; epoch++) {
+      const batches = [...batcher.epoch(rng)];
+      assert.equal(batches.length, 1, `batch ${batchSize}: one batch`);
+      const [batch] = batches;
+      seen.add(batch);
+      assert.deepEqual([...batch.labels], inOrder, "the set's order");
+      for (let r = 0; r < count; r++) {
+        assert.equal(batch.images.data[2 * r], Math.fround(r * 10 * 0.1));
+        assert.equal(
+          batch.images.data[2 * r + 1],
+          Math.fround((255 - r) * 0.1),
+        );
+      }
+    }
+    assert.equal(seen.size, 1, "one buffer, every epoch");
+    assert.equal(rng.uniform(), new Rng(1).uniform(), "no shuffle drawn");
+  }
+  assert.equal(gathers, 1, "gathered once in three epochs");
+  // A batch one image short of the set is shuffled and gathered each time.
+  const batcher = new Batcher(set, count - 1, normalizer, "f32", counted);
+  const orders = [0, 1].map(() =>
+    [...batcher.epoch(new Rng(2))].flatMap((b) => [...b.labels]).join()
+  );
+  assert.notEqual(orders[0], inOrder.join());
+  assert.equal(gathers, 1 + 4, "two batches an epoch, two epochs");
+});
+
 /** An epoch's batches as plain arrays, calling `prefetch` after each when asked. */
 function readEpoch(batcher: Batcher, seed: number, prefetch: boolean) {
   const batches: { images: number[]; labels: number[] }[] = [];

@@ -226,6 +226,8 @@ export function toTensor(
 
 /**
  * A minibatch: images and labels, in buffers reused from batch to batch.
+ * Read-only: a batch of the whole set is gathered once and handed out every
+ * epoch, so a change to it would carry into the epochs after.
  *
  * @example
  * ```ts
@@ -254,6 +256,9 @@ export interface Batch {
 /**
  * Shuffled minibatches over a set: each epoch visits every image once, in
  * an order drawn from the RNG; the last batch of an epoch may be smaller.
+ * A batch as large as the set (full-batch training) is the set itself, in
+ * the order it has: the order of one batch's images changes only the
+ * rounding of its sums, so it is not shuffled, and it is gathered once.
  *
  * @example
  * ```ts
@@ -285,6 +290,8 @@ export class Batcher {
   #next = -1;
   /** A batch `prefetch` is gathering: where it starts, and its wait. */
   #ahead: { from: number; batch: Batch; wait: () => void } | null = null;
+  /** Whether `#full[0]` holds the whole set (a batch as large as the set). */
+  #wholeGathered = false;
   readonly #kernels: Kernels | undefined;
   /** The set's images in the kernels' memory, for `kernels.gatherScaled`. */
   readonly #placedImages: Uint8Array | null;
@@ -339,7 +346,8 @@ export class Batcher {
    */
   *epoch(rng: Rng, startBatch = 0): Generator<Batch> {
     this.#dropAhead();
-    if (startBatch === 0) rng.shuffle(this.#order);
+    const whole = this.batchSize >= this.set.count;
+    if (startBatch === 0 && !whole) rng.shuffle(this.#order);
     const start = startBatch * this.batchSize;
     for (let from = start; from < this.set.count; from += this.batchSize) {
       const size = Math.min(this.batchSize, this.set.count - from);
@@ -405,6 +413,7 @@ export class Batcher {
 
   /** Gathers the batch of `size` images from `from` in the order. */
   #gather(from: number, size: number): Batch {
+    if (size === this.set.count) return this.#wholeSet();
     let batch: Batch;
     if (size === this.#full[0].labels.length) {
       batch = this.#fullBatch();
@@ -415,17 +424,32 @@ export class Batcher {
       }
       batch = this.#last;
     }
-    if (!this.#fillScaled(from, batch)) {
-      fillBatch(
-        this.set,
-        this.#order,
-        from,
-        this.normalizer,
-        batch.images,
-        batch.labels,
-      );
-    }
+    this.#fill(from, batch);
     return batch;
+  }
+
+  /**
+   * The whole set as one batch, in one buffer (a prefetch never needs a
+   * second): gathered the first time, then handed out as it is.
+   */
+  #wholeSet(): Batch {
+    const batch = this.#full[0];
+    if (!this.#wholeGathered) this.#fill(0, batch);
+    this.#wholeGathered = true;
+    return batch;
+  }
+
+  /** Fills `batch` with the images and labels from `from` in the order. */
+  #fill(from: number, batch: Batch): void {
+    if (this.#fillScaled(from, batch)) return;
+    fillBatch(
+      this.set,
+      this.#order,
+      from,
+      this.normalizer,
+      batch.images,
+      batch.labels,
+    );
   }
 
   /**
