@@ -98,6 +98,15 @@ for (const optimizer of ["sgd", "adam"] as const) {
   });
 }
 
+Deno.test("train() with the whole set as its batch (full batch) resumed ends with the uninterrupted run's numbers", async () => {
+  // One step an epoch over all 300 images, in the set's order.
+  const config = { ...configFor("sgd"), batchSize: 300, epochs: 5 };
+  const whole = numbers(await train(data, config));
+  assert.equal(whole.batchLoss.length, 5);
+  const resumed = numbers(await interruptedRun(config, 2, true));
+  assert.deepEqual(resumed, whole);
+});
+
 Deno.test("train() resumed from the checkpoint saved after epoch 1 (a kill between epochs) ends with the same numbers", async () => {
   const config = configFor("sgd");
   const checkpoints: TrainCheckpoint[] = [];
