@@ -322,6 +322,11 @@ export class Batcher {
       : null;
   }
 
+  /** Whether one batch holds the whole set (full-batch training). */
+  get #whole(): boolean {
+    return this.batchSize >= this.set.count;
+  }
+
   /** How many batches an epoch has. */
   get batchesPerEpoch(): number {
     return Math.ceil(this.set.count / this.batchSize);
@@ -346,8 +351,7 @@ export class Batcher {
    */
   *epoch(rng: Rng, startBatch = 0): Generator<Batch> {
     this.#dropAhead();
-    const whole = this.batchSize >= this.set.count;
-    if (startBatch === 0 && !whole) rng.shuffle(this.#order);
+    if (startBatch === 0 && !this.#whole) rng.shuffle(this.#order);
     const start = startBatch * this.batchSize;
     for (let from = start; from < this.set.count; from += this.batchSize) {
       const size = Math.min(this.batchSize, this.set.count - from);
@@ -413,7 +417,7 @@ export class Batcher {
 
   /** Gathers the batch of `size` images from `from` in the order. */
   #gather(from: number, size: number): Batch {
-    if (size === this.set.count) return this.#wholeSet();
+    if (this.#whole) return this.#wholeSet();
     let batch: Batch;
     if (size === this.#full[0].labels.length) {
       batch = this.#fullBatch();

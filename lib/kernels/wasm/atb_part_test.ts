@@ -13,15 +13,11 @@ import {
   RELAXED_SIMD_AVAILABLE,
   Rng,
 } from "../../../mod.ts";
-import { assertSameFloats, memoryFor } from "./operands_testing.ts";
-
-/** `length` normals, each a zero (+0 or -0) with probability `zeros`. */
-function random(rng: Rng, length: number, zeros: number): number[] {
-  return Array.from(
-    { length },
-    () => rng.uniform() < zeros ? (rng.uniform() < 0.5 ? 0 : -0) : rng.normal(),
-  );
-}
+import {
+  assertSameFloats,
+  memoryFor,
+  randomWithZeros as random,
+} from "./operands_testing.ts";
 
 /** One block of an `atb_part` call: out[m,n] = a[k,m]ᵀ · b[k,n], rows [from, from + rows). */
 interface Block {

@@ -12,7 +12,12 @@ import {
   RELAXED_SIMD_AVAILABLE,
   Rng,
 } from "../../../mod.ts";
-import { assertSameFloats, memoryFor } from "./operands_testing.ts";
+import {
+  assertSameFloats,
+  memoryFor,
+  placeOperands,
+  randomWithZeros,
+} from "./operands_testing.ts";
 import type { Exports } from "./module.ts";
 
 /**
@@ -33,11 +38,9 @@ interface Case {
   b: Float64Array;
 }
 
-/** @returns `length` normals, each a zero (+0 or -0) with probability `zeros`. */
+/** {@link randomWithZeros} as f64. */
 function random(rng: Rng, length: number, zeros: number): Float64Array {
-  return new Float64Array(length).map(() =>
-    rng.uniform() < zeros ? (rng.uniform() < 0.5 ? 0 : -0) : rng.normal()
-  );
+  return Float64Array.from(randomWithZeros(rng, length, zeros));
 }
 
 /**
@@ -132,22 +135,10 @@ function outerProductLoop(c: Omit<Case, "name" | "slice">): Float64Array {
   return sums;
 }
 
-/** Places a, b and an out of NaN (to be overwritten) in a fresh memory. */
+/** Places a, b and an out of NaN (to be overwritten) in `memory`. */
 function place(memory: WebAssembly.Memory, c: Case) {
-  const heap = new Float64Array(memory.buffer);
-  const [aAt, bAt] = [0, c.a.length];
-  const outAt = bAt + c.b.length;
-  heap.set(c.a, aAt);
-  heap.set(c.b, bAt);
-  heap.fill(NaN, outAt, outAt + c.m * c.n);
-  return {
-    heap,
-    a: 8 * aAt,
-    b: 8 * bAt,
-    out: 8 * outAt,
-    scratch: 8 * (outAt + c.m * c.n),
-    read: () => heap.slice(outAt, outAt + c.m * c.n),
-  };
+  const out = new Float64Array(c.m * c.n).fill(NaN);
+  return placeOperands(memory, c.a, c.b, out);
 }
 
 /** Runs a case's `atb_slices64`; returns out [m,n]. */
@@ -233,7 +224,7 @@ Deno.test("f64 atb over a full batch gives one thread's sums over all rows, with
       a.set(c.a);
       b.set(c.b);
       kernels.atb(a, b, out, m, k, n);
-      assertSameFloats(out as Float64Array, expected, kernels.name);
+      assertSameFloats(out, expected, kernels.name);
       const copied = new Float64Array(m * n).fill(NaN);
       kernels.atb(c.a, c.b, copied, m, k, n);
       assertSameFloats(copied, expected, `${kernels.name}, operands copied in`);

@@ -15,6 +15,7 @@ import {
   assertSameFloats,
   memoryFor,
   placeOperands,
+  randomWithZeros,
 } from "./operands_testing.ts";
 
 /** One `atb_slices` call: out[m,n] += a[k,m]ᵀ · b[k,n], `slice` rows a time. */
@@ -31,11 +32,9 @@ interface Case {
   out: Float32Array;
 }
 
-/** @returns `length` normals, each a zero (+0 or -0) with probability `zeros`. */
+/** {@link randomWithZeros} as f32. */
 function random(rng: Rng, length: number, zeros: number): Float32Array {
-  return new Float32Array(length).map(() =>
-    rng.uniform() < zeros ? (rng.uniform() < 0.5 ? 0 : -0) : rng.normal()
-  );
+  return Float32Array.from(randomWithZeros(rng, length, zeros));
 }
 
 /**

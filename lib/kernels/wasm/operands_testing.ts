@@ -1,11 +1,12 @@
 /**
- * For the tests that call the raw WebAssembly kernels: lays f32 operands out
- * one after another from address 0 of a memory, with the scratch after
- * them, and reads the output back.
+ * For the tests that call the raw WebAssembly kernels: lays f32 or f64
+ * operands out one after another from address 0 of a memory, with the
+ * scratch after them, and reads the output back.
  *
  * @module
  */
 
+import type { Rng } from "../../base/rng.ts";
 import { type Exports, instantiate } from "./module.ts";
 
 /**
@@ -42,40 +43,63 @@ export interface AbCase {
 }
 
 /** Where the operands went, as byte addresses for the kernels. */
-export interface PlacedOperands {
+export interface PlacedOperands<T extends Float32Array | Float64Array> {
   readonly a: number;
   readonly b: number;
   readonly out: number;
   /** The first free byte after `out`, for the kernel's scratch. */
   readonly scratch: number;
+  /** The memory as `out`'s element type. */
+  readonly heap: T;
   /** @returns A copy of `out` as the kernel left it. */
-  read(): Float32Array;
+  read(): T;
 }
 
 /**
- * Copies `a`, `b` and `out` into `memory` (f32, in that order).
+ * Copies `a`, `b` and `out` into `memory` (f32 or f64, as `out` is; in that
+ * order).
  *
  * @returns Their byte addresses, the scratch's, and a reader for `out`.
  */
-export function placeOperands(
+export function placeOperands<T extends Float32Array | Float64Array>(
   memory: WebAssembly.Memory,
-  a: Float32Array,
-  b: Float32Array,
-  out: Float32Array,
-): PlacedOperands {
-  const heap = new Float32Array(memory.buffer);
+  a: T,
+  b: T,
+  out: T,
+): PlacedOperands<T> {
+  const heap =
+    (out instanceof Float64Array
+      ? new Float64Array(memory.buffer)
+      : new Float32Array(memory.buffer)) as T;
+  const size = heap.BYTES_PER_ELEMENT;
   const [aAt, bAt] = [0, a.length];
   const outAt = bAt + b.length;
   heap.set(a, aAt);
   heap.set(b, bAt);
   heap.set(out, outAt);
   return {
-    a: 4 * aAt,
-    b: 4 * bAt,
-    out: 4 * outAt,
-    scratch: 4 * (outAt + out.length),
-    read: () => heap.slice(outAt, outAt + out.length),
+    a: size * aAt,
+    b: size * bAt,
+    out: size * outAt,
+    scratch: size * (outAt + out.length),
+    heap,
+    read: () => heap.slice(outAt, outAt + out.length) as T,
   };
+}
+
+/**
+ * `length` normals, each a zero (+0 or -0, equally often) with probability
+ * `zeros`: the zeros a kernel must skip, of either sign.
+ */
+export function randomWithZeros(
+  rng: Rng,
+  length: number,
+  zeros: number,
+): number[] {
+  return Array.from(
+    { length },
+    () => rng.uniform() < zeros ? (rng.uniform() < 0.5 ? 0 : -0) : rng.normal(),
+  );
 }
 
 /**

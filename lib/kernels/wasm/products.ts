@@ -404,29 +404,41 @@ export class WasmProducts {
     if (aPtr === null || bPtr === null || outPtr === null || slice < 1) {
       return false;
     }
-    if (size === 4) this.#atbSlicesSum(aPtr, bPtr, outPtr, m, k, n, slice);
-    else {
-      this.#threads.splitRows(
-        JOB.atbSlices64,
-        m,
-        this.#threads.active,
-        (from, rows, scratch) => [
-          aPtr + size * from,
-          bPtr,
-          outPtr + size * from * n,
-          rows,
-          k,
-          n,
-          m,
-          slice,
-          scratch,
-        ],
-      );
-    }
+    const operands = [aPtr, bPtr, outPtr, m, k, n, slice] as const;
+    if (size === 4) this.#atbSlicesSum(...operands);
+    else this.#atbSlicesRows(...operands);
     if (inPlace === null) {
       out.set(heap.subarray(outPtr / size, outPtr / size + m * n));
     }
     return true;
+  }
+
+  /** `atb_slices64`, out's rows split with the worker (see `#atbSlices`). */
+  #atbSlicesRows(
+    aPtr: number,
+    bPtr: number,
+    outPtr: number,
+    m: number,
+    k: number,
+    n: number,
+    slice: number,
+  ) {
+    this.#threads.splitRows(
+      JOB.atbSlices64,
+      m,
+      this.#threads.active,
+      (from, rows, scratch) => [
+        aPtr + 8 * from,
+        bPtr,
+        outPtr + 8 * from * n,
+        rows,
+        k,
+        n,
+        m,
+        slice,
+        scratch,
+      ],
+    );
   }
 
   /** `atb_slices` in f32, split along k with the worker (see `#atbSlices`). */
