@@ -384,16 +384,25 @@
     (param $aRow i32) (param $k i32) (param $b i32) (param $strideBytes i32)
     (param $outRow i32) (param $rowBytes i32) (param $j i32)
     (param $scratch i32) (param $accumulate i32)
-    (local $q i32) (local $count i32)
+    (call $abSweep (local.get $scratch)
+      (i32.add (local.get $scratch) (i32.shl
+        (call $gather (local.get $aRow) (local.get $k) (local.get $b)
+          (local.get $strideBytes) (local.get $scratch))
+        (i32.const 3)))
+      (local.get $outRow) (local.get $rowBytes) (local.get $j) (local.get $accumulate)))
+
+  ;; The sweeps of one row of `ab` (see $abRow) over its gathered entries
+  ;; [$entries, $end): the output row from column $j (in bytes) on.
+  (func $abSweep
+    (param $entries i32) (param $end i32)
+    (param $outRow i32) (param $rowBytes i32) (param $j i32) (param $accumulate i32)
+    (local $q i32)
     (local $src i32) (local $dst i32) (local $sum f32)
-    (local $end i32) (local $scale v128) (local $scale2 v128) (local $src2 i32)
+    (local $scale v128) (local $scale2 v128) (local $src2 i32)
     (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
     (local $acc4 v128) (local $acc5 v128) (local $acc6 v128) (local $acc7 v128)
     (local $acc8 v128) (local $acc9 v128) (local $acc10 v128) (local $acc11 v128)
     (local $vecEnd i32) (local $o1 i32) (local $o2 i32) (local $o3 i32)
-    (local.set $count (call $gather
-      (local.get $aRow) (local.get $k) (local.get $b) (local.get $strideBytes) (local.get $scratch)))
-    (local.set $end (i32.add (local.get $scratch) (i32.shl (local.get $count) (i32.const 3))))
 
     ;; 5 to 16 columns left (to the last whole vector when accumulating),
     ;; but not 8 (one sweep below already): all of them in one sweep of the
@@ -424,7 +433,7 @@
           (v128.load (i32.add (local.get $outRow) (local.get $o2))) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
         (local.set $acc3 (select (result v128)
           (v128.load (i32.add (local.get $outRow) (local.get $o3))) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
-        (local.set $q (local.get $scratch))
+        (local.set $q (local.get $entries))
         (block $sumDone
           (loop $sum
             (br_if $sumDone (i32.ge_u (local.get $q) (local.get $end)))
@@ -479,7 +488,7 @@
           (v128.load offset=160 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
         (local.set $acc11 (select (result v128)
           (v128.load offset=176 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
-        (local.set $q (local.get $scratch))
+        (local.set $q (local.get $entries))
         (block $pairsDone
           (loop $pairs
             (br_if $pairsDone (i32.gt_u (i32.add (local.get $q) (i32.const 16)) (local.get $end)))
@@ -565,7 +574,7 @@
           (v128.load offset=96 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
         (local.set $acc7 (select (result v128)
           (v128.load offset=112 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
-        (local.set $q (local.get $scratch))
+        (local.set $q (local.get $entries))
         (block $pairsDone
           (loop $pairs
             (br_if $pairsDone (i32.gt_u (i32.add (local.get $q) (i32.const 16)) (local.get $end)))
@@ -629,7 +638,7 @@
           (v128.load offset=0 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
         (local.set $acc1 (select (result v128)
           (v128.load offset=16 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
-        (local.set $q (local.get $scratch))
+        (local.set $q (local.get $entries))
         (block $sumDone
           (loop $sum
             (br_if $sumDone (i32.ge_u (local.get $q) (local.get $end)))
@@ -663,7 +672,7 @@
           (v128.load (i32.add (local.get $outRow) (local.get $j)))
           (v128.const i32x4 0 0 0 0)
           (local.get $accumulate)))
-        (local.set $q (local.get $scratch))
+        (local.set $q (local.get $entries))
         (block $sumDone
           (loop $sum
             (br_if $sumDone (i32.ge_u (local.get $q) (local.get $end)))
@@ -686,7 +695,7 @@
           (f32.load (i32.add (local.get $outRow) (local.get $j)))
           (f32.const 0)
           (local.get $accumulate)))
-        (local.set $q (local.get $scratch))
+        (local.set $q (local.get $entries))
         (block $sumDone
           (loop $sum
             (br_if $sumDone (i32.ge_u (local.get $q) (local.get $end)))
@@ -1592,14 +1601,22 @@
     (param $aRow i32) (param $k i32) (param $b i32) (param $strideBytes i32)
     (param $outRow i32) (param $rowBytes i32) (param $j i32)
     (param $scratch i32) (param $accumulate i32)
-    (local $q i32) (local $end i32) (local $src i32) (local $dst i32) (local $sum f64)
+    (call $ab64Sweep (local.get $scratch)
+      (i32.add (local.get $scratch) (i32.shl
+        (call $gather64 (local.get $aRow) (local.get $k) (local.get $b)
+          (local.get $strideBytes) (local.get $scratch))
+        (i32.const 4)))
+      (local.get $outRow) (local.get $rowBytes) (local.get $j) (local.get $accumulate)))
+
+  ;; The sweeps of one row of `ab64` (see $ab64Row) over its gathered
+  ;; entries [$entries, $end): the output row from column $j (in bytes) on.
+  (func $ab64Sweep
+    (param $entries i32) (param $end i32)
+    (param $outRow i32) (param $rowBytes i32) (param $j i32) (param $accumulate i32)
+    (local $q i32) (local $src i32) (local $dst i32) (local $sum f64)
     (local $scale v128) (local $src2 i32) (local $scale2 v128)
     (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
     (local $acc4 v128) (local $acc5 v128) (local $acc6 v128) (local $acc7 v128)
-    (local.set $end (i32.add (local.get $scratch) (i32.shl
-      (call $gather64 (local.get $aRow) (local.get $k) (local.get $b)
-        (local.get $strideBytes) (local.get $scratch))
-      (i32.const 4))))
 
     ;; 16 columns at a time ($j counts bytes)
     (block $wideDone
@@ -1622,7 +1639,7 @@
           (v128.load offset=96 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
         (local.set $acc7 (select (result v128)
           (v128.load offset=112 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
-        (local.set $q (local.get $scratch))
+        (local.set $q (local.get $entries))
         (block $pairsDone
           (loop $pairs
             (br_if $pairsDone (i32.gt_u (i32.add (local.get $q) (i32.const 32)) (local.get $end)))
@@ -1684,7 +1701,7 @@
           (v128.load offset=32 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
         (local.set $acc3 (select (result v128)
           (v128.load offset=48 (local.get $dst)) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))
-        (local.set $q (local.get $scratch))
+        (local.set $q (local.get $entries))
         (block $sumDone
           (loop $sum
             (br_if $sumDone (i32.ge_u (local.get $q) (local.get $end)))
@@ -1710,7 +1727,7 @@
           (v128.load (i32.add (local.get $outRow) (local.get $j)))
           (v128.const i32x4 0 0 0 0)
           (local.get $accumulate)))
-        (local.set $q (local.get $scratch))
+        (local.set $q (local.get $entries))
         (block $sumDone
           (loop $sum
             (br_if $sumDone (i32.ge_u (local.get $q) (local.get $end)))
@@ -1730,7 +1747,7 @@
           (f64.load (i32.add (local.get $outRow) (local.get $j)))
           (f64.const 0)
           (local.get $accumulate)))
-        (local.set $q (local.get $scratch))
+        (local.set $q (local.get $entries))
         (block $sumDone
           (loop $sum
             (br_if $sumDone (i32.ge_u (local.get $q) (local.get $end)))
