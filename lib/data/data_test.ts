@@ -215,7 +215,7 @@ Deno.test("Batcher visits every image once per epoch, shuffled by the seed, last
   assert.notDeepEqual(epoch(new Rng(2)), a);
 });
 
-Deno.test("a Batcher as large as the set hands out the set in its order every epoch, gathered once, drawing nothing from the RNG", () => {
+Deno.test("a Batcher as large as the set hands out the set in its order every epoch, gathered once and frozen, drawing nothing from the RNG", () => {
   const count = 10;
   const set = tinySet(
     Array.from({ length: count }, (_, i) => [i * 10, 255 - i]),
@@ -225,11 +225,16 @@ Deno.test("a Batcher as large as the set hands out the set in its order every ep
   const inOrder = Array.from({ length: count }, (_, i) => (i * 7) % 10);
   const kernels = createWasmKernels({ arenaBytes: 4 << 20 });
   let gathers = 0;
+  const frozen: [Float32Array | Float64Array, number, number][] = [];
   const counted = {
     ...kernels,
     gatherScaled: (...args: Parameters<typeof kernels.gatherScaled>) => {
       gathers++;
       return kernels.gatherScaled(...args);
+    },
+    freeze: (...args: Parameters<typeof kernels.freeze>) => {
+      frozen.push(args);
+      kernels.freeze(...args);
     },
   };
   for (const [batchSize, k] of [[count, undefined], [16, counted]] as const) {
@@ -252,6 +257,10 @@ Deno.test("a Batcher as large as the set hands out the set in its order every ep
     }
     assert.equal(seen.size, 1, "one buffer, every epoch");
     assert.equal(rng.uniform(), new Rng(1).uniform(), "no shuffle drawn");
+    if (k) {
+      // Frozen once, as [count, pixels], so the kernels may index it once.
+      assert.deepEqual(frozen, [[[...seen][0].images.data, count, 2]]);
+    }
   }
   assert.equal(gathers, 1, "gathered once in three epochs");
   // A batch one image short of the set is shuffled and gathered each time.
@@ -261,6 +270,7 @@ Deno.test("a Batcher as large as the set hands out the set in its order every ep
   );
   assert.notEqual(orders[0], inOrder.join());
   assert.equal(gathers, 1 + 4, "two batches an epoch, two epochs");
+  assert.equal(frozen.length, 1, "batches that change are never frozen");
 });
 
 /** An epoch's batches as plain arrays, calling `prefetch` after each when asked. */

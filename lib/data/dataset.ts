@@ -434,11 +434,16 @@ export class Batcher {
 
   /**
    * The whole set as one batch, in one buffer (a prefetch never needs a
-   * second): gathered the first time, then handed out as it is.
+   * second): gathered the first time, then handed out as it is, and frozen
+   * (`kernels.freeze`), so that the kernels can index its nonzeros once.
    */
   #wholeSet(): Batch {
     const batch = this.#full[0];
-    if (!this.#wholeGathered) this.#fill(0, batch);
+    if (!this.#wholeGathered) {
+      this.#fill(0, batch);
+      const [rows, cols] = batch.images.shape;
+      this.#kernels?.freeze?.(batch.images.data, rows, cols);
+    }
     this.#wholeGathered = true;
     return batch;
   }

@@ -83,6 +83,16 @@ export interface MatrixKernels {
     outFeatures: number,
   ): boolean;
   /**
+   * Declares that `a` (`[rows, cols]`) keeps its values from now on, for as
+   * long as these kernels live: a batch of the whole set, gathered once
+   * and read on every step of a full-batch run. A set may then find a's
+   * nonzeros once and reuse them in every `ab` with a on the left and
+   * every `atb` with a as its transposed operand, where it would find them
+   * again in each. The products give the same bits either way; writing to
+   * a afterwards would make them wrong. Optional.
+   */
+  freeze?(a: FloatArray, rows: number, cols: number): void;
+  /**
    * Where tensors that these kernels will multiply should live, when that
    * matters (WebAssembly kernels read their own memory without copying).
    * Absent: ordinary typed arrays.

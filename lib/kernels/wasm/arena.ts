@@ -148,6 +148,20 @@ export class Arena {
   }
 
   /**
+   * `bytes` of the tensors' memory for the kernels' own use (an index of
+   * a frozen input), on a cache line, not zeroed.
+   *
+   * @returns Its first byte, or null when the arena is full.
+   */
+  reserve(bytes: number): number | null {
+    const slots = Math.ceil(bytes / 4);
+    if (4 * (this.#used + slots) > this.tensors.bytes) return null;
+    const at = this.tensors.ptr + 4 * this.#used;
+    this.#used += Math.ceil(slots / 16) * 16;
+    return at;
+  }
+
+  /**
    * A copy of `bytes` in the memory, made once per source range.
    *
    * @returns The copy, or null when the arena is full.

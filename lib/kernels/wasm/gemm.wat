@@ -819,6 +819,200 @@
       (local.get $rows) (local.get $k) (local.get $n)
       (local.get $k) (local.get $n) (local.get $scratch) (i32.const 0)))
 
+  ;; Frozen inputs. A full batch is the same matrix on every step, so the
+  ;; nonzeros of its rows (for `ab`) and of its transposed slices (for
+  ;; `atb`) can be found once for the whole run, where `ab` and
+  ;; `atb_slices` find them again in every product. An index holds $gather's
+  ;; entries (or $gather64's, when $wide) with a column index where the
+  ;; pointer goes (gathered with base 0 and 1 byte a row), one row after
+  ;; another, and an i32 array of where each row's entries start (counted
+  ;; in entries; one more for the end). A product relocates a row's
+  ;; entries onto b's rows ($sweepIndexed) and sweeps them with the sweep
+  ;; `ab` uses after its gather: the same entries in the same order, so the
+  ;; same sums bit for bit.
+
+  ;; Indexes the m rows of a[m,k] (rows $aStrideBytes apart): entries from
+  ;; $slot on, row r's start (relative to $entries) at $starts + 4·r.
+  ;; The f32 gather needs its table written first ($writeCompressTable).
+  ;; Returns the slot after the last entry.
+  (func $indexRows
+    (param $a i32) (param $m i32) (param $k i32) (param $aStrideBytes i32)
+    (param $entries i32) (param $slot i32) (param $starts i32) (param $wide i32)
+    (result i32)
+    (local $r i32) (local $shift i32)
+    (local.set $shift (i32.add (i32.const 3) (local.get $wide)))
+    (block $rowsDone
+      (loop $rows
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $m)))
+        (i32.store (i32.add (local.get $starts) (i32.shl (local.get $r) (i32.const 2)))
+          (i32.shr_u (i32.sub (local.get $slot) (local.get $entries)) (local.get $shift)))
+        (local.set $slot (i32.add (local.get $slot) (i32.shl
+          (if (result i32) (local.get $wide)
+            (then (call $gather64 (local.get $a) (local.get $k) (i32.const 0) (i32.const 1) (local.get $slot)))
+            (else (call $gather (local.get $a) (local.get $k) (i32.const 0) (i32.const 1) (local.get $slot))))
+          (local.get $shift))))
+        (local.set $a (i32.add (local.get $a) (local.get $aStrideBytes)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rows)))
+    (local.get $slot))
+
+  ;; The index of a[m,k]'s rows, for `ab_indexed`: starts[m + 1] entries.
+  ;; $entries needs 8 bytes a nonzero (16 when $wide) and 32 more (the
+  ;; gathers write a few slots past their last entry). scratch: 256 bytes.
+  ;; Returns the number of entries.
+  (func (export "index_rows")
+    (param $a i32) (param $m i32) (param $k i32)
+    (param $entries i32) (param $starts i32) (param $scratch i32) (param $wide i32)
+    (result i32)
+    (local $count i32)
+    (call $writeCompressTable (local.get $scratch))
+    (local.set $count (i32.shr_u
+      (i32.sub
+        (call $indexRows (local.get $a) (local.get $m) (local.get $k)
+          (i32.shl (local.get $k) (i32.add (i32.const 2) (local.get $wide)))
+          (local.get $entries) (local.get $entries) (local.get $starts) (local.get $wide))
+        (local.get $entries))
+      (i32.add (i32.const 3) (local.get $wide))))
+    (i32.store (i32.add (local.get $starts) (i32.shl (local.get $m) (i32.const 2))) (local.get $count))
+    (local.get $count))
+
+  ;; The index of a[k,m]ᵀ in slices of $slice rows of a, for `atb_indexed`:
+  ;; each slice ([rows,m]) transposed into scratch, then its m rows
+  ;; indexed, slice after slice; column c of slice s starts at
+  ;; starts[s·m + c] (entries counted from $entries, row indices within
+  ;; the slice), starts[slices·m] the end. $entries as for `index_rows`;
+  ;; scratch: 256 + 4·m·slice bytes (256 + 8·m·slice when $wide).
+  ;; Returns the number of entries.
+  (func (export "index_columns")
+    (param $a i32) (param $k i32) (param $m i32) (param $slice i32)
+    (param $entries i32) (param $starts i32) (param $scratch i32) (param $wide i32)
+    (result i32)
+    (local $k0 i32) (local $rows i32) (local $t i32) (local $slot i32) (local $size i32)
+    (local $count i32)
+    (call $writeCompressTable (local.get $scratch))
+    (local.set $t (i32.add (local.get $scratch) (i32.const 256)))
+    (local.set $size (i32.shl (i32.const 4) (local.get $wide)))
+    (local.set $slot (local.get $entries))
+    (block $slicesDone
+      (loop $slices
+        (br_if $slicesDone (i32.ge_u (local.get $k0) (local.get $k)))
+        (local.set $rows (select
+          (local.get $slice) (i32.sub (local.get $k) (local.get $k0))
+          (i32.le_u (i32.add (local.get $k0) (local.get $slice)) (local.get $k))))
+        (if (local.get $wide)
+          (then (call $transposeStrided64
+            (i32.add (local.get $a) (i32.mul (i32.mul (local.get $k0) (local.get $m)) (local.get $size)))
+            (local.get $t) (local.get $rows) (local.get $m) (local.get $m)))
+          (else (call $transposeStrided
+            (i32.add (local.get $a) (i32.mul (i32.mul (local.get $k0) (local.get $m)) (local.get $size)))
+            (local.get $t) (local.get $rows) (local.get $m) (local.get $m))))
+        (local.set $slot (call $indexRows (local.get $t) (local.get $m) (local.get $rows)
+          (i32.mul (local.get $rows) (local.get $size))
+          (local.get $entries) (local.get $slot) (local.get $starts) (local.get $wide)))
+        (local.set $starts (i32.add (local.get $starts) (i32.shl (local.get $m) (i32.const 2))))
+        (local.set $k0 (i32.add (local.get $k0) (local.get $slice)))
+        (br $slices)))
+    (local.set $count (i32.shr_u (i32.sub (local.get $slot) (local.get $entries))
+      (i32.add (i32.const 3) (local.get $wide))))
+    (i32.store (local.get $starts) (local.get $count))
+    (local.get $count))
+
+  ;; Sweeps the index entries [$e0, $e1) into the output row at $outRow
+  ;; ($rowBytes long) over rows of b from $base, $rowBytes apart: the
+  ;; entries are relocated into $scratch (pointer = $base + index ·
+  ;; $rowBytes, two f32 entries or one f64 entry a vector; the f32 values'
+  ;; bits are multiplied by 1 and added 0) and swept by $abSweep, or
+  ;; $ab64Sweep when $wide. Reads and writes up to 8 bytes past the last
+  ;; entry.
+  (func $sweepIndexed
+    (param $e0 i32) (param $e1 i32) (param $base i32) (param $rowBytes i32)
+    (param $outRow i32) (param $scratch i32) (param $accumulate i32) (param $wide i32)
+    (local $scale v128) (local $offset v128) (local $dst i32) (local $end i32)
+    (local.set $scale (i32x4.replace_lane 0 (i32x4.splat (i32.const 1)) (local.get $rowBytes)))
+    (local.set $offset (i32x4.replace_lane 0 (v128.const i32x4 0 0 0 0) (local.get $base)))
+    (if (i32.eqz (local.get $wide))
+      (then
+        (local.set $scale (i32x4.replace_lane 2 (local.get $scale) (local.get $rowBytes)))
+        (local.set $offset (i32x4.replace_lane 2 (local.get $offset) (local.get $base)))))
+    (local.set $end (i32.add (local.get $scratch) (i32.sub (local.get $e1) (local.get $e0))))
+    (local.set $dst (local.get $scratch))
+    (block $done
+      (loop $entries
+        (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+        (v128.store (local.get $dst) (i32x4.add
+          (i32x4.mul (v128.load (local.get $e0)) (local.get $scale)) (local.get $offset)))
+        (local.set $e0 (i32.add (local.get $e0) (i32.const 16)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (br $entries)))
+    (if (local.get $wide)
+      (then (call $ab64Sweep (local.get $scratch) (local.get $end)
+        (local.get $outRow) (local.get $rowBytes) (i32.const 0) (local.get $accumulate)))
+      (else (call $abSweep (local.get $scratch) (local.get $end)
+        (local.get $outRow) (local.get $rowBytes) (i32.const 0) (local.get $accumulate)))))
+
+  ;; out[m,n] = a · b[k,n] (or += when $accumulate) for an a indexed by
+  ;; `index_rows` (row r's entries from starts[r]; pass $starts advanced
+  ;; by 4·from for rows from `from` on): rows of b and out n values apart.
+  ;; The same sums as `ab` (or `ab64`, when $wide) on a.
+  ;; scratch: 8 bytes (16 when $wide) a nonzero of the longest row, and 8.
+  (func (export "ab_indexed")
+    (param $entries i32) (param $starts i32) (param $b i32) (param $out i32)
+    (param $m i32) (param $n i32) (param $scratch i32) (param $accumulate i32)
+    (param $wide i32)
+    (local $r i32) (local $rowBytes i32) (local $shift i32)
+    (local.set $rowBytes (i32.shl (local.get $n) (i32.add (i32.const 2) (local.get $wide))))
+    (local.set $shift (i32.add (i32.const 3) (local.get $wide)))
+    (block $rowsDone
+      (loop $rows
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $m)))
+        (call $sweepIndexed
+          (i32.add (local.get $entries) (i32.shl (i32.load (local.get $starts)) (local.get $shift)))
+          (i32.add (local.get $entries) (i32.shl (i32.load offset=4 (local.get $starts)) (local.get $shift)))
+          (local.get $b) (local.get $rowBytes) (local.get $out) (local.get $scratch)
+          (local.get $accumulate) (local.get $wide))
+        (local.set $starts (i32.add (local.get $starts) (i32.const 4)))
+        (local.set $out (i32.add (local.get $out) (local.get $rowBytes)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rows))))
+
+  ;; Rows [$from, $from + $rows) of out[m,n] = a[k,m]ᵀ · b[k,n] for an a
+  ;; indexed by `index_columns` in slices of $slice: slice after slice,
+  ;; each of those rows of out swept over the slice's entries of its column
+  ;; of a, relocated onto the slice's rows of b. The first slice overwrites
+  ;; out, unless $accumulate, the others add to it: each output summed in
+  ;; the order of k, skipping zeros of a, as `atb_slices` (out zeroed,
+  ;; $accumulate 1) and `atb_slices64` ($accumulate 0) sum it.
+  ;; scratch: 8 bytes (16 when $wide) a row of the slice, and 8.
+  (func (export "atb_indexed")
+    (param $entries i32) (param $starts i32) (param $b i32) (param $out i32)
+    (param $m i32) (param $k i32) (param $n i32) (param $slice i32)
+    (param $from i32) (param $rows i32) (param $scratch i32) (param $accumulate i32)
+    (param $wide i32)
+    (local $k0 i32) (local $c i32) (local $at i32) (local $rowBytes i32) (local $shift i32)
+    (local.set $rowBytes (i32.shl (local.get $n) (i32.add (i32.const 2) (local.get $wide))))
+    (local.set $shift (i32.add (i32.const 3) (local.get $wide)))
+    (block $slicesDone
+      (loop $slices
+        (br_if $slicesDone (i32.ge_u (local.get $k0) (local.get $k)))
+        (local.set $c (local.get $from))
+        (block $columnsDone
+          (loop $columns
+            (br_if $columnsDone (i32.ge_u (local.get $c) (i32.add (local.get $from) (local.get $rows))))
+            (local.set $at (i32.add (local.get $starts) (i32.shl (local.get $c) (i32.const 2))))
+            (call $sweepIndexed
+              (i32.add (local.get $entries) (i32.shl (i32.load (local.get $at)) (local.get $shift)))
+              (i32.add (local.get $entries) (i32.shl (i32.load offset=4 (local.get $at)) (local.get $shift)))
+              (i32.add (local.get $b) (i32.mul (local.get $k0) (local.get $rowBytes)))
+              (local.get $rowBytes)
+              (i32.add (local.get $out) (i32.mul (local.get $c) (local.get $rowBytes)))
+              (local.get $scratch) (local.get $accumulate) (local.get $wide))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $columns)))
+        (local.set $accumulate (i32.const 1))
+        (local.set $starts (i32.add (local.get $starts) (i32.shl (local.get $m) (i32.const 2))))
+        (local.set $k0 (i32.add (local.get $k0) (local.get $slice)))
+        (br $slices))))
+
   ;; Gathers the nonzeros of a row of k floats at $aRow into $scratch as
   ;; 8-byte entries: a pointer ($base + p·$rowBytes, the matching row of the
   ;; other operand) and the value. 16 values at a time, as a bit mask of

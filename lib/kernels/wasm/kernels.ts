@@ -91,6 +91,8 @@ export interface WasmKernels
   readonly relaxed: boolean;
   /** See {@link MatrixKernels.atbAbt}: declines without a worker. */
   readonly atbAbt: NonNullable<MatrixKernels["atbAbt"]>;
+  /** See {@link MatrixKernels.freeze}: arrays outside the memory are not frozen. */
+  readonly freeze: NonNullable<MatrixKernels["freeze"]>;
   /** Stops the worker thread, if any; the kernels stay usable on one thread. */
   dispose(): void;
   /**
@@ -158,6 +160,7 @@ export function createWasmKernels(
     atb: products.atb,
     abt: products.abt,
     atbAbt: products.atbAbt,
+    freeze: products.freeze,
     addRowVector: elementwise.addRowVector,
     sumRows: elementwise.sumRows,
     relu: elementwise.relu,

@@ -12,18 +12,21 @@ import type { JobKernel } from "./protocol.ts";
 /**
  * The module's exports: the worker jobs' kernels (their parameters are
  * listed in protocol.ts, `JOB_SIGNATURES`) and those the main thread calls
- * directly. Every parameter is a number (pointers and sizes are i32).
+ * directly. Every parameter is a number (pointers and sizes are i32); the
+ * two indexing kernels return their entry count.
  */
-export type Exports = Record<
-  | JobKernel
-  | "transpose"
-  | "add_arrays"
-  | "sum_rows"
-  | "sum_rows64"
-  | "transpose64"
-  | "add_arrays64",
-  (...args: number[]) => void
->;
+export type Exports =
+  & Record<
+    | JobKernel
+    | "transpose"
+    | "add_arrays"
+    | "sum_rows"
+    | "sum_rows64"
+    | "transpose64"
+    | "add_arrays64",
+    (...args: number[]) => void
+  >
+  & Record<"index_rows" | "index_columns", (...args: number[]) => number>;
 
 /** @returns The bytes of one of the embedded modules. */
 function decode(base64: string): Uint8Array<ArrayBuffer> {

@@ -13,9 +13,10 @@
 import type { FloatArray } from "../../base/tensor.ts";
 import { fastKernels, type GemmKernel, type MatrixKernels } from "../gemm.ts";
 import type { Arena } from "./arena.ts";
+import { FrozenInput, type KRange } from "./frozen.ts";
 import type { Exports } from "./module.ts";
-import { JOB } from "./protocol.ts";
-import type { Threads } from "./threads.ts";
+import { JOB, JOB_SIGNATURES } from "./protocol.ts";
+import { type SumArgs, sumHalves, type Threads } from "./threads.ts";
 
 /**
  * A weight gradient over at least this many rows (a full batch) goes to
@@ -66,6 +67,8 @@ export class WasmProducts {
   readonly #splitThreshold: number;
   readonly #f32: Precision;
   readonly #f64: Precision;
+  /** The input `freeze` was last given, with its indexes. */
+  #frozen: FrozenInput | null = null;
 
   /**
    * @param splitThreshold The smallest product, in multiply-adds, worth
@@ -120,6 +123,19 @@ export class WasmProducts {
     return null;
   }
 
+  /**
+   * See {@link MatrixKernels.freeze}: `a` is indexed on the first `ab` and
+   * the first `atb` that can use it. One input at a time: a later call
+   * replaces it. An array outside the memory is not frozen.
+   */
+  readonly freeze = (a: FloatArray, rows: number, cols: number): void => {
+    const ptr = this.#arena.pointerOf(a);
+    this.#frozen = ptr === null || ptr < this.#arena.tensors.ptr ||
+        a.length < rows * cols
+      ? null
+      : new FrozenInput(this.#arena, this.#wasm, a, ptr, rows, cols);
+  };
+
   /** `out[m,n] = a[m,k] · b[k,n]` */
   readonly ab: GemmKernel = (a, b, out, m, k, n) => {
     const p = this.#precisionOf(a, b, out);
@@ -127,8 +143,56 @@ export class WasmProducts {
       ? this.#arena.place(b, k * n, this.#arena.scratchB)
       : null;
     if (p === null || bPtr === null) return fastKernels.ab(a, b, out, m, k, n);
+    if (this.#abIndexed(p, a, bPtr, out, m, k, n)) return;
     this.#rowsTimes(p, a, bPtr, out, m, k, n);
   };
+
+  /**
+   * `ab` on a frozen a by `ab_indexed`, its rows split with the worker as
+   * `#abPointers` splits them.
+   *
+   * @returns false (having written nothing) when a is not the frozen
+   * input, out is outside the memory, the product would be split along k,
+   * or the index does not fit.
+   */
+  #abIndexed(
+    p: Precision,
+    a: FloatArray,
+    bPtr: number,
+    out: FloatArray,
+    m: number,
+    k: number,
+    n: number,
+  ): boolean {
+    const frozen = this.#frozen;
+    const outPtr = this.#arena.pointerOf(out);
+    if (
+      frozen === null || outPtr === null ||
+      !frozen.is(this.#arena.pointerOf(a), m, k, p.size) ||
+      this.#splitsSum(p, m, k, n)
+    ) return false;
+    const index = frozen.byRows();
+    if (index === null) return false;
+    const { entries, starts } = index;
+    const wide = p.size === 8 ? 1 : 0;
+    this.#threads.splitRows(
+      JOB.abIndexed,
+      m,
+      this.#splits(m, k, n),
+      (from, rows, scratch) => [
+        entries,
+        starts + 4 * from,
+        bPtr,
+        outPtr + p.size * from * n,
+        rows,
+        n,
+        scratch,
+        0,
+        wide,
+      ],
+    );
+    return true;
+  }
 
   /** `out[m,n] = a[k,m]ᵀ · b[k,n]` */
   readonly atb: GemmKernel = (a, b, out, m, k, n) => {
@@ -413,7 +477,28 @@ export class WasmProducts {
     return true;
   }
 
-  /** `atb_slices64`, out's rows split with the worker (see `#atbSlices`). */
+  /**
+   * The index of the frozen a ([k,m] at `aPtr`) over these ranges of k,
+   * or null when a is not the frozen input or the index does not fit.
+   */
+  #frozenColumns(
+    size: number,
+    aPtr: number,
+    k: number,
+    m: number,
+    slice: number,
+    ranges: readonly KRange[],
+  ) {
+    const frozen = this.#frozen;
+    return frozen?.is(aPtr, k, m, size)
+      ? frozen.byColumns(slice, ranges)
+      : null;
+  }
+
+  /**
+   * `atb_slices64`, or `atb_indexed` on a frozen a, out's rows split with
+   * the worker (see `#atbSlices`).
+   */
   #atbSlicesRows(
     aPtr: number,
     bPtr: number,
@@ -423,10 +508,36 @@ export class WasmProducts {
     n: number,
     slice: number,
   ) {
+    const split = this.#threads.active;
+    const index = this.#frozenColumns(8, aPtr, k, m, slice, [[0, k]])?.[0];
+    if (index) {
+      const { entries, starts } = index;
+      this.#threads.splitRows(
+        JOB.atbIndexed,
+        m,
+        split,
+        (from, rows, scratch) => [
+          entries,
+          starts,
+          bPtr,
+          outPtr,
+          m,
+          k,
+          n,
+          slice,
+          from,
+          rows,
+          scratch,
+          0,
+          1,
+        ],
+      );
+      return;
+    }
     this.#threads.splitRows(
       JOB.atbSlices64,
       m,
-      this.#threads.active,
+      split,
       (from, rows, scratch) => [
         aPtr + 8 * from,
         bPtr,
@@ -441,7 +552,11 @@ export class WasmProducts {
     );
   }
 
-  /** `atb_slices` in f32, split along k with the worker (see `#atbSlices`). */
+  /**
+   * `atb_slices` in f32, or `atb_indexed` on a frozen a, split along k with
+   * the worker (see `#atbSlices`): the index has a part for each thread's
+   * half of k, sliced from the half's first row, as `atb_slices` slices it.
+   */
   #atbSlicesSum(
     aPtr: number,
     bPtr: number,
@@ -453,26 +568,24 @@ export class WasmProducts {
   ) {
     const { heap, gather, workerOut } = this.#arena;
     heap.fill(0, outPtr / 4, outPtr / 4 + m * n);
-    const args = (
-      from: number,
-      rows: number,
-      into: number,
-      scratch: number,
-    ) => [
-      aPtr + 4 * from * m,
-      bPtr + 4 * from * n,
-      into,
-      m,
-      rows,
-      n,
-      slice,
-      scratch,
-    ];
-    if (this.#threads.active && 4 * m * n <= workerOut.bytes) {
+    const split = this.#threads.active && 4 * m * n <= workerOut.bytes;
+    const ranges: KRange[] = split ? sumHalves(k) : [[0, k]];
+    const parts = this.#frozenColumns(4, aPtr, k, m, slice, ranges);
+    const args: SumArgs = (from, rows, into, scratch) => {
+      const part = parts?.find((q) => q.from === from);
+      return part
+        ? [part.entries, part.starts, bPtr + 4 * from * n, into, m, rows, n]
+          .concat([slice, 0, m, scratch, 1, 0])
+        : [aPtr + 4 * from * m, bPtr + 4 * from * n, into, m, rows, n]
+          .concat([slice, scratch]);
+    };
+    const kind = parts ? JOB.atbIndexed : JOB.atbSlices;
+    if (split) {
       heap.fill(0, workerOut.ptr / 4, workerOut.ptr / 4 + m * n);
-      this.#threads.splitSum(JOB.atbSlices, k, outPtr, m * n, args);
+      this.#threads.splitSum(kind, k, outPtr, m * n, args);
     } else {
-      this.#wasm.atb_slices(...args(0, k, outPtr, gather.ptr));
+      const kernel = JOB_SIGNATURES[kind].kernel;
+      this.#wasm[kernel](...args(0, k, outPtr, gather.ptr, true));
     }
   }
 

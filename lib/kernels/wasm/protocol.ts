@@ -69,6 +69,13 @@ export const JOB = {
   atbPart64: 15,
   /** `atb_slices64(a, b, out, m, k, n, aStride, slice, scratch)`: rows of `aᵀ·b` in f64 */
   atbSlices64: 16,
+  /** `ab_indexed(entries, starts, b, out, m, n, scratch, accumulate, wide)`: `ab` on a frozen input */
+  abIndexed: 17,
+  /**
+   * `atb_indexed(entries, starts, b, out, m, k, n, slice, from, rows,
+   * scratch, accumulate, wide)`: `atb_slices` on a frozen input
+   */
+  atbIndexed: 18,
 } as const;
 
 /** An argument's WebAssembly type. */
@@ -108,6 +115,8 @@ export const JOB_SIGNATURES = [
   { kernel: "atb_part", args: Array(9).fill("i32") },
   { kernel: "atb_part64", args: Array(9).fill("i32") },
   { kernel: "atb_slices64", args: Array(9).fill("i32") },
+  { kernel: "ab_indexed", args: Array(9).fill("i32") },
+  { kernel: "atb_indexed", args: Array(13).fill("i32") },
 ] as const satisfies readonly {
   kernel: string;
   args: readonly ArgType[];

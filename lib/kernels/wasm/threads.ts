@@ -118,14 +118,8 @@ export class Threads {
     add: "add_arrays" | "add_arrays64" = "add_arrays",
   ) {
     const { gather, workerGather, workerOut } = this.#arena;
-    const half = count >> 1;
-    const workerArgs = args(
-      half,
-      count - half,
-      workerOut.ptr,
-      workerGather.ptr,
-      false,
-    );
+    const [[, half], [from, rest]] = sumHalves(count);
+    const workerArgs = args(from, rest, workerOut.ptr, workerGather.ptr, false);
     this.#start(kind, workerArgs);
     this.#kernelOf(kind)(...args(0, half, out, gather.ptr, true));
     this.#finish(kind, workerArgs);
@@ -212,6 +206,24 @@ export class Threads {
       );
     }
   }
+}
+
+/**
+ * How {@link Threads.splitSum} shares `count` rows: this thread's
+ * `[0, count/2)`, then the worker's rest, each as `[from, rows]`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(sumHalves(5), [[0, 2], [2, 3]]);
+ * ```
+ */
+export function sumHalves(
+  count: number,
+): [[from: number, rows: number], [from: number, rows: number]] {
+  const half = count >> 1;
+  return [[0, half], [half, count - half]];
 }
 
 /**
