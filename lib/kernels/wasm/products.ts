@@ -435,7 +435,9 @@ export class WasmProducts {
    * the second half of the rows into its own buffer, which this thread then
    * adds, so the sums are those of one thread over each half. f64 splits
    * out's rows, each thread transposing its block of a's columns, so every
-   * sum is one thread's over all of k, as without the worker.
+   * sum is one thread's over all of k, as without the worker. On a frozen a
+   * (`freeze`), `atb_indexed` runs on its index with the same split and
+   * gives the same sums.
    *
    * @returns false (having written nothing) when an operand does not fit.
    */
@@ -573,11 +575,24 @@ export class WasmProducts {
     const parts = this.#frozenColumns(4, aPtr, k, m, slice, ranges);
     const args: SumArgs = (from, rows, into, scratch) => {
       const part = parts?.find((q) => q.from === from);
+      const b = bPtr + 4 * from * n;
       return part
-        ? [part.entries, part.starts, bPtr + 4 * from * n, into, m, rows, n]
-          .concat([slice, 0, m, scratch, 1, 0])
-        : [aPtr + 4 * from * m, bPtr + 4 * from * n, into, m, rows, n]
-          .concat([slice, scratch]);
+        ? [
+          part.entries,
+          part.starts,
+          b,
+          into,
+          m,
+          rows,
+          n,
+          slice,
+          0,
+          m,
+          scratch,
+          1,
+          0,
+        ]
+        : [aPtr + 4 * from * m, b, into, m, rows, n, slice, scratch];
     };
     const kind = parts ? JOB.atbIndexed : JOB.atbSlices;
     if (split) {
