@@ -20,7 +20,7 @@ import type { FloatArray } from "../../base/tensor.ts";
 import type { Arena } from "./arena.ts";
 import type { Exports } from "./module.ts";
 
-/** An index in the memory: its entries, and where each row's start. */
+/** An index in the memory: its entries, and where each row's entries start. */
 export interface Index {
   /** The first entry (8 bytes each in f32, 16 in f64). */
   readonly entries: number;
