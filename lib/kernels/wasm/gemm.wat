@@ -917,23 +917,37 @@
     (i32.store (local.get $starts) (local.get $count))
     (local.get $count))
 
-  ;; Sweeps the index entries [$e0, $e1) into the output row at $outRow
-  ;; ($rowBytes long) over rows of b from $base, $rowBytes apart: the
-  ;; entries are relocated into $scratch (pointer = $base + index ·
-  ;; $rowBytes, two f32 entries or one f64 entry a vector; the f32 values'
-  ;; bits are multiplied by 1 and added 0) and swept by $abSweep, or
-  ;; $ab64Sweep when $wide. Reads and writes up to 8 bytes past the last
-  ;; entry.
-  (func $sweepIndexed
-    (param $e0 i32) (param $e1 i32) (param $base i32) (param $rowBytes i32)
-    (param $outRow i32) (param $scratch i32) (param $accumulate i32) (param $wide i32)
-    (local $scale v128) (local $offset v128) (local $dst i32) (local $end i32)
+  ;; The lanes that relocate index entries onto rows of b $rowBytes apart
+  ;; from $base ($sweepIndexed: entry · scale + offset, lane by lane): a
+  ;; vector holds two f32 entries (index, value bits) or one f64 entry
+  ;; (index, padding, value), and only the index lanes are scaled and
+  ;; moved (the value bits are multiplied by 1 and added 0).
+  (func $relocationScale (param $rowBytes i32) (param $wide i32) (result v128)
+    (local $scale v128)
     (local.set $scale (i32x4.replace_lane 0 (i32x4.splat (i32.const 1)) (local.get $rowBytes)))
+    (if (result v128) (local.get $wide)
+      (then (local.get $scale))
+      (else (i32x4.replace_lane 2 (local.get $scale) (local.get $rowBytes)))))
+
+  ;; See $relocationScale.
+  (func $relocationOffset (param $base i32) (param $wide i32) (result v128)
+    (local $offset v128)
     (local.set $offset (i32x4.replace_lane 0 (v128.const i32x4 0 0 0 0) (local.get $base)))
-    (if (i32.eqz (local.get $wide))
-      (then
-        (local.set $scale (i32x4.replace_lane 2 (local.get $scale) (local.get $rowBytes)))
-        (local.set $offset (i32x4.replace_lane 2 (local.get $offset) (local.get $base)))))
+    (if (result v128) (local.get $wide)
+      (then (local.get $offset))
+      (else (i32x4.replace_lane 2 (local.get $offset) (local.get $base)))))
+
+  ;; Sweeps the index entries [$e0, $e1) into the output row at $outRow
+  ;; ($rowBytes long): the entries are relocated into $scratch (pointer =
+  ;; index · row bytes + base of b's rows, by the lanes $relocationScale
+  ;; and $relocationOffset give, which the callers make once per b) and
+  ;; swept by $abSweep, or $ab64Sweep when $wide. Reads and writes up to 8
+  ;; bytes past the last entry.
+  (func $sweepIndexed
+    (param $e0 i32) (param $e1 i32) (param $scale v128) (param $offset v128)
+    (param $rowBytes i32) (param $outRow i32) (param $scratch i32)
+    (param $accumulate i32) (param $wide i32)
+    (local $dst i32) (local $end i32)
     (local.set $end (i32.add (local.get $scratch) (i32.sub (local.get $e1) (local.get $e0))))
     (local.set $dst (local.get $scratch))
     (block $done
@@ -960,16 +974,19 @@
     (param $m i32) (param $n i32) (param $scratch i32) (param $accumulate i32)
     (param $wide i32)
     (local $r i32) (local $rowBytes i32) (local $shift i32)
+    (local $scale v128) (local $offset v128)
     (local.set $rowBytes (i32.shl (local.get $n) (i32.add (i32.const 2) (local.get $wide))))
     (local.set $shift (i32.add (i32.const 3) (local.get $wide)))
+    (local.set $scale (call $relocationScale (local.get $rowBytes) (local.get $wide)))
+    (local.set $offset (call $relocationOffset (local.get $b) (local.get $wide)))
     (block $rowsDone
       (loop $rows
         (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $m)))
         (call $sweepIndexed
           (i32.add (local.get $entries) (i32.shl (i32.load (local.get $starts)) (local.get $shift)))
           (i32.add (local.get $entries) (i32.shl (i32.load offset=4 (local.get $starts)) (local.get $shift)))
-          (local.get $b) (local.get $rowBytes) (local.get $out) (local.get $scratch)
-          (local.get $accumulate) (local.get $wide))
+          (local.get $scale) (local.get $offset) (local.get $rowBytes)
+          (local.get $out) (local.get $scratch) (local.get $accumulate) (local.get $wide))
         (local.set $starts (i32.add (local.get $starts) (i32.const 4)))
         (local.set $out (i32.add (local.get $out) (local.get $rowBytes)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
@@ -989,11 +1006,15 @@
     (param $from i32) (param $rows i32) (param $scratch i32) (param $accumulate i32)
     (param $wide i32)
     (local $k0 i32) (local $c i32) (local $at i32) (local $rowBytes i32) (local $shift i32)
+    (local $scale v128) (local $offset v128)
     (local.set $rowBytes (i32.shl (local.get $n) (i32.add (i32.const 2) (local.get $wide))))
     (local.set $shift (i32.add (i32.const 3) (local.get $wide)))
+    (local.set $scale (call $relocationScale (local.get $rowBytes) (local.get $wide)))
     (block $slicesDone
       (loop $slices
         (br_if $slicesDone (i32.ge_u (local.get $k0) (local.get $k)))
+        (local.set $offset (call $relocationOffset
+          (i32.add (local.get $b) (i32.mul (local.get $k0) (local.get $rowBytes))) (local.get $wide)))
         (local.set $c (local.get $from))
         (block $columnsDone
           (loop $columns
@@ -1002,8 +1023,7 @@
             (call $sweepIndexed
               (i32.add (local.get $entries) (i32.shl (i32.load (local.get $at)) (local.get $shift)))
               (i32.add (local.get $entries) (i32.shl (i32.load offset=4 (local.get $at)) (local.get $shift)))
-              (i32.add (local.get $b) (i32.mul (local.get $k0) (local.get $rowBytes)))
-              (local.get $rowBytes)
+              (local.get $scale) (local.get $offset) (local.get $rowBytes)
               (i32.add (local.get $out) (i32.mul (local.get $c) (local.get $rowBytes)))
               (local.get $scratch) (local.get $accumulate) (local.get $wide))
             (local.set $c (i32.add (local.get $c) (i32.const 1)))
