@@ -51,6 +51,8 @@ export class FrozenInput {
   readonly cols: number;
   /** Bytes per value. */
   readonly size: 4 | 8;
+  /** The kernels' `$wide`: 1 for f64, 0 for f32. */
+  readonly wide: 0 | 1;
   /** `index_rows`'s index; null when it did not fit. */
   #byRows: Index | null | undefined;
   /** `index_columns`'s parts, the slice and parts they were built for. */
@@ -71,6 +73,7 @@ export class FrozenInput {
     this.rows = rows;
     this.cols = cols;
     this.size = a.BYTES_PER_ELEMENT as 4 | 8;
+    this.wide = this.size === 8 ? 1 : 0;
   }
 
   /** Whether the product operand at `ptr`, `[rows, cols]` of `size`-byte values, is this input. */
@@ -96,7 +99,7 @@ export class FrozenInput {
         entries,
         starts,
         this.#arena.gather.ptr,
-        this.#wide,
+        this.wide,
       );
     }
     return this.#byRows;
@@ -133,18 +136,13 @@ export class FrozenInput {
         index.entries,
         index.starts,
         this.#arena.gather.ptr,
-        this.#wide,
+        this.wide,
       );
       parts.push({ ...index, from, rows });
     }
     const complete = parts.length === ranges.length ? parts : null;
     this.#byColumns = { slice, parts: complete };
     return complete;
-  }
-
-  /** 1 for f64 (the kernels' `$wide`), 0 for f32. */
-  get #wide(): number {
-    return this.size === 8 ? 1 : 0;
   }
 
   /**
@@ -160,8 +158,20 @@ export class FrozenInput {
     return at === null ? null : { entries: at, starts: at + entryBytes };
   }
 
-  /** @returns How many values of rows `[from, from + rows)` are not ±0. */
+  /**
+   * @returns How many values of rows `[from, from + rows)` are not ±0:
+   * read from the row index's starts when it is built (the forward comes
+   * first), else counted.
+   */
   #countNonzeros(from: number, rows: number): number {
+    if (this.#byRows) {
+      const starts = new Int32Array(
+        this.#arena.memory.buffer,
+        this.#byRows.starts,
+        this.rows + 1,
+      );
+      return starts[from + rows] - starts[from];
+    }
     const heap = this.size === 4 ? this.#arena.heap : this.#arena.heap64;
     const start = this.ptr / this.size + from * this.cols;
     const end = start + rows * this.cols;

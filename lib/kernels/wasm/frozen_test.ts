@@ -22,8 +22,12 @@ function data(seed: number) {
   };
 }
 
-/** The operands in a kernel set's memory, and the two products on them. */
-function productsOn(kernels: WasmKernels, dtype: DType) {
+/**
+ * The operands in a kernel set's memory, and the two products on them:
+ * `ab` then `atb` as training runs them, or `atb` first (its index then
+ * counts the nonzeros itself instead of reading the row index's starts).
+ */
+function productsOn(kernels: WasmKernels, dtype: DType, atbFirst: boolean) {
   const { x, w, dY } = data(51);
   const put = (values: number[]) => {
     const array = kernels.allocate!(dtype, values.length);
@@ -34,8 +38,9 @@ function productsOn(kernels: WasmKernels, dtype: DType) {
   const y = kernels.allocate!(dtype, ROWS * OUT).fill(NaN);
   const dW = kernels.allocate!(dtype, COLS * OUT).fill(NaN);
   const run = (): [FloatArray, FloatArray] => {
+    if (atbFirst) kernels.atb(xs, dYs, dW, COLS, ROWS, OUT);
     kernels.ab(xs, ws, y, ROWS, COLS, OUT);
-    kernels.atb(xs, dYs, dW, COLS, ROWS, OUT);
+    if (!atbFirst) kernels.atb(xs, dYs, dW, COLS, ROWS, OUT);
     return [y.slice(), dW.slice()];
   };
   return { x: xs, run };
@@ -47,14 +52,16 @@ function kernelsFor(worker: boolean): WasmKernels {
 }
 
 for (const dtype of ["f32", "f64"] as const) {
-  Deno.test(`a frozen input's ab and atb (${dtype}) are the unfrozen kernels' bit for bit, on one thread and two, and its index is built once`, () => {
-    for (const worker of [false, true]) {
+  Deno.test(`a frozen input's ab and atb (${dtype}) are the unfrozen kernels' bit for bit, on one thread and two, in either order, and its index is built once`, () => {
+    for (
+      const [worker, atbFirst] of [[false, false], [true, false], [true, true]]
+    ) {
       const [plain, frozen] = [kernelsFor(worker), kernelsFor(worker)];
       try {
-        const a = productsOn(plain, dtype);
-        const b = productsOn(frozen, dtype);
+        const a = productsOn(plain, dtype, atbFirst);
+        const b = productsOn(frozen, dtype, atbFirst);
         frozen.freeze(b.x, ROWS, COLS);
-        const what = `${frozen.name} ${dtype}`;
+        const what = `${frozen.name} ${dtype}${atbFirst ? ", atb first" : ""}`;
         const [y, dW] = b.run();
         const [yPlain, dWPlain] = a.run();
         assertSameFloats(y, yPlain, `${what}: ab`);

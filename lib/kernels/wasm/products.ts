@@ -174,7 +174,6 @@ export class WasmProducts {
     const index = frozen.byRows();
     if (index === null) return false;
     const { entries, starts } = index;
-    const wide = p.size === 8 ? 1 : 0;
     this.#threads.splitRows(
       JOB.abIndexed,
       m,
@@ -188,7 +187,7 @@ export class WasmProducts {
         n,
         scratch,
         0,
-        wide,
+        frozen.wide,
       ],
     );
     return true;
