@@ -130,30 +130,28 @@ export class Arena {
    * @returns A zeroed array of `length` values.
    */
   allocate(dtype: DType, length: number): FloatArray {
-    // #used counts 4-byte slots: an f64 value takes two.
-    const slots = dtype === "f32" ? length : 2 * length;
-    if (4 * (this.#used + slots) > this.tensors.bytes) {
+    const size = dtype === "f32" ? 4 : 8;
+    const at = this.reserve(size * length);
+    if (at === null) {
       return dtype === "f32"
         ? new Float32Array(length)
         : new Float64Array(length);
     }
-    const at = this.tensors.ptr + 4 * this.#used;
-    const view = dtype === "f32"
+    return dtype === "f32"
       ? new Float32Array(this.memory.buffer, at, length)
       : new Float64Array(this.memory.buffer, at, length);
-    // Start every tensor on a cache line (64 bytes), so that two threads
-    // writing different columns never write the same line.
-    this.#used += Math.ceil(slots / 16) * 16;
-    return view;
   }
 
   /**
-   * `bytes` of the tensors' memory for the kernels' own use (an index of
-   * a frozen input), on a cache line, not zeroed.
+   * `bytes` of the tensors' memory, never handed out before (so zeroed):
+   * for `allocate`, `placeBytes` and the kernels' own use (the index of a
+   * frozen input). Every range starts on a cache line (64 bytes), so that
+   * two threads writing different columns never write the same line.
    *
    * @returns Its first byte, or null when the arena is full.
    */
   reserve(bytes: number): number | null {
+    // #used counts 4-byte slots.
     const slots = Math.ceil(bytes / 4);
     if (4 * (this.#used + slots) > this.tensors.bytes) return null;
     const at = this.tensors.ptr + 4 * this.#used;
@@ -171,14 +169,9 @@ export class Arena {
     const key = `${bytes.byteOffset}:${bytes.length}`;
     const placed = copies?.get(key);
     if (placed) return placed;
-    const floats = Math.ceil(bytes.length / 4);
-    if (4 * (this.#used + floats) > this.tensors.bytes) return null;
-    const copy = new Uint8Array(
-      this.memory.buffer,
-      this.tensors.ptr + 4 * this.#used,
-      bytes.length,
-    );
-    this.#used += Math.ceil(floats / 16) * 16;
+    const at = this.reserve(bytes.length);
+    if (at === null) return null;
+    const copy = new Uint8Array(this.memory.buffer, at, bytes.length);
     copy.set(bytes);
     if (!copies) this.#placed.set(bytes.buffer, copies = new Map());
     copies.set(key, copy);
