@@ -23,7 +23,7 @@ import type { TrainConfig } from "./settings.ts";
 import { Rng } from "../base/rng.ts";
 import { learningRateAt, type Schedule } from "../optim/schedule.ts";
 import type { Optimizer } from "../optim/optimizer.ts";
-import { argmaxRows, type DType, type Tensor, zeros } from "../base/tensor.ts";
+import { argmaxRows, type DType, Tensor, zeros } from "../base/tensor.ts";
 import type { Kernels } from "../kernels/kernel_set.ts";
 import {
   captureCheckpoint,
@@ -411,6 +411,8 @@ interface Run {
   readonly schedule: Schedule;
   readonly totalSteps: number;
   readonly buffers: StepBuffers;
+  /** The kernels the model runs on, which the loss may use too. */
+  readonly kernels: Kernels | undefined;
   /** What a checkpoint copies: model, optimizer, RNG and batch order. */
   readonly parts: TrainParts;
   /** Counters and everything measured so far. */
@@ -456,7 +458,12 @@ function startRun(
     batcher,
     schedule: { kind: config.schedule, lr: config.lr, lrMin: config.lrMin },
     totalSteps: config.epochs * batcher.batchesPerEpoch,
-    buffers: new StepBuffers(model.sizes[model.sizes.length - 1], config.dtype),
+    buffers: new StepBuffers(
+      model.sizes[model.sizes.length - 1],
+      config.dtype,
+      kernels,
+    ),
+    kernels,
     parts,
     progress: resume ? restoreCheckpoint(resume, parts) : freshProgress(),
   };
@@ -557,7 +564,12 @@ function trainStep(
   // while this one's loss and gradients are computed.
   run.batcher.prefetch();
   const { dLogits, predicted } = run.buffers.for(size);
-  const loss = softmaxCrossEntropy(logits, batch.labels, dLogits);
+  const loss = softmaxCrossEntropy(
+    logits,
+    batch.labels,
+    dLogits,
+    run.kernels,
+  );
   progress.step++;
   if (!Number.isFinite(loss)) {
     throw new DivergedError(progress.step, epoch, lr, loss);
@@ -572,19 +584,29 @@ function trainStep(
 
 /**
  * The loss gradient and predictions, one set of buffers per batch size (the
- * last batch of an epoch is shorter), so a step allocates nothing.
+ * last batch of an epoch is shorter), so a step allocates nothing. The
+ * gradient lives where the kernels allocate, so that they can write it.
  */
 class StepBuffers {
   readonly #bySize = new Map<
     number,
     { dLogits: Tensor; predicted: Int32Array }
   >();
-  constructor(readonly classes: number, readonly dtype: DType) {}
+  constructor(
+    readonly classes: number,
+    readonly dtype: DType,
+    readonly kernels: Kernels | undefined,
+  ) {}
   for(size: number): { dLogits: Tensor; predicted: Int32Array } {
     let buffers = this.#bySize.get(size);
     if (!buffers) {
+      const length = size * this.classes;
       buffers = {
-        dLogits: zeros([size, this.classes], this.dtype),
+        dLogits: new Tensor(
+          this.kernels?.allocate?.(this.dtype, length) ??
+            zeros([length], this.dtype).data,
+          [size, this.classes],
+        ),
         predicted: new Int32Array(size),
       };
       this.#bySize.set(size, buffers);

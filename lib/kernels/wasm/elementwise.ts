@@ -49,8 +49,12 @@ function jobsFor(x: FloatArray): ElementwiseJobs {
   return x instanceof Float32Array ? F32_JOBS : F64_JOBS;
 }
 
-/** {@link ElementwiseKernels} on f32 or f64 arrays in the arena. */
-export class WasmElementwise implements ElementwiseKernels {
+/**
+ * {@link ElementwiseKernels} on f32 or f64 arrays in the arena, but for the
+ * loss (loss.ts).
+ */
+export class WasmElementwise
+  implements Omit<ElementwiseKernels, "softmaxCrossEntropy"> {
   readonly #arena: Arena;
   readonly #threads: Threads;
   readonly #wasm: Exports;

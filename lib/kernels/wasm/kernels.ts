@@ -20,6 +20,7 @@ import type { OptimizerKernels } from "../optimizer_kernels.ts";
 import { Arena, MiB } from "./arena.ts";
 import { instantiate, RELAXED_SIMD_AVAILABLE } from "./module.ts";
 import { WasmElementwise } from "./elementwise.ts";
+import { WasmLoss } from "./loss.ts";
 import { WasmProducts } from "./products.ts";
 import { WasmOptimizer } from "./sgd.ts";
 import { Threads } from "./threads.ts";
@@ -169,6 +170,7 @@ export function createWasmKernels(
     placeBytes: elementwise.placeBytes,
     gatherScaled: elementwise.gatherScaled,
     gatherScaledLater: elementwise.gatherScaledLater,
+    softmaxCrossEntropy: new WasmLoss(arena, threads).softmaxCrossEntropy,
     sgdStep: optimizer.sgdStep,
   };
 }

@@ -7,6 +7,7 @@
  */
 
 import { GEMM_WASM_PLAIN, GEMM_WASM_RELAXED } from "./gemm_wasm.ts";
+import { lossRows } from "./loss.ts";
 import type { JobKernel } from "./protocol.ts";
 
 /**
@@ -67,7 +68,8 @@ export const SIMD_AVAILABLE: boolean = WebAssembly.validate(
  * Instantiates the relaxed-SIMD build (fused multiply-add) or the plain one
  * on `memory`.
  *
- * @returns The instance's exports.
+ * @returns The instance's exports, and `loss_rows`: the one job written in
+ * TypeScript (loss.ts), on the same memory.
  */
 export function instantiate(
   memory: WebAssembly.Memory,
@@ -76,6 +78,9 @@ export function instantiate(
   const module = new WebAssembly.Module(
     decode(relaxed ? GEMM_WASM_RELAXED : GEMM_WASM_PLAIN),
   );
-  return new WebAssembly.Instance(module, { env: { memory } })
-    .exports as unknown as Exports;
+  const { exports } = new WebAssembly.Instance(module, { env: { memory } });
+  return {
+    ...exports,
+    loss_rows: (...args: number[]) => lossRows(memory.buffer, args),
+  } as unknown as Exports;
 }

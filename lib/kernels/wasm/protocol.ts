@@ -76,14 +76,19 @@ export const JOB = {
    * scratch, accumulate, wide)`: `atb_slices` on a frozen input
    */
   atbIndexed: 18,
+  /**
+   * `loss_rows(logits, labels, dLogits, terms, classes, batch, from, rows,
+   * wide)`: rows of a softmax cross-entropy, in TypeScript (loss.ts)
+   */
+  lossRows: 19,
 } as const;
 
 /** An argument's WebAssembly type. */
 type ArgType = "i32" | "f32" | "f64";
 
 /**
- * Each job's gemm.wat export and its parameter types, indexed by
- * {@link JOB} number.
+ * Each job's gemm.wat export (or, for `loss_rows`, the TypeScript function
+ * `instantiate` adds) and its parameter types, indexed by {@link JOB} number.
  */
 export const JOB_SIGNATURES = [
   { kernel: "ab", args: Array(10).fill("i32") },
@@ -117,12 +122,13 @@ export const JOB_SIGNATURES = [
   { kernel: "atb_slices64", args: Array(9).fill("i32") },
   { kernel: "ab_indexed", args: Array(9).fill("i32") },
   { kernel: "atb_indexed", args: Array(13).fill("i32") },
+  { kernel: "loss_rows", args: Array(9).fill("i32") },
 ] as const satisfies readonly {
   kernel: string;
   args: readonly ArgType[];
 }[];
 
-/** The gemm.wat exports a worker job can run. */
+/** The kernels a worker job can run. */
 export type JobKernel = (typeof JOB_SIGNATURES)[number]["kernel"];
 
 /** Views of the control block, one per argument type. */
