@@ -114,8 +114,8 @@ function addRowVectorLoop(
 
 /** The bias-gradient loop of `Linear.backward`, as it is there. */
 function sumRowsLoop(
-  dY: Float64Array,
-  dBias: Float64Array,
+  dY: Float32Array | Float64Array,
+  dBias: Float32Array | Float64Array,
   batch: number,
   n: number,
 ) {
@@ -175,6 +175,41 @@ for (const worker of [false, true]) {
     }
   });
 }
+
+Deno.test("the f32 bias gradient in WebAssembly gives exactly the TypeScript loop's sums, for every column block of sum_rows", () => {
+  const on = elementwiseOn(false);
+  try {
+    const rng = new Rng(66);
+    // Columns through the 16-, 4- and 1-wide blocks and their remainders;
+    // rows across the 64-row chunks. Finite values of magnitudes 1e-3 to
+    // 1e3 with zeros: every column's sum depends on the order of its adds.
+    const shapes = [[1, 16], [70, 17], [129, 37], [200, 128], [65, 10]];
+    for (const [rows, cols] of shapes) {
+      const dY = new Float32Array(rows * cols);
+      for (let i = 0; i < dY.length; i++) {
+        dY[i] = rng.uniform() < 0.3
+          ? 0
+          : rng.normal() * 10 ** Math.floor(rng.uniform() * 7 - 3);
+      }
+      const expected = new Float32Array(cols);
+      sumRowsLoop(dY, expected, rows, cols);
+      const inside = on.arena.allocate("f32", dY.length);
+      inside.set(dY);
+      const out = on.arena.allocate("f32", cols).fill(NaN);
+      assert.ok(on.kernels.sumRows(inside, out, rows, cols));
+      for (let j = 0; j < cols; j++) {
+        assert.ok(
+          Object.is(out[j], expected[j]),
+          `[${rows},${cols}] column ${j}: ${out[j]}, the loop gives ${
+            expected[j]
+          }`,
+        );
+      }
+    }
+  } finally {
+    on.threads.dispose();
+  }
+});
 
 /** Checks `kernels` ran `name` in WebAssembly every time it was asked. */
 function insistOn<K extends keyof WasmElementwise>(

@@ -1333,14 +1333,42 @@
         (local.set $r (i32.add (local.get $r) (local.get $chunk)))
         (br $chunks))))
 
-  ;; out[j] += Σ_r matrix[r,j], rows added in order.
+  ;; out[j] += Σ_r matrix[r,j], rows added in order: 16 columns at a time
+  ;; (four independent 4-lane sums, so that the adds' latency overlaps),
+  ;; then 4, then one.
   (func $addRows
     (param $matrix i32) (param $out i32) (param $rows i32) (param $cols i32)
     (local $j i32) (local $src i32) (local $end i32) (local $rowBytes i32)
     (local $sum v128) (local $sum1 f32)
+    (local $sumB v128) (local $sumC v128) (local $sumD v128)
     (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
     (local.set $end (i32.mul (local.get $rows) (local.get $rowBytes)))
     (local.set $j (i32.const 0))
+    (block $sixteenDone
+      (loop $sixteen
+        (br_if $sixteenDone (i32.gt_u (i32.add (local.get $j) (i32.const 64)) (local.get $rowBytes)))
+        (local.set $src (i32.add (local.get $out) (local.get $j)))
+        (local.set $sum (v128.load offset=0 (local.get $src)))
+        (local.set $sumB (v128.load offset=16 (local.get $src)))
+        (local.set $sumC (v128.load offset=32 (local.get $src)))
+        (local.set $sumD (v128.load offset=48 (local.get $src)))
+        (local.set $src (i32.add (local.get $matrix) (local.get $j)))
+        (block $rowsDone
+          (loop $rowLoop
+            (br_if $rowsDone (i32.ge_u (i32.sub (local.get $src) (local.get $matrix)) (local.get $end)))
+            (local.set $sum (f32x4.add (local.get $sum) (v128.load offset=0 (local.get $src))))
+            (local.set $sumB (f32x4.add (local.get $sumB) (v128.load offset=16 (local.get $src))))
+            (local.set $sumC (f32x4.add (local.get $sumC) (v128.load offset=32 (local.get $src))))
+            (local.set $sumD (f32x4.add (local.get $sumD) (v128.load offset=48 (local.get $src))))
+            (local.set $src (i32.add (local.get $src) (local.get $rowBytes)))
+            (br $rowLoop)))
+        (local.set $src (i32.add (local.get $out) (local.get $j)))
+        (v128.store offset=0 (local.get $src) (local.get $sum))
+        (v128.store offset=16 (local.get $src) (local.get $sumB))
+        (v128.store offset=32 (local.get $src) (local.get $sumC))
+        (v128.store offset=48 (local.get $src) (local.get $sumD))
+        (local.set $j (i32.add (local.get $j) (i32.const 64)))
+        (br $sixteen)))
     (block $vectorsDone
       (loop $vectors
         (br_if $vectorsDone (i32.gt_u (i32.add (local.get $j) (i32.const 16)) (local.get $rowBytes)))
