@@ -1,9 +1,10 @@
 /**
  * The elementwise kernels a training step needs besides the products: the
- * bias add and its gradient, ReLU and its gradient, and a batch gathered
- * from the images and scaled to floats. They compute exactly what the
- * layers' and the batcher's own loops compute; they exist because those
- * loops run faster as WebAssembly SIMD, on the kernels' own memory.
+ * bias add and its gradient, ReLU and its gradient, a batch gathered from
+ * the images and scaled to floats, and a large batch's loss. They compute
+ * exactly what the layers', the batcher's and the loss's own loops
+ * compute; they exist because those loops run faster as WebAssembly SIMD,
+ * on the kernels' own memory, or on two threads.
  *
  * Each returns `false` when it cannot run on the arrays it is given (not in
  * its memory, the wrong float type); the caller then runs its own loop.
