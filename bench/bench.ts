@@ -9,8 +9,9 @@
  * `deno task train` run (wall time, peak memory). With `--seeds N`, also
  * the epochs each of the kit, NumPy and Eigen (f32) needs to reach 97% over
  * seeds 1..N, and the expected time to it; with `--rounds R`, R alternated
- * rounds of the kit and the f32 peers. Writes bench.json and bench.svg into
- * the output folder.
+ * rounds of the kit (with and without the bounds checks) and the f32 peers,
+ * of the default recipe and, with `--full-batch`, of the full-batch one.
+ * Writes bench.json and bench.svg into the output folder.
  */
 
 import { parseArgs } from "node:util";
@@ -41,7 +42,8 @@ import { formatSeedStudy, seedStudy } from "../lib/bench/seeds.ts";
 import {
   alternatedRounds,
   formatRounds,
-  ROUND_EPOCHS,
+  fullBatchRace,
+  minibatchRace,
 } from "../lib/bench/alternate.ts";
 import {
   benchEigen,
@@ -160,21 +162,27 @@ if (!values["no-peers"]) {
 }
 console.log(formatBenchTable(rows));
 
-const alternated = values.rounds && !values["no-peers"]
-  ? await alternatedRounds(peersDir, mnist.dir, values.rounds)
-  : null;
+const races = [
+  minibatchRace(peersDir, mnist.dir),
+  ...(values["full-batch"] ? [fullBatchRace(peersDir, mnist.dir)] : []),
+];
+const alternated = [];
 if (values.rounds && values["no-peers"]) {
   console.log(
     "\n--rounds skipped: it races the kit against the peers (--no-peers)",
   );
-}
-if (alternated) {
-  console.log(
-    `\nThe f32 race alternated, ${values.rounds} rounds: each implementation's median epoch after the first of ${ROUND_EPOCHS} (the kit: deno task train --epochs ${ROUND_EPOCHS}):`,
-  );
-  console.log(formatRounds(alternated.rounds));
-  for (const { implementation, note } of alternated.missing) {
-    console.log(`  ${implementation}: skipped, ${note}`);
+} else if (values.rounds) {
+  for (const race of races) {
+    const result = await alternatedRounds(race, values.rounds);
+    alternated.push({ race: race.title, ...result });
+    const kit = `deno task train ${race.kitArgs.join(" ")}`;
+    console.log(
+      `\nThe ${race.title} alternated, ${values.rounds} rounds: each implementation's median ${race.unit} after the first (the kit: ${kit}, and with the bounds checks off):`,
+    );
+    console.log(formatRounds(result.rounds));
+    for (const { implementation, note } of result.missing) {
+      console.log(`  ${implementation}: skipped, ${note}`);
+    }
   }
 }
 

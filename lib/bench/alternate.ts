@@ -1,24 +1,85 @@
 /**
- * The f32 race, alternated (`deno task bench --rounds R`): the kit's
- * default run and each f32 peer on one and two threads, one after the
- * other, R times over. The main table runs each implementation once, in
- * blocks minutes apart, and this machine's speed drifts by up to 2x over
- * minutes; alternating puts every implementation in each round under about
- * the same conditions, so the ratio of each round and their median say more
- * than one run.
+ * The races, alternated (`deno task bench --rounds R`): the kit's run, the
+ * same run without Deno's software bounds checks (a measurement, see
+ * `UNCHECKED_V8_FLAGS`), and each f32 peer, one after the other, R times
+ * over; with `--full-batch`, the full-batch recipe's race too. The main
+ * table runs each implementation once, in blocks minutes apart, and this
+ * machine's speed drifts by up to 2x over minutes; alternating puts every
+ * implementation in each round under about the same conditions, so the
+ * ratio of each round and their median say more than one run.
  *
  * @module
  */
 
 import { type BenchProtocol, median } from "./bench.ts";
-import { kitEpochSeconds } from "./bench_runs.ts";
-import { benchPeer, fastPeerRuns, type MissingRun } from "./peers.ts";
+import { kitEpochSeconds, UNCHECKED_V8_FLAGS } from "./bench_runs.ts";
+import {
+  benchPeer,
+  fastPeerRuns,
+  fullBatchPeerRuns,
+  type MissingRun,
+  type PeerRun,
+} from "./peers.ts";
 
-/** Epochs each implementation trains in a round; the first is left out. */
+/** Epochs each implementation trains in a minibatch round; the first is left out. */
 export const ROUND_EPOCHS = 4;
+
+/** Steps each implementation takes in a full-batch round; the first is left out. */
+export const ROUND_STEPS = 30;
 
 /** The kit's name in a round. */
 const KIT = "lib wasm-workers";
+
+/** The kit without the bounds checks, as the main table names it. */
+const UNCHECKED = `${KIT}, unchecked (unsafe)`;
+
+/**
+ * What a round runs: the kit's `deno task train` arguments, and the peers'
+ * runs of the same work.
+ */
+export interface Race {
+  /** For the heading, e.g. `"f32 race"`. */
+  readonly title: string;
+  /** What a round times, per implementation. */
+  readonly unit: "epoch" | "step";
+  /** After `deno task train`. */
+  readonly kitArgs: readonly string[];
+  /** The peers' runs (Eigen built into `build`), and those that cannot run. */
+  peers(build: string): Promise<{ runs: PeerRun[]; missing: MissingRun[] }>;
+}
+
+/**
+ * The default recipe, batch 64: the kit against NumPy and Eigen on one and
+ * two threads, {@link ROUND_EPOCHS} epochs each.
+ *
+ * @returns The race.
+ */
+export function minibatchRace(peersDir: string, dataDir: string): Race {
+  // A target past 100% keeps each peer training all its epochs.
+  const protocol: BenchProtocol = { maxEpochs: ROUND_EPOCHS, target: 2 };
+  return {
+    title: "f32 race",
+    unit: "epoch",
+    kitArgs: ["--epochs", String(ROUND_EPOCHS)],
+    peers: (build) => fastPeerRuns(peersDir, dataDir, protocol, build),
+  };
+}
+
+/**
+ * The full-batch recipe: the kit against NumPy and Eigen on two threads,
+ * {@link ROUND_STEPS} steps each.
+ *
+ * @returns The race.
+ */
+export function fullBatchRace(peersDir: string, dataDir: string): Race {
+  return {
+    title: "full-batch race (f32)",
+    unit: "step",
+    kitArgs: ["--full-batch", "--epochs", String(ROUND_STEPS)],
+    peers: (build) =>
+      fullBatchPeerRuns(peersDir, dataDir, "f32", ROUND_STEPS, build),
+  };
+}
 
 /**
  * An epoch's time once warm: the median of every epoch but the first (the
@@ -45,41 +106,32 @@ export function warmEpoch(epochSeconds: readonly number[]): number {
 export type Round = Record<string, number | null>;
 
 /**
- * Runs `rounds` rounds of the kit and the f32 peers (NumPy and Eigen, one and
- * two threads), each for {@link ROUND_EPOCHS} epochs.
+ * Runs `rounds` rounds of `race`: the kit, the kit unchecked, then each
+ * peer.
  *
- * @param peersDir The folder holding the peer programs.
- * @param dataDir The folder with the four MNIST files.
  * @param rounds How many.
  * @returns The rounds, in order, and the peers that could not run.
  */
 export async function alternatedRounds(
-  peersDir: string,
-  dataDir: string,
+  race: Race,
   rounds: number,
 ): Promise<{ rounds: Round[]; missing: MissingRun[] }> {
-  // A target past 100% keeps each peer training all its epochs.
-  const protocol: BenchProtocol = { maxEpochs: ROUND_EPOCHS, target: 2 };
   const build = await Deno.makeTempDir();
-  const { runs, missing } = await fastPeerRuns(
-    peersDir,
-    dataDir,
-    protocol,
-    build,
-  );
+  const { runs, missing } = await race.peers(build);
+  const kit = (v8Flags: readonly string[]) =>
+    kitEpochSeconds(race.kitArgs, v8Flags).then(warmEpoch, () => null);
   const result: Round[] = [];
   for (let r = 0; r < rounds; r++) {
     const round: Round = {};
-    round[KIT] = await kitEpochSeconds(ROUND_EPOCHS).then(
-      warmEpoch,
-      () => null,
-    );
+    round[KIT] = await kit([]);
+    round[UNCHECKED] = await kit(UNCHECKED_V8_FLAGS);
     for (const run of runs) {
+      // A target past 100%: every epoch or step is run.
       const row = await benchPeer(
         run.implementation,
         "f32",
         run.command,
-        protocol.target,
+        2,
         run.env,
       );
       round[run.implementation] = row.status === "ok"
@@ -93,30 +145,36 @@ export async function alternatedRounds(
 }
 
 /**
- * Each round's ratio of the kit's warm epoch to the fastest peer's in that
- * round, and their median.
+ * Each round's ratio of one of the kit's runs (by default the kit as
+ * `deno task train` runs it) to the fastest peer in that round, and their
+ * median. The kit's runs (named `lib ...`) are never peers.
  *
  * @param rounds From {@link alternatedRounds}.
- * @returns The ratios (`null` for a round without the kit or any peer) and
- * the median of those there are (`null` if none).
+ * @param kit Which of the kit's runs.
+ * @returns The ratios (`null` for a round without that run or any peer)
+ * and the median of those there are (`null` if none).
  */
 export function kitRatios(
   rounds: readonly Round[],
+  kit: string = KIT,
 ): { ratios: (number | null)[]; median: number | null } {
   const ratios = rounds.map((round) => {
     const peers = Object.entries(round)
-      .filter(([name, s]) => name !== KIT && s !== null)
+      .filter(([name, s]) => !name.startsWith("lib ") && s !== null)
       .map(([, s]) => s!);
-    const kit = round[KIT];
-    return kit == null || peers.length === 0 ? null : kit / Math.min(...peers);
+    const mine = round[kit];
+    return mine == null || peers.length === 0
+      ? null
+      : mine / Math.min(...peers);
   });
   const known = ratios.filter((r) => r !== null).sort((a, b) => a - b);
   return { ratios, median: known.length ? median(known) : null };
 }
 
 /**
- * Renders the rounds: one line per implementation with its warm epoch in
- * each round, then the kit's ratio to the round's fastest peer.
+ * Renders the rounds: one line per implementation with its warm epoch (or
+ * step) in each round, then the ratio of the kit, and of the kit without
+ * the bounds checks when it ran, to the round's fastest peer.
  *
  * @param rounds From {@link alternatedRounds}.
  * @returns The table's lines.
@@ -127,23 +185,27 @@ export function formatRounds(rounds: readonly Round[]): string {
     (s == null ? "-" : s.toFixed(3)).padStart(7);
   const lines = [
     [
-      "implementation".padEnd(30),
+      "implementation".padEnd(36),
       ...rounds.map((_, i) => `#${i + 1}`.padStart(7)),
     ]
       .join(" "),
   ];
   for (const name of names) {
     lines.push(
-      [name.padEnd(30), ...rounds.map((r) => cell(r[name]))].join(" "),
+      [name.padEnd(36), ...rounds.map((r) => cell(r[name]))].join(" "),
     );
   }
-  const { ratios, median } = kitRatios(rounds);
-  lines.push(
-    [
-      "kit / fastest peer".padEnd(30),
+  const ratioLine = (label: string, kit: string) => {
+    const { ratios, median } = kitRatios(rounds, kit);
+    return [
+      label.padEnd(36),
       ...ratios.map((r) => (r === null ? "-" : `${r.toFixed(2)}x`).padStart(7)),
     ].join(" ") +
-      `   median ${median === null ? "-" : `${median.toFixed(2)}x`}`,
-  );
+      `   median ${median === null ? "-" : `${median.toFixed(2)}x`}`;
+  };
+  lines.push(ratioLine("kit / fastest peer", KIT));
+  if (names.includes(UNCHECKED)) {
+    lines.push(ratioLine("unchecked kit / fastest peer", UNCHECKED));
+  }
   return lines.join("\n");
 }

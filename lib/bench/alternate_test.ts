@@ -47,13 +47,51 @@ Deno.test("kitRatios: each round against its own fastest peer that ran; the medi
   );
 });
 
+Deno.test("kitRatios: the kit's other runs are never peers, and each can be the one compared", () => {
+  const rounds: Round[] = [
+    {
+      "lib wasm-workers": 0.4,
+      "lib wasm-workers, unchecked (unsafe)": 0.3,
+      "numpy (2 threads)": 0.5,
+    },
+    {
+      "lib wasm-workers": 0.6,
+      "lib wasm-workers, unchecked (unsafe)": 0.35,
+      "numpy (2 threads)": 0.5,
+    },
+  ];
+  // Against numpy's 0.5 in both rounds, not against the unchecked run.
+  assert.deepEqual(kitRatios(rounds).ratios, [0.8, 1.2]);
+  assert.deepEqual(
+    kitRatios(rounds, "lib wasm-workers, unchecked (unsafe)").ratios,
+    [0.6, 0.7],
+  );
+});
+
 Deno.test("formatRounds: a line per implementation, a column per round, the ratios and their median", () => {
   const lines = formatRounds(ROUNDS).split("\n");
-  assert.equal(lines.length, 5);
+  assert.equal(lines.length, 5, "no unchecked line without an unchecked run");
   assert.match(lines[0], /^implementation\s+#1\s+#2\s+#3\s+#4$/);
   assert.match(lines[2], /^numpy \(1 thread\)\s+0\.500\s+-\s+0\.500\s+0\.500$/);
   assert.match(
     lines[4],
     /^kit \/ fastest peer\s+1\.25x\s+0\.75x\s+-\s+1\.20x\s+median 1\.20x$/,
+  );
+});
+
+Deno.test("formatRounds: with the unchecked run, a second ratio line for it", () => {
+  const rounds: Round[] = ROUNDS.map((round, i) => ({
+    ...round,
+    "lib wasm-workers, unchecked (unsafe)": [0.24, 0.2, null, 0.45][i],
+  }));
+  const lines = formatRounds(rounds).split("\n");
+  assert.equal(lines.length, 7);
+  assert.match(
+    lines[5],
+    /^kit \/ fastest peer\s+1\.25x\s+0\.75x\s+-\s+1\.20x\s+median 1\.20x$/,
+  );
+  assert.match(
+    lines[6],
+    /^unchecked kit \/ fastest peer\s+0\.75x\s+0\.50x\s+-\s+0\.90x\s+median 0\.75x$/,
   );
 });

@@ -8,7 +8,8 @@
 
 import { join } from "node:path";
 import { type BenchRow, benchRow, skippedRow } from "./bench.ts";
-import { benchPeer, buildEigenPeer } from "./peers.ts";
+import { benchPeer, fullBatchPeerRuns } from "./peers.ts";
+import { FULL_BATCH_PRESET } from "../cli/train_args.ts";
 import type { KernelName } from "../kernels/registry.ts";
 import type { DType } from "../base/tensor.ts";
 import { renderSvg } from "../report/charts.ts";
@@ -53,13 +54,18 @@ async function trainRun(
 }
 
 /**
- * The default run cut to `epochs` epochs (`deno task train --epochs N`, a
- * fresh process): the same work an epoch, for timing only.
+ * `deno task train` with `args` (the default run cut to a few epochs, or a
+ * few full-batch steps) in a fresh process: the same work an epoch, for
+ * timing only.
  *
+ * @param v8Flags For the unchecked measurement ({@link UNCHECKED_V8_FLAGS}).
  * @returns Each epoch's training seconds.
  */
-export async function kitEpochSeconds(epochs: number): Promise<number[]> {
-  const { metrics } = await trainRun(["--epochs", String(epochs)]);
+export async function kitEpochSeconds(
+  args: readonly string[],
+  v8Flags: readonly string[] = [],
+): Promise<number[]> {
+  const { metrics } = await trainRun([...args], v8Flags);
   return (metrics.epochs as { seconds: number }[]).map((e) => e.seconds);
 }
 
@@ -180,6 +186,9 @@ export async function benchWholeRun(): Promise<WholeRun> {
   };
 }
 
+/** The full-batch recipe's steps (`--full-batch`'s epochs). */
+const FULL_BATCH_STEPS = FULL_BATCH_PRESET.epochs!;
+
 /** One implementation's time for the full-batch recipe. */
 export interface FullBatchResult {
   /** E.g. `"numpy (2 threads)"`. */
@@ -227,36 +236,28 @@ export async function benchFullBatch(
     testAccuracy: row.testAccuracy.at(-1) ?? null,
     note: row.note,
   });
-  for (const dtype of ["f32", "f64"] as const) {
-    const command = [
-      "python3",
-      join(peersDir, "numpy_mlp.py"),
-      dataDir,
-      dtype,
-      "full-batch",
-      "300",
-    ];
-    results.push(
-      fromRow(await benchPeer("numpy (2 threads)", dtype, command, 2)),
-    );
-  }
   const build = await Deno.makeTempDir();
   for (const dtype of ["f32", "f64"] as const) {
-    const binary = await buildEigenPeer(peersDir, dtype, build);
-    results.push(fromRow(
-      binary
-        ? await benchPeer("c++ eigen -O3 (2 threads)", dtype, [
-          binary,
-          dataDir,
-          "full-batch",
-          "300",
-        ], 2)
-        : skippedRow(
-          "c++ eigen -O3 (2 threads)",
-          dtype,
-          "g++ failed to build bench/peers/eigen_mlp.cpp",
-        ),
-    ));
+    const { runs, missing } = await fullBatchPeerRuns(
+      peersDir,
+      dataDir,
+      dtype,
+      FULL_BATCH_STEPS,
+      build,
+    );
+    for (const run of runs) {
+      const row = await benchPeer(
+        run.implementation,
+        dtype,
+        run.command,
+        2,
+        run.env,
+      );
+      results.push(fromRow(row));
+    }
+    for (const { implementation, note } of missing) {
+      results.push(fromRow(skippedRow(implementation, dtype, note)));
+    }
   }
   await Deno.remove(build, { recursive: true });
   return results;

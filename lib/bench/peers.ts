@@ -325,6 +325,57 @@ export function eigenRuns(
   }));
 }
 
+/**
+ * The original project's full-batch recipe in NumPy and Eigen (built into
+ * `build`), `steps` steps over all 50,000 images, each on two threads: its
+ * faster setting for products this large.
+ *
+ * @param peersDir The folder holding the peer programs.
+ * @param dataDir The folder with the four MNIST files.
+ * @returns The runs that can be made, and the others with their reason.
+ */
+export async function fullBatchPeerRuns(
+  peersDir: string,
+  dataDir: string,
+  dtype: DType,
+  steps: number,
+  build: string,
+): Promise<{ runs: PeerRun[]; missing: MissingRun[] }> {
+  const [numpy, eigen] = ["numpy (2 threads)", "c++ eigen -O3 (2 threads)"];
+  const numpyNote = await numpyMissing();
+  const eigenBuild = await eigenPeer(peersDir, dtype, build);
+  const runs: PeerRun[] = [];
+  const missing: MissingRun[] = [];
+  if (numpyNote === null) {
+    runs.push({
+      implementation: numpy,
+      dtype,
+      command: [
+        "python3",
+        join(peersDir, "numpy_mlp.py"),
+        dataDir,
+        dtype,
+        "full-batch",
+        String(steps),
+      ],
+      env: {
+        OPENBLAS_NUM_THREADS: "2",
+        OMP_NUM_THREADS: "2",
+        MKL_NUM_THREADS: "2",
+      },
+    });
+  } else missing.push({ implementation: numpy, note: numpyNote });
+  if ("binary" in eigenBuild) {
+    runs.push({
+      implementation: eigen,
+      dtype,
+      command: [eigenBuild.binary, dataDir, "full-batch", String(steps)],
+      env: { OMP_NUM_THREADS: "2" },
+    });
+  } else missing.push({ implementation: eigen, note: eigenBuild.missing });
+  return { runs, missing };
+}
+
 /** A peer run that cannot be made, and why. */
 export interface MissingRun {
   /** Its row's name. */
