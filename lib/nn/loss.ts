@@ -56,9 +56,10 @@ export function softmaxCrossEntropy(
   }
   const z = logits.data;
   const grad = dLogits?.data;
-  const shared = grad &&
+  // A kernel set may run a large batch on two threads: null if it declines.
+  const fromKernels = grad &&
     kernels?.softmaxCrossEntropy?.(z, labels, grad, batch, classes);
-  if (typeof shared === "number") return shared;
+  if (typeof fromKernels === "number") return fromKernels;
   let total = 0;
   for (let r = 0; r < batch; r++) {
     const label = labels[r];
