@@ -122,24 +122,45 @@ export function numpyRuns(
   protocol: BenchProtocol,
 ): PeerRun[] {
   return THREADS.flatMap((threads) =>
-    (["f32", "f64"] as const).map((dtype) => ({
-      implementation: `numpy (${threadsLabel(threads)})`,
-      dtype,
-      command: [
-        "python3",
-        join(peersDir, "numpy_mlp.py"),
-        dataDir,
-        dtype,
+    (["f32", "f64"] as const).map((dtype) =>
+      numpyRun(peersDir, dataDir, dtype, threads, [
         String(protocol.maxEpochs),
         String(protocol.target),
-      ],
-      env: {
-        OPENBLAS_NUM_THREADS: String(threads),
-        OMP_NUM_THREADS: String(threads),
-        MKL_NUM_THREADS: String(threads),
-      },
-    }))
+      ])
+    )
   );
+}
+
+/**
+ * One NumPy run: `numpy_mlp.py DATA DTYPE ...how` on `threads` BLAS threads.
+ *
+ * @param how The script's last arguments: epochs and target, or
+ * `full-batch` and steps.
+ * @returns The run.
+ */
+function numpyRun(
+  peersDir: string,
+  dataDir: string,
+  dtype: DType,
+  threads: number,
+  how: string[],
+): PeerRun {
+  return {
+    implementation: `numpy (${threadsLabel(threads)})`,
+    dtype,
+    command: [
+      "python3",
+      join(peersDir, "numpy_mlp.py"),
+      dataDir,
+      dtype,
+      ...how,
+    ],
+    env: {
+      OPENBLAS_NUM_THREADS: String(threads),
+      OMP_NUM_THREADS: String(threads),
+      MKL_NUM_THREADS: String(threads),
+    },
+  };
 }
 
 /** Why the NumPy rows are skipped, or `null` when NumPy imports. */
@@ -312,17 +333,34 @@ export function eigenRuns(
   dataDir: string,
   protocol: BenchProtocol,
 ): PeerRun[] {
-  return THREADS.map((threads) => ({
-    implementation: `c++ eigen -O3 (${threadsLabel(threads)})`,
-    dtype,
-    command: [
-      binary,
-      dataDir,
+  return THREADS.map((threads) =>
+    eigenRun(binary, dtype, dataDir, threads, [
       String(protocol.maxEpochs),
       String(protocol.target),
-    ],
+    ])
+  );
+}
+
+/**
+ * One Eigen run: `BINARY DATA ...how` on `threads` OpenMP threads.
+ *
+ * @param how The binary's last arguments: epochs and target, or
+ * `full-batch` and steps.
+ * @returns The run.
+ */
+function eigenRun(
+  binary: string,
+  dtype: DType,
+  dataDir: string,
+  threads: number,
+  how: string[],
+): PeerRun {
+  return {
+    implementation: `c++ eigen -O3 (${threadsLabel(threads)})`,
+    dtype,
+    command: [binary, dataDir, ...how],
     env: { OMP_NUM_THREADS: String(threads) },
-  }));
+  };
 }
 
 /**
@@ -341,38 +379,24 @@ export async function fullBatchPeerRuns(
   steps: number,
   build: string,
 ): Promise<{ runs: PeerRun[]; missing: MissingRun[] }> {
-  const [numpy, eigen] = ["numpy (2 threads)", "c++ eigen -O3 (2 threads)"];
+  const how = ["full-batch", String(steps)];
+  const numpy = numpyRun(peersDir, dataDir, dtype, 2, how);
   const numpyNote = await numpyMissing();
   const eigenBuild = await eigenPeer(peersDir, dtype, build);
+  const eigenNote = "missing" in eigenBuild ? eigenBuild.missing : null;
+  const eigen = eigenRun(
+    "binary" in eigenBuild ? eigenBuild.binary : "",
+    dtype,
+    dataDir,
+    2,
+    how,
+  );
   const runs: PeerRun[] = [];
   const missing: MissingRun[] = [];
-  if (numpyNote === null) {
-    runs.push({
-      implementation: numpy,
-      dtype,
-      command: [
-        "python3",
-        join(peersDir, "numpy_mlp.py"),
-        dataDir,
-        dtype,
-        "full-batch",
-        String(steps),
-      ],
-      env: {
-        OPENBLAS_NUM_THREADS: "2",
-        OMP_NUM_THREADS: "2",
-        MKL_NUM_THREADS: "2",
-      },
-    });
-  } else missing.push({ implementation: numpy, note: numpyNote });
-  if ("binary" in eigenBuild) {
-    runs.push({
-      implementation: eigen,
-      dtype,
-      command: [eigenBuild.binary, dataDir, "full-batch", String(steps)],
-      env: { OMP_NUM_THREADS: "2" },
-    });
-  } else missing.push({ implementation: eigen, note: eigenBuild.missing });
+  for (const [run, note] of [[numpy, numpyNote], [eigen, eigenNote]] as const) {
+    if (note === null) runs.push(run);
+    else missing.push({ implementation: run.implementation, note });
+  }
   return { runs, missing };
 }
 
