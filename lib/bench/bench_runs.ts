@@ -33,7 +33,7 @@ export const UNCHECKED_V8_FLAGS: readonly string[] = [
  * for V8); returns its metrics.json.
  */
 async function trainRun(
-  args: string[],
+  args: readonly string[],
   v8Flags: readonly string[] = [],
 ): Promise<{ metrics: Record<string, unknown>; wallSeconds: number }> {
   const out = join(await Deno.makeTempDir(), "run");
@@ -65,7 +65,7 @@ export async function kitEpochSeconds(
   args: readonly string[],
   v8Flags: readonly string[] = [],
 ): Promise<number[]> {
-  const { metrics } = await trainRun([...args], v8Flags);
+  const { metrics } = await trainRun(args, v8Flags);
   return (metrics.epochs as { seconds: number }[]).map((e) => e.seconds);
 }
 

@@ -53,9 +53,8 @@ export function lossRows(buffer: ArrayBufferLike, args: number[]) {
 export class WasmLoss {
   readonly #arena: Arena;
   readonly #threads: Threads;
-  /** The labels, then the terms, of the largest batch so far. */
-  #labels: Int32Array | null = null;
-  #terms: Float64Array | null = null;
+  /** The labels and the rows' terms, sized for the largest batch so far. */
+  #buffers: { labels: Int32Array; terms: Float64Array } | null = null;
 
   /** The loss over `arena`, shared with `threads`. */
   constructor(arena: Arena, threads: Threads) {
@@ -76,11 +75,11 @@ export class WasmLoss {
     const grad = this.#arena.pointerOf(dLogits);
     if (
       z === null || grad === null ||
-      (logits instanceof Float32Array) !== (dLogits instanceof Float32Array) ||
-      !this.#fit(rows)
+      (logits instanceof Float32Array) !== (dLogits instanceof Float32Array)
     ) return null;
-    const y = this.#labels!;
-    const terms = this.#terms!;
+    const buffers = this.#buffersFor(rows);
+    if (buffers === null) return null;
+    const { labels: y, terms } = buffers;
     for (let r = 0; r < rows; r++) {
       checkLabel(labels[r], r, classes);
       y[r] = labels[r];
@@ -102,15 +101,24 @@ export class WasmLoss {
     return total / rows;
   };
 
-  /** @returns Whether the labels and terms of `rows` rows have room. */
-  #fit(rows: number): boolean {
-    if (this.#terms !== null && this.#terms.length >= rows) return true;
+  /**
+   * @returns Buffers for the labels and terms of `rows` rows (in the
+   * memory, kept for later batches), or null when the arena is full.
+   */
+  #buffersFor(
+    rows: number,
+  ): { labels: Int32Array; terms: Float64Array } | null {
+    if (this.#buffers !== null && this.#buffers.terms.length >= rows) {
+      return this.#buffers;
+    }
     const labels = this.#arena.reserve(4 * rows);
-    const terms = this.#arena.reserve(8 * rows);
-    if (labels === null || terms === null) return false;
+    const terms = labels === null ? null : this.#arena.reserve(8 * rows);
+    if (labels === null || terms === null) return null;
     const { buffer } = this.#arena.memory;
-    this.#labels = new Int32Array(buffer, labels, rows);
-    this.#terms = new Float64Array(buffer, terms, rows);
-    return true;
+    this.#buffers = {
+      labels: new Int32Array(buffer, labels, rows),
+      terms: new Float64Array(buffer, terms, rows),
+    };
+    return this.#buffers;
   }
 }
