@@ -2,11 +2,12 @@
 /**
  * The second thread of the `wasm-workers` kernels: it instantiates the same
  * WebAssembly module on the same shared memory, then runs one job (its
- * share of an `ab` or `atb_slices` product or of an `sgd` update) each time
- * the main thread bumps the job counter in the control block, and bumps the
- * done counter when finished. Between jobs it spins for about a millisecond,
- * then sleeps in `Atomics.wait` ({@link awaitChange}), so it uses no CPU once
- * training stops.
+ * share of an `ab` or `atb_slices` product, of an `sgd` update, or of a
+ * large batch's loss, the one job in TypeScript) each time the main thread
+ * bumps the job counter in the control block, and bumps the done counter
+ * when finished. Between jobs it spins for about a millisecond, then sleeps
+ * in `Atomics.wait` ({@link awaitChange}), so it uses no CPU once training
+ * stops.
  *
  * @module
  */
